@@ -1,0 +1,138 @@
+// Package app assembles releasebot from its parts: config, store, bot,
+// runner and a messenger's notifier. cmd/releasebot and the end-to-end
+// tests build the same thing through it.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"releasebot/bot"
+	"releasebot/clock"
+	"releasebot/commands"
+	"releasebot/config"
+	"releasebot/csr"
+	"releasebot/integrations/console"
+	"releasebot/integrations/deploy"
+	"releasebot/integrations/gitref"
+	"releasebot/integrations/redisstore"
+	"releasebot/msg"
+)
+
+// Options choose the parts that differ between runs.
+type Options struct {
+	Config *config.Config
+	// RedisURL selects the store; empty starts an embedded in-memory Redis
+	// (state is lost when the process ends).
+	RedisURL string
+	// Redis, when set, is used instead of RedisURL (tests).
+	Redis  redis.UniversalClient
+	Prefix string
+	Clock  clock.Clock
+	Log    *slog.Logger
+	// Notifier builds the messenger's notifier with the app's renderer.
+	Notifier func(r console.Renderer) bot.Notifier
+}
+
+// App is a running releasebot.
+type App struct {
+	Bot      *bot.Bot
+	Handler  *commands.Handler
+	Runner   *bot.Runner
+	Store    *redisstore.Store
+	Renderer console.Renderer
+	Clock    clock.Clock
+
+	closers []func()
+}
+
+// New connects the store and wires the bot.
+func New(ctx context.Context, o Options) (*App, error) {
+	a := &App{}
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if o.Clock == nil {
+		o.Clock = clock.System{}
+	}
+	a.Clock = o.Clock
+	rdb := o.Redis
+	if rdb == nil {
+		var err error
+		if rdb, err = a.connect(ctx, o.RedisURL); err != nil {
+			return nil, err
+		}
+	}
+	cfg := o.Config
+	a.Store = redisstore.New(rdb, o.Prefix)
+	a.Renderer = console.Renderer{Catalog: msg.English, Loc: cfg.Location()}
+	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: cfg, Clock: o.Clock, Log: o.Log}
+	a.Runner = bot.NewRunner(ctx, a.Store, deployers{cfg}, o.Clock, o.Log)
+	a.Runner.Effects = effects
+	effects.Runs = a.Runner
+	a.Handler = &commands.Handler{Registry: commands.Default(), Store: a.Store, Config: cfg, Clock: o.Clock,
+		Refs: gitref.Offline{}, Effects: effects, Log: o.Log}
+	a.Bot = &bot.Bot{Handler: a.Handler, Claims: a.Store, People: people{cfg}, Log: o.Log}
+	return a, nil
+}
+
+func (a *App) connect(ctx context.Context, url string) (redis.UniversalClient, error) {
+	if url == "" {
+		mr := miniredis.NewMiniRedis()
+		if err := mr.Start(); err != nil {
+			return nil, fmt.Errorf("start the embedded in-memory Redis: %w", err)
+		}
+		a.closers = append(a.closers, mr.Close)
+		url = "redis://" + mr.Addr()
+	}
+	rdb, err := redisstore.Connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = rdb.Close() })
+	return rdb, nil
+}
+
+// Close waits for running deploys and releases connections.
+func (a *App) Close() {
+	a.Runner.Wait()
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// people maps console names (and later messenger ids) to persons.
+type people struct{ cfg *config.Config }
+
+func (p people) Person(user string) (csr.Person, bool) {
+	if id, ok := p.cfg.PersonBySlackID(user); ok {
+		return id, true
+	}
+	if p.cfg.HasPerson(csr.Person(user)) {
+		return csr.Person(user), true
+	}
+	return "", false
+}
+
+func (p people) IsAdmin(x csr.Person) bool { return p.cfg.IsAdmin(x) }
+
+// deployers builds the deployer configured for a service's environment.
+type deployers struct{ cfg *config.Config }
+
+func (d deployers) For(svc csr.Service, env string) (deploy.Deployer, error) {
+	dc, ok := d.cfg.DeployerFor(svc.Name, env)
+	if !ok {
+		return nil, fmt.Errorf("no deployer configured for %s/%s", svc.Name, env)
+	}
+	switch dc.Kind {
+	case "fake":
+		return deploy.Fake{Delay: dc.Delay, Succeed: dc.Outcome != "failure"}, nil
+	default:
+		return nil, fmt.Errorf("deployer kind %q of %s/%s is not supported by this build", dc.Kind, svc.Name, env)
+	}
+}

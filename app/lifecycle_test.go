@@ -1,0 +1,96 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"releasebot/app"
+	"releasebot/bot"
+	"releasebot/clock"
+	"releasebot/config"
+	"releasebot/integrations/console"
+	"releasebot/internal/redistest"
+)
+
+// rehearse runs a console script against the real Redis and returns what
+// the console printed.
+func rehearse(t *testing.T, script string) string {
+	t.Helper()
+	rdb, prefix := redistest.Client(t)
+	cfg, err := config.Load("../config.example.yaml")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	out := console.NewOut(&buf)
+	clk := &clock.Offset{}
+	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Clock: clk,
+		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Notifier: func(r console.Renderer) bot.Notifier { return console.Notifier{Out: out, Render: r} }})
+	require.NoError(t, err)
+	defer a.Close()
+	con := console.New(a.Bot, a.Runner, cfg, a.Renderer, out, clk)
+	f, err := os.Open(script)
+	require.NoError(t, err)
+	defer f.Close()
+	require.NoError(t, con.Script(context.Background(), script, f))
+	return buf.String()
+}
+
+// TestLifecycleScript walks examples/lifecycle.script: CSR-1 from new to
+// deployed, with every guard rail refusing on the way.
+func TestLifecycleScript(t *testing.T) {
+	out := rehearse(t, "../examples/lifecycle.script")
+	// Each command's reply, keyed by "person> command".
+	replies := map[string][]string{}
+	var cur string
+	for _, line := range strings.Split(out, "\n") {
+		if m := regexp.MustCompile(`^([a-z]+> .*)$`).FindStringSubmatch(line); m != nil {
+			cur = m[1]
+			continue
+		}
+		replies[cur] = append(replies[cur], line)
+	}
+	refusals := []struct{ command, reason string }{
+		{"alice> deploy CSR-1", "production deploys need a fully approved CSR"},
+		{"alice> submit CSR-1", "needs test evidence"},
+		{"alice> approve CSR-1", "you requested CSR-1, so you cannot approve it"},
+		{"carol> approve CSR-1", "step 1/3 `lead` of CSR-1 is still open"},
+		{"bob> approve CSR-1", "you already approved CSR-1 at step `lead`"},
+		{"alice> deploy CSR-1", "allowed only Mon-Fri 22:00-02:00 Asia/Seoul"},
+		{"alice> deploy CSR-1", "billing-api is frozen until 2026-12-04 23:00 KST: payment provider maintenance"},
+	}
+	for _, r := range refusals {
+		require.Regexp(t, "✋ Not done: [^\n]*"+regexp.QuoteMeta(r.reason), strings.Join(replies[r.command], "\n"), r.command)
+	}
+	require.Contains(t, out, "[#billing-releases] ✅ Production deploy CSR-1/deploy/1 of CSR-1 to prod succeeded.")
+	show := strings.Join(replies["alice> show CSR-1"], "\n")
+	require.Contains(t, show, "state      deployed")
+	require.Contains(t, show, "CSR-1 is deployed to prod")
+	require.Contains(t, strings.Join(replies["alice> history CSR-1"], "\n"), "deploying → deployed")
+}
+
+func TestScriptErrorsStopBeforeRunning(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	cfg, err := config.Load("../config.example.yaml")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	out := console.NewOut(&buf)
+	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix,
+		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Notifier: func(r console.Renderer) bot.Notifier { return console.Notifier{Out: out, Render: r} }})
+	require.NoError(t, err)
+	defer a.Close()
+	con := console.New(a.Bot, a.Runner, cfg, a.Renderer, out, nil)
+	err = con.Script(context.Background(), "bad.script", strings.NewReader("alice: new billing-api \"t\" --ref main\nthis line has no person\n"))
+	var se *console.ScriptError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, 2, se.Line)
+	require.Empty(t, buf.String(), "nothing runs when the script itself is malformed")
+}

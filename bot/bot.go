@@ -1,0 +1,96 @@
+// Package bot is releasebot's messenger-neutral runtime: it takes verified
+// events from an adapter, drops duplicates, runs the command and turns domain
+// events into deploy runs and notices.
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"releasebot/chat"
+	"releasebot/commands"
+	"releasebot/csr"
+	"releasebot/msg"
+	"releasebot/store"
+)
+
+// Claimer remembers event keys so one delivery is applied once.
+type Claimer interface {
+	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	Release(ctx context.Context, key string) error
+}
+
+// Directory maps a messenger's user id to a configured person.
+type Directory interface {
+	Person(user string) (csr.Person, bool)
+	IsAdmin(p csr.Person) bool
+}
+
+// Bot handles events from any messenger.
+type Bot struct {
+	Handler *commands.Handler
+	Claims  Claimer
+	People  Directory
+	Log     *slog.Logger
+}
+
+// Outcome is the bot's answer to an event.
+type Outcome struct {
+	Reply chat.Reply
+	// Duplicate: this delivery was seen before; the adapter should answer
+	// the transport (Slack wants its 200) and say nothing.
+	Duplicate bool
+}
+
+// Handle runs one event end to end.
+func (b *Bot) Handle(ctx context.Context, ev chat.Event) Outcome {
+	person, ok := b.People.Person(ev.User)
+	if !ok {
+		return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "unknown-person",
+			Why: msg.T(msg.RefuseUnknownActor, "who", clipUser(ev.User)), Next: msg.T(msg.NextAskAdmin)}}}
+	}
+	req := commands.Request{Actor: csr.Actor{Person: person, Admin: b.People.IsAdmin(person)}, Channel: ev.Channel}
+	key := ""
+	if ev.Key != "" {
+		key = "event:" + ev.Key
+		first, err := b.Claims.Claim(ctx, key, store.DefaultIdempotencyTTL)
+		if err != nil {
+			b.Log.WarnContext(ctx, "idempotency claim failed", "user", person, "err", err)
+			if errors.Is(err, store.ErrUnavailable) {
+				return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "store-unavailable",
+					Why: msg.T(msg.RefuseStoreDown), Next: msg.T(msg.NextRetryLater)}}}
+			}
+			return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "internal",
+				Why: msg.T(msg.RefuseInternal, "ref", "claim"), Next: msg.T(msg.NextRetryLater)}}}
+		}
+		if !first {
+			b.Log.InfoContext(ctx, "duplicate event dropped", "key", ev.Key, "user", person)
+			return Outcome{Duplicate: true}
+		}
+	}
+	reply := b.Handler.Execute(ctx, req, ev.Text)
+	if key != "" && reply.Refusal != nil && retryable(reply.Refusal.Rule) {
+		// Nothing was applied: let the messenger's retry (or the person's
+		// second try) run again instead of being dropped as a duplicate.
+		if err := b.Claims.Release(context.WithoutCancel(ctx), key); err != nil {
+			b.Log.WarnContext(ctx, "release of event key failed", "key", ev.Key, "err", err)
+		}
+	}
+	return Outcome{Reply: reply}
+}
+
+func retryable(rule string) bool {
+	return rule == "internal" || rule == "store-unavailable" || rule == "conflict"
+}
+
+func clipUser(u string) string {
+	if r := []rune(u); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	if u == "" {
+		return "unknown user"
+	}
+	return u
+}

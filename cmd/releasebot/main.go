@@ -1,0 +1,137 @@
+// Command releasebot runs the release bot: the console rehearsal (the
+// default without a Slack token), config checks, and later the Slack
+// transports. This file only wires parts together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"releasebot/app"
+	"releasebot/bot"
+	"releasebot/clock"
+	"releasebot/config"
+	"releasebot/integrations/console"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `usage:
+  releasebot [console] [--config FILE] [--script FILE]   rehearse the release flow in a terminal
+  releasebot config check FILE                          validate a config file
+
+Environment: REDIS_URL (default: an embedded in-memory Redis), REDIS_PREFIX,
+RELEASEBOT_CONFIG (default config.yaml, else config.example.yaml), LOG_LEVEL.
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	verb := "console"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		verb, args = args[0], args[1:]
+	}
+	switch verb {
+	case "console":
+		return runConsole(ctx, args, stdin, stdout, stderr)
+	case "config":
+		return runConfig(args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "releasebot: unknown command %q\n%s", verb, usage)
+		return 2
+	}
+}
+
+func runConfig(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 2 || args[0] != "check" {
+		fmt.Fprint(stderr, "usage: releasebot config check FILE\n")
+		return 2
+	}
+	if _, err := config.Load(args[1]); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", args[1])
+	return 0
+}
+
+func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", defaultConfigPath(), "config file")
+	script := fs.String("script", "", "run this rehearsal script instead of reading the terminal")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	log := newLogger(stderr, slog.LevelWarn)
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	out := console.NewOut(stdout)
+	clk := &clock.Offset{}
+	a, err := app.New(ctx, app.Options{Config: cfg, Clock: clk, RedisURL: os.Getenv("REDIS_URL"), Prefix: os.Getenv("REDIS_PREFIX"), Log: log,
+		Notifier: func(r console.Renderer) bot.Notifier { return console.Notifier{Out: out, Render: r} }})
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		return 1
+	}
+	defer a.Close()
+	con := console.New(a.Bot, a.Runner, cfg, a.Renderer, out, clk)
+	if *script == "" {
+		if err := con.Interactive(ctx, stdin); err != nil {
+			fmt.Fprintf(stderr, "releasebot: %v\n", err)
+			return 1
+		}
+		a.Runner.Wait()
+		return 0
+	}
+	f, err := os.Open(*script)
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		return 1
+	}
+	defer f.Close()
+	if err := con.Script(ctx, *script, f); err != nil {
+		var se *console.ScriptError
+		if errors.As(err, &se) {
+			fmt.Fprintf(stderr, "releasebot: script error: %v\n", err)
+			return 3
+		}
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func defaultConfigPath() string {
+	if p := os.Getenv("RELEASEBOT_CONFIG"); p != "" {
+		return p
+	}
+	if _, err := os.Stat("config.yaml"); err == nil {
+		return "config.yaml"
+	}
+	return "config.example.yaml"
+}
+
+func newLogger(w io.Writer, def slog.Level) *slog.Logger {
+	level := def
+	if s := os.Getenv("LOG_LEVEL"); s != "" {
+		_ = level.UnmarshalText([]byte(s))
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,215 @@
+package commands_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"releasebot/commands"
+	"releasebot/csr"
+	"releasebot/internal/redistest"
+	"releasebot/msg"
+)
+
+// TestBadInputChangesNothing sends every verb missing, malformed and hostile
+// arguments. Each reply must name the problem and say what to do instead,
+// and the store must be byte-for-byte what it was.
+func TestBadInputChangesNothing(t *testing.T) {
+	long := strings.Repeat("x", 10<<10)
+	cases := []struct {
+		name   string
+		state  csr.State // where CSR-1 stands before the command; "" = no CSR
+		person string
+		line   string
+		want   string // in the rendered refusal
+	}{
+		{"unknown verb", "", "alice", "frobnicate CSR-1", "don't know the command `frobnicate`"},
+		{"typo suggests", "", "alice", "aprove CSR-1", "did you mean `approve CSR`"},
+		{"unclosed quote", "", "alice", `new billing-api "Fix rounding --ref main`, "never closed"},
+		{"new: no service", "", "alice", "new", "needs a service"},
+		{"new: no title", "", "alice", "new billing-api", "needs a title"},
+		{"new: unknown service", "", "alice", `new payroll "t" --ref main`, "no service `payroll`"},
+		{"new: no ref", "", "alice", `new billing-api "Fix"`, "must name what it ships"},
+		{"new: 10 KB title", "", "alice", `new billing-api "` + long + `" --ref main`, "title is 10240 characters long; the limit is 200"},
+		{"new: control characters", "", "alice", "new billing-api \"a\x1b[31mred\" --ref main", "control characters"},
+		{"new: NUL", "", "alice", "new billing-api \"a\x00b\" --ref main", "control characters"},
+		{"new: unknown assignee", "", "alice", `new billing-api "t" --ref main --assignee @zed`, "don't know the person `@zed`"},
+		{"new: bad effort", "", "alice", `new billing-api "t" --ref main --effort banana`, "--effort` needs a duration"},
+		{"new: negative effort", "", "alice", `new billing-api "t" --ref main --effort -3h`, "not possible"},
+		{"new: unknown flag", "", "alice", `new billing-api "t" --ref main --force`, "no option `--force`"},
+		{"new: flag without value", "", "alice", `new billing-api "t" --ref`, "a value after --ref"},
+		{"new: ref with spaces", "", "alice", `new billing-api "t" --ref "main; rm -rf /"`, "--ref` needs a branch"},
+		{"new: bad sha", "", "alice", `new billing-api "t" --ref main --sha zzzz`, "--sha` needs a commit SHA"},
+		{"show: missing id", "", "alice", "show", "needs a CSR id"},
+		{"show: not an id", "", "alice", "show ../../etc/passwd", "is not a CSR id"},
+		{"show: sql", "", "alice", "show CSR-1;DROP", "is not a CSR id"},
+		{"show: unknown CSR", "", "alice", "show CSR-999", "there is no CSR-999"},
+		{"show: extra words", csr.Draft, "alice", "show CSR-1 please", "takes no argument `please`"},
+		{"test: unknown CSR", "", "alice", "test CSR-7", "there is no CSR-7"},
+		{"test: not the owner", csr.Draft, "bob", "test CSR-1", "only @alice"},
+		{"test: wrong state", csr.InApproval, "alice", "test CSR-1", "`test` works only when"},
+		{"evidence: no link", csr.Tested, "frank", "evidence CSR-1", "needs a link"},
+		{"evidence: javascript link", csr.Tested, "frank", "evidence CSR-1 javascript:alert(1)", "not a link an approver can open"},
+		{"evidence: relative link", csr.Tested, "frank", "evidence CSR-1 /runs/1", "not a link"},
+		{"submit: no evidence", csr.Tested, "alice", "submit CSR-1", "needs test evidence"},
+		{"submit: draft", csr.Draft, "alice", "submit CSR-1", "`submit` works only when it is `tested`"},
+		{"approve: self", csr.InApproval, "alice", "approve CSR-1", "you requested CSR-1"},
+		{"approve: later step first", csr.InApproval, "carol", "approve CSR-1", "step 1/3 `lead` of CSR-1 is still open"},
+		{"approve: not an approver", csr.InApproval, "frank", "approve CSR-1", "not an approver"},
+		{"approve: unknown CSR", "", "bob", "approve CSR-42", "there is no CSR-42"},
+		{"approve: draft", csr.Draft, "bob", "approve CSR-1", "`approve` works only when it is `in_approval`"},
+		{"reject: no reason", csr.InApproval, "bob", "reject CSR-1", "needs a reason"},
+		{"reject: empty reason", csr.InApproval, "bob", `reject CSR-1 ""`, "needs a reason"},
+		{"reject: not approver", csr.InApproval, "frank", `reject CSR-1 "no"`, "not an approver"},
+		{"revise: not rejected", csr.InApproval, "alice", "revise CSR-1", "`revise` works only when it is `rejected`"},
+		{"update: no ref", csr.Draft, "alice", "update CSR-1", "must name what it ships"},
+		{"deploy: before approval", csr.InApproval, "alice", "deploy CSR-1", "production deploys need a fully approved CSR"},
+		{"deploy: empty override", csr.Approved, "alice", `deploy CSR-1 --override ""`, "a reason after --override"},
+		{"deploy: override by non-admin", csr.Approved, "alice", `deploy CSR-1 --override "urgent"`, "only an admin may override"},
+		{"deploy: not owner", csr.Approved, "bob", "deploy CSR-1", "only @alice"},
+		{"rollback: not deployed", csr.Approved, "alice", "rollback CSR-1", "`rollback` works only when it is `deployed`"},
+		{"cancel: deployed", csr.Deployed, "alice", "cancel CSR-1", "`cancel` works only when"},
+		{"cancel: not owner", csr.Draft, "carol", "cancel CSR-1", "only @alice"},
+		{"freeze: not admin", "", "alice", `freeze billing-api --until "2026-12-31 09:00" "close"`, "only an admin may `freeze`"},
+		{"freeze: bad time", "", "grace", `freeze billing-api --until someday "close"`, "`someday` is not a time"},
+		{"freeze: past", "", "grace", `freeze billing-api --until "2020-01-01 00:00" "close"`, "is not in the future"},
+		{"freeze: no until", "", "grace", `freeze billing-api "close"`, "--until TIME"},
+		{"freeze: unknown service", "", "grace", `freeze payroll --until 2h "close"`, "no service `payroll`"},
+		{"unfreeze: not admin", "", "alice", "unfreeze billing-api", "only an admin may `unfreeze`"},
+		{"list: bad scope", "", "alice", "list sideways", "mine, waiting or all"},
+		{"list: bad state", "", "alice", "list all --state nope", "--state` needs one of"},
+		{"list: unknown service", "", "alice", "list all --service payroll", "no service `payroll`"},
+		{"process: unknown service", "", "alice", "process payroll", "no service `payroll`"},
+		{"help: unknown verb", "", "alice", "help teleport", "don't know the command `teleport`"},
+		{"next: unknown CSR", "", "alice", "next CSR-3", "there is no CSR-3"},
+		{"history: bad id", "", "alice", "history X-1", "is not a CSR id"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			if tc.state != "" {
+				e.walk(tc.state)
+			}
+			before := e.snapshot()
+			r := e.do(tc.person, tc.line)
+			require.NotNil(t, r.Refusal, "expected a refusal, got: %s", render(r))
+			text := render(r)
+			require.Contains(t, text, tc.want)
+			require.NotContains(t, text, "{", "unfilled placeholder")
+			require.False(t, r.Refusal.Next.IsZero(), "a refusal must say what to do instead")
+			require.Equal(t, before, e.snapshot(), "a refused command changed the store")
+		})
+	}
+}
+
+func TestLifecycleThroughCommands(t *testing.T) {
+	e := newEnv(t)
+	id := e.walk(csr.Deployed)
+	r := e.ok("alice", "show "+string(id))
+	require.Contains(t, render(r), "deployed to prod")
+	r = e.ok("alice", "history CSR-1")
+	require.Contains(t, render(r), "deploying → deployed")
+}
+
+func TestRejectReviseAndNewCommitVoidsApprovals(t *testing.T) {
+	e := newEnv(t)
+	e.walk(csr.InApproval)
+	e.ok("bob", "approve CSR-1")
+	e.ok("carol", `reject CSR-1 "no rollback plan"`)
+	require.Equal(t, csr.Rejected, e.state("CSR-1"))
+	require.Contains(t, render(e.ok("alice", "next CSR-1")), "rejected by @carol: no rollback plan")
+	e.ok("alice", "revise CSR-1")
+	require.Equal(t, csr.Draft, e.state("CSR-1"))
+
+	// Walk again to approvals, approve once, then ship a new commit.
+	e.ok("alice", "test CSR-1")
+	e.finishRuns("CSR-1")
+	e.ok("alice", "submit CSR-1")
+	e.ok("bob", "approve CSR-1")
+	e.effects.events = nil
+	r := e.ok("alice", "update CSR-1 --ref release-2")
+	require.Contains(t, render(r), "now ships release-2@")
+	require.Equal(t, csr.Draft, e.state("CSR-1"))
+	require.Len(t, e.effects.events, 1)
+	require.Equal(t, csr.EvApprovalsVoided, e.effects.events[0].Kind)
+	require.Equal(t, []csr.Person{"bob"}, e.effects.events[0].Notify)
+
+	r = e.do("alice", "update CSR-1 --ref release-2")
+	require.Contains(t, render(r), "already ships that")
+}
+
+func TestDeployOutsideWindowAndFreezeOverride(t *testing.T) {
+	e := newEnv(t)
+	e.walk(csr.Approved)
+	e.clock.Set(friday2300.Add(-3 * 60 * 60 * 1e9)) // 20:00, before the window
+	r := e.do("alice", "deploy CSR-1")
+	require.NotNil(t, r.Refusal)
+	require.Contains(t, render(r), "allowed only Mon-Fri 22:00-02:00")
+	require.Contains(t, render(r), "next opens Fri 2026-12-04 22:00 KST")
+
+	e.clock.Set(friday2300)
+	e.ok("grace", `freeze billing-api --until 2h "payment provider maintenance"`)
+	require.Contains(t, render(e.do("alice", "deploy CSR-1")), "frozen until")
+	r = e.ok("grace", `deploy CSR-1 --override "fix for the outage"`)
+	require.Equal(t, csr.Deploying, e.state("CSR-1"))
+	c, err := e.store.Get(context.Background(), "CSR-1")
+	require.NoError(t, err)
+	last := c.History[len(c.History)-1]
+	require.Equal(t, csr.Person("grace"), last.By)
+	require.Contains(t, last.Note, "override (freeze): fix for the outage")
+	_ = r
+}
+
+func TestListScopes(t *testing.T) {
+	e := newEnv(t)
+	e.walk(csr.InApproval)
+	e.ok("bob", `new web-frontend "New banner" --ref main`)
+	require.Contains(t, render(e.ok("alice", "list")), "CSR-1")
+	require.NotContains(t, render(e.ok("alice", "list")), "CSR-2")
+	waiting := render(e.ok("bob", "list waiting"))
+	require.Contains(t, waiting, "CSR-1") // bob must approve it
+	require.Contains(t, waiting, "CSR-2") // bob's own draft
+	require.Contains(t, render(e.ok("carol", "list waiting")), "No CSRs")
+	all := render(e.ok("frank", "list all --service web-frontend"))
+	require.Contains(t, all, "CSR-2")
+	require.NotContains(t, all, "CSR-1 ")
+}
+
+func TestHelpAndProcess(t *testing.T) {
+	e := newEnv(t)
+	help := render(e.ok("alice", "help"))
+	for _, v := range commands.Default().Verbs() {
+		require.Contains(t, help, "`"+v, "help lists %s", v)
+	}
+	require.Contains(t, render(e.ok("alice", "help approve")), "Example: `approve CSR-1`")
+	p := render(e.ok("alice", "process billing-api"))
+	for _, want := range []string{"test (fake) → prod (fake)", "step 2/3 `sm`: 1 of @carol, @dave", "evidence is required", "Mon-Fri 22:00-02:00 Asia/Seoul"} {
+		require.Contains(t, p, want)
+	}
+}
+
+func TestEveryVerbHasHelpText(t *testing.T) {
+	for _, s := range commands.Default().Specs() {
+		require.NotEmpty(t, msg.English[s.Summary], "help text of %s", s.Verb)
+		_, err := commands.Default().Parse("CSR", s.Example)
+		require.NoError(t, err, "the example of %s must parse", s.Verb)
+	}
+}
+
+// TestStoreDown: with Redis gone, commands answer that the store is
+// unreachable, and nothing panics.
+func TestStoreDown(t *testing.T) {
+	addr, stop := redistest.StartServer(t)
+	rdb := redisClient(t, addr)
+	e := newEnvWith(t, rdb, "down")
+	e.ok("alice", `new billing-api "t" --ref main`)
+	stop()
+	for _, line := range []string{"show CSR-1", `new billing-api "t" --ref main`, "approve CSR-1", "list all", "process billing-api", "deploy CSR-1"} {
+		r := e.do("bob", line)
+		require.NotNil(t, r.Refusal, line)
+		require.Equal(t, "store-unavailable", r.Refusal.Rule, "%s: %s", line, render(r))
+		require.Contains(t, render(r), "unreachable")
+	}
+}

@@ -1,0 +1,235 @@
+package commands
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"slices"
+	"time"
+
+	"releasebot/chat"
+	"releasebot/clock"
+	"releasebot/csr"
+	"releasebot/msg"
+	"releasebot/store"
+)
+
+// Store is what the handlers need from the CSR store.
+type Store interface {
+	NextID(ctx context.Context) (int64, error)
+	Create(ctx context.Context, c csr.CSR) (csr.CSR, error)
+	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
+	Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CSR, []csr.Event, error)
+	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
+	SetFreeze(ctx context.Context, f csr.Freeze) error
+	ClearFreeze(ctx context.Context, service string) (bool, error)
+	Freezes(ctx context.Context, service string, now time.Time) ([]csr.Freeze, error)
+}
+
+// Config is what the handlers need from the configuration.
+type Config interface {
+	Prefix() string
+	Location() *time.Location
+	Service(name string) (csr.Service, bool)
+	ServiceNames() []string
+	HasPerson(p csr.Person) bool
+	People() []csr.Person
+}
+
+// RefResolver turns a branch, tag or SHA into a commit SHA.
+type RefResolver interface {
+	Resolve(ctx context.Context, repo, ref string) (string, error)
+}
+
+// Effects receives the domain events of a saved transition: deploy runs to
+// start, people and channels to tell.
+type Effects interface {
+	Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.Event)
+	Notice(ctx context.Context, n chat.Notice)
+}
+
+// Request is who acts and where.
+type Request struct {
+	Actor   csr.Actor
+	Channel string
+}
+
+// Handler runs parsed commands.
+type Handler struct {
+	Registry *Registry
+	Store    Store
+	Config   Config
+	Clock    clock.Clock
+	Refs     RefResolver
+	Effects  Effects
+	Log      *slog.Logger
+}
+
+// Execute parses and runs one command line. It always returns a reply a
+// person can read: refusals, unknown CSRs and a broken store are answers,
+// not errors.
+func (h *Handler) Execute(ctx context.Context, req Request, line string) chat.Reply {
+	cmd, err := h.Registry.Parse(h.Config.Prefix(), line)
+	if err != nil {
+		return h.failure(ctx, req, "parse", err)
+	}
+	return h.Run(ctx, req, cmd)
+}
+
+// Run runs a parsed command.
+func (h *Handler) Run(ctx context.Context, req Request, cmd Command) chat.Reply {
+	spec, _ := h.Registry.Spec(cmd.Verb())
+	reply, err := spec.run(ctx, h, req, cmd)
+	if err != nil {
+		return h.failure(ctx, req, cmd.Verb(), err)
+	}
+	return reply
+}
+
+// failure turns any error into a reply: refusals and known store errors
+// are explained; anything else is logged with a reference the person can
+// quote, and never shown raw (it might contain internals).
+func (h *Handler) failure(ctx context.Context, req Request, verb string, err error) chat.Reply {
+	var r *csr.Refusal
+	var nf *notFound
+	switch {
+	case errors.As(err, &r):
+		return refused(r.Rule, r.Why, r.Next)
+	case errors.As(err, &nf):
+		return refused("no-such-csr", msg.T(msg.RefuseNoSuchCSR, "csr", string(nf.id)), msg.T(msg.NextListCSRs))
+	case errors.Is(err, csr.ErrNoChange):
+		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyUnchanged, "csr", "the CSR")}, Private: true}
+	case errors.Is(err, store.ErrUnavailable):
+		h.Log.WarnContext(ctx, "store unavailable", "verb", verb, "user", req.Actor.Person, "err", err)
+		return refused("store-unavailable", msg.T(msg.RefuseStoreDown), msg.T(msg.NextRetryLater))
+	case errors.Is(err, store.ErrConflict):
+		return refused("conflict", msg.T(msg.RefuseBusy, "csr", "the CSR"), msg.T(msg.NextRetryLater))
+	default:
+		ref := newRef()
+		h.Log.ErrorContext(ctx, "command failed", "ref", ref, "verb", verb, "user", req.Actor.Person, "err", err)
+		return refused("internal", msg.T(msg.RefuseInternal, "ref", ref), msg.T(msg.NextRetryLater))
+	}
+}
+
+func refused(rule string, why, next msg.Text) chat.Reply {
+	return chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: rule, Why: why, Next: next}}
+}
+
+// notFound names the CSR that does not exist.
+type notFound struct{ id csr.ID }
+
+func (e *notFound) Error() string { return "no " + string(e.id) }
+
+func newRef() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// load reads a CSR, turning "not found" into a refusal naming it.
+func (h *Handler) load(ctx context.Context, id csr.ID) (csr.CSR, csr.Service, error) {
+	c, err := h.Store.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, csr.Service{}, &notFound{id}
+	}
+	if err != nil {
+		return c, csr.Service{}, err
+	}
+	svc, err := h.service(c.Service)
+	return c, svc, err
+}
+
+func (h *Handler) service(name string) (csr.Service, error) {
+	svc, ok := h.Config.Service(name)
+	if !ok {
+		return svc, syntaxError(msg.T(msg.RefuseUnknownService, "service", name),
+			msg.T(msg.NextListServices, "services", joinNames(h.Config.ServiceNames())))
+	}
+	return svc, nil
+}
+
+// transition applies a domain decision to the freshest copy of a CSR and
+// emits its events. decide runs again if someone else saved first, so the
+// rules always judge the current state.
+func (h *Handler) transition(ctx context.Context, req Request, id csr.ID,
+	decide func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error),
+) (csr.CSR, csr.Service, []csr.Event, error) {
+	now := h.Clock.Now()
+	var svc csr.Service
+	c, evs, err := h.Store.Update(ctx, id, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		s, err := h.service(c.Service)
+		if err != nil {
+			return c, nil, err
+		}
+		svc = s
+		return decide(c, s, now)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return c, svc, nil, &notFound{id}
+	}
+	if err != nil {
+		return c, svc, nil, err
+	}
+	h.Effects.Emit(ctx, c, req.Actor.Person, evs)
+	return c, svc, evs, nil
+}
+
+// freezes returns the chat-set freezes that matter for a deploy decision.
+func (h *Handler) freezes(ctx context.Context, svc csr.Service, now time.Time) ([]csr.Freeze, error) {
+	return h.Store.Freezes(ctx, svc.Name, now)
+}
+
+// cardReply is the answer to a command that changed or showed a CSR: the
+// texts, the card and what the acting person may do next.
+func (h *Handler) cardReply(ctx context.Context, req Request, c csr.CSR, svc csr.Service, texts ...msg.Text) (chat.Reply, error) {
+	card, actions, err := h.Card(ctx, req.Actor, c, svc)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return chat.Reply{Texts: texts, Card: &card, Actions: actions}, nil
+}
+
+// Card builds the card of c and the actions a may take on it now.
+func (h *Handler) Card(ctx context.Context, a csr.Actor, c csr.CSR, svc csr.Service) (chat.Card, []chat.Action, error) {
+	now := h.Clock.Now()
+	var fz []csr.Freeze
+	if slices.Contains([]csr.State{csr.Approved, csr.DeployFailed, csr.Scheduled}, c.State) {
+		var err error
+		if fz, err = h.freezes(ctx, svc, now); err != nil {
+			return chat.Card{}, nil, err
+		}
+	}
+	card := chat.Card{CSR: c, Service: svc, Next: c.NextStep(svc, now, fz), Now: now}
+	return card, ActionsFor(c, a, svc, now, fz), nil
+}
+
+// ActionsFor turns the verbs a may use now into runnable commands.
+func ActionsFor(c csr.CSR, a csr.Actor, svc csr.Service, now time.Time, fz []csr.Freeze) []chat.Action {
+	var out []chat.Action
+	for _, v := range c.Actions(a, now, svc, fz) {
+		act := chat.Action{Verb: v, CSR: c.ID, Command: string(v) + " " + string(c.ID)}
+		switch v {
+		case csr.VerbReject:
+			act.NeedsInput = "reason"
+		case csr.VerbEvidence:
+			act.NeedsInput = "link"
+		case csr.VerbCancel:
+			act.NeedsInput = "reason?"
+		}
+		out = append(out, act)
+	}
+	return out
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}

@@ -1,0 +1,473 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"releasebot/chat"
+	"releasebot/csr"
+	"releasebot/msg"
+)
+
+// New opens a CSR.
+type New struct {
+	Service     string
+	Title       string
+	Ref         string
+	SHA         string
+	Assignee    string
+	Effort      time.Duration
+	Description string
+	Risk        string
+}
+
+// Verb implements Command.
+func (New) Verb() string { return "new" }
+
+func parseNew(p *parser) (New, error) {
+	svc, err := p.word(0, "a service")
+	if err != nil {
+		return New{}, err
+	}
+	title, err := p.word(1, `a title in quotes, e.g. "Fix rounding"`)
+	if err != nil {
+		return New{}, err
+	}
+	if err := p.atMost(2); err != nil {
+		return New{}, err
+	}
+	n := New{Service: svc, Title: title, Ref: p.Flags["ref"], SHA: p.Flags["sha"], Assignee: p.Flags["assignee"],
+		Description: p.Flags["description"], Risk: p.Flags["risk"]}
+	if n.Ref == "" {
+		return New{}, syntaxError(msg.T(msg.RefuseRefRequired), msg.T(msg.NextRefRequired))
+	}
+	if e, ok := p.Flags["effort"]; ok {
+		if n.Effort, err = parseEffort(e); err != nil {
+			return New{}, err
+		}
+	}
+	return n, nil
+}
+
+// parseEffort reads "4h", "90m", "1.5h" or a bare number of hours.
+func parseEffort(s string) (time.Duration, error) {
+	bad := syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--effort", "want", "a duration like 4h or 90m", "value", clip(s)), msg.T(msg.NextEffort))
+	if s == "" {
+		return 0, bad
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		if d < 0 || d > csr.MaxEffort {
+			return 0, syntaxError(msg.T(msg.RefuseEffort, "effort", d.String()), msg.T(msg.NextEffort))
+		}
+		return d, nil
+	}
+	if d, err := time.ParseDuration(s + "h"); err == nil && d >= 0 && d <= csr.MaxEffort {
+		return d, nil
+	}
+	return 0, bad
+}
+
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
+
+// person resolves "@alice" or "alice" to a configured person.
+func (h *Handler) person(s string) (csr.Person, error) {
+	p := csr.Person(strings.TrimPrefix(strings.TrimSpace(s), "@"))
+	if !h.Config.HasPerson(p) {
+		names := make([]string, 0)
+		for _, q := range h.Config.People() {
+			names = append(names, string(q))
+		}
+		return "", syntaxError(msg.T(msg.RefuseUnknownPerson, "person", clip(s)), msg.T(msg.NextListPeople, "people", joinNames(names)))
+	}
+	return p, nil
+}
+
+func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, error) {
+	svc, err := h.service(n.Service)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	var assignee csr.Person
+	if n.Assignee != "" {
+		if assignee, err = h.person(n.Assignee); err != nil {
+			return chat.Reply{}, err
+		}
+	}
+	sha, err := h.resolve(ctx, svc, n.Ref, n.SHA)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	in := csr.NewRequest{Title: n.Title, Requester: req.Actor.Person, Assignee: assignee, Effort: n.Effort,
+		Refs: []csr.Ref{{Repo: svc.Repo, Ref: n.Ref, SHA: sha}}, Description: n.Description, Risk: n.Risk}
+	now := h.Clock.Now()
+	// Validate before taking an id, so a refused command leaves no gap and
+	// no trace in the store.
+	if _, _, err := csr.New("", in, svc, now); err != nil {
+		return chat.Reply{}, err
+	}
+	seq, err := h.Store.NextID(ctx)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	c, evs, err := csr.New(csr.FormatID(h.Config.Prefix(), seq), in, svc, now)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	if c, err = h.Store.Create(ctx, c); err != nil {
+		return chat.Reply{}, err
+	}
+	h.Effects.Emit(ctx, c, req.Actor.Person, evs)
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCreated, "csr", string(c.ID), "title", c.Title))
+}
+
+// resolve turns the ref into a commit, unless the person named the SHA.
+func (h *Handler) resolve(ctx context.Context, svc csr.Service, ref, sha string) (string, error) {
+	if sha != "" {
+		if !isHex(sha) || len(sha) < 7 || len(sha) > 40 {
+			return "", syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--sha", "want", "a commit SHA (7-40 hex digits)", "value", clip(sha)),
+				msg.T(msg.NextHelpVerb, "verb", "new"))
+		}
+		return strings.ToLower(sha), nil
+	}
+	if r := []rune(ref); len(r) > 255 || strings.ContainsFunc(ref, func(r rune) bool { return r < ' ' || r == 0x7f || r == ' ' }) {
+		return "", syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--ref", "want", "a branch, tag or SHA", "value", clip(ref)), msg.T(msg.NextRefRequired))
+	}
+	return h.Refs.Resolve(ctx, svc.Repo, ref)
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Test starts the test deploy.
+type Test struct{ CSR csr.ID }
+
+// Verb implements Command.
+func (Test) Verb() string { return "test" }
+
+func parseTest(p *parser) (Test, error) { id, err := idOnly(p); return Test{id}, err }
+
+func runTest(ctx context.Context, h *Handler, req Request, t Test) (chat.Reply, error) {
+	c, svc, evs, err := h.transition(ctx, req, t.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.Test(req.Actor, now, svc)
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	run := runOf(evs)
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyTestStarted, "run", run.ID, "csr", string(c.ID), "env", run.Env))
+}
+
+func runOf(evs []csr.Event) csr.Run {
+	for _, e := range evs {
+		if e.Kind == csr.EvRunRequested {
+			return e.Run
+		}
+	}
+	return csr.Run{}
+}
+
+// AddEvidence attaches a link to test evidence.
+type AddEvidence struct {
+	CSR  csr.ID
+	URL  string
+	Note string
+}
+
+// Verb implements Command.
+func (AddEvidence) Verb() string { return "evidence" }
+
+func parseEvidence(p *parser) (AddEvidence, error) {
+	id, err := p.id(0)
+	if err != nil {
+		return AddEvidence{}, err
+	}
+	u, err := p.word(1, "a link to the evidence (https://…)")
+	if err != nil {
+		return AddEvidence{}, err
+	}
+	return AddEvidence{CSR: id, URL: u, Note: p.optional(2)}, p.atMost(3)
+}
+
+func runEvidence(ctx context.Context, h *Handler, req Request, e AddEvidence) (chat.Reply, error) {
+	c, svc, _, err := h.transition(ctx, req, e.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.AddEvidence(req.Actor, e.URL, e.Note, now)
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyEvidence, "csr", string(c.ID)))
+}
+
+// Submit starts the approval line.
+type Submit struct{ CSR csr.ID }
+
+// Verb implements Command.
+func (Submit) Verb() string { return "submit" }
+
+func parseSubmit(p *parser) (Submit, error) { id, err := idOnly(p); return Submit{id}, err }
+
+func runSubmit(ctx context.Context, h *Handler, req Request, s Submit) (chat.Reply, error) {
+	c, svc, _, err := h.transition(ctx, req, s.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.Submit(req.Actor, now, svc)
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplySubmitted, "csr", string(c.ID)))
+}
+
+// Approve approves the open step.
+type Approve struct{ CSR csr.ID }
+
+// Verb implements Command.
+func (Approve) Verb() string { return "approve" }
+
+func parseApprove(p *parser) (Approve, error) { id, err := idOnly(p); return Approve{id}, err }
+
+func runApprove(ctx context.Context, h *Handler, req Request, a Approve) (chat.Reply, error) {
+	var step string
+	c, svc, _, err := h.transition(ctx, req, a.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		open, _ := c.OpenStep(svc)
+		step = open.Step.Name
+		return c.Approve(req.Actor, now, svc)
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	id := msg.ReplyApproved
+	if c.State == csr.Approved {
+		id = msg.ReplyFullyOK
+	}
+	return h.cardReply(ctx, req, c, svc, msg.T(id, "step", step, "csr", string(c.ID)))
+}
+
+// RejectCSR rejects the CSR at its open step.
+type RejectCSR struct {
+	CSR    csr.ID
+	Reason string
+}
+
+// Verb implements Command.
+func (RejectCSR) Verb() string { return "reject" }
+
+func parseReject(p *parser) (RejectCSR, error) {
+	id, err := p.id(0)
+	if err != nil {
+		return RejectCSR{}, err
+	}
+	reason, err := p.word(1, `a reason in quotes, e.g. "no rollback plan"`)
+	if err != nil {
+		return RejectCSR{}, err
+	}
+	return RejectCSR{CSR: id, Reason: reason}, p.atMost(2)
+}
+
+func runReject(ctx context.Context, h *Handler, req Request, r RejectCSR) (chat.Reply, error) {
+	c, svc, _, err := h.transition(ctx, req, r.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.Reject(req.Actor, r.Reason, now, svc)
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyRejected, "csr", string(c.ID), "reason", r.Reason))
+}
+
+// Revise takes a rejected CSR back to draft.
+type Revise struct{ CSR csr.ID }
+
+// Verb implements Command.
+func (Revise) Verb() string { return "revise" }
+
+func parseRevise(p *parser) (Revise, error) { id, err := idOnly(p); return Revise{id}, err }
+
+func runRevise(ctx context.Context, h *Handler, req Request, r Revise) (chat.Reply, error) {
+	c, svc, _, err := h.transition(ctx, req, r.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.Revise(req.Actor, now)
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyRevised, "csr", string(c.ID)))
+}
+
+// Update points the CSR at a new commit.
+type Update struct {
+	CSR csr.ID
+	Ref string
+	SHA string
+}
+
+// Verb implements Command.
+func (Update) Verb() string { return "update" }
+
+func parseUpdate(p *parser) (Update, error) {
+	id, err := idOnly(p)
+	if err != nil {
+		return Update{}, err
+	}
+	u := Update{CSR: id, Ref: p.Flags["ref"], SHA: p.Flags["sha"]}
+	if u.Ref == "" {
+		return Update{}, syntaxError(msg.T(msg.RefuseRefRequired), msg.T(msg.NextRefRequired))
+	}
+	return u, nil
+}
+
+func runUpdate(ctx context.Context, h *Handler, req Request, u Update) (chat.Reply, error) {
+	c, svc, err := h.load(ctx, u.CSR)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	sha, err := h.resolve(ctx, svc, u.Ref, u.SHA)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	ref := csr.Ref{Repo: svc.Repo, Ref: u.Ref, SHA: sha}
+	c, svc, _, err = h.transition(ctx, req, u.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.ChangeRef(req.Actor, ref, now)
+	})
+	if errors.Is(err, csr.ErrNoChange) {
+		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyUnchanged, "csr", string(u.CSR))}, Private: true}, nil
+	}
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyUpdated, "csr", string(c.ID), "ref", u.Ref+"@"+ref.ShortSHA()))
+}
+
+// Deploy starts the production deploy.
+type Deploy struct {
+	CSR      csr.ID
+	Override string
+}
+
+// Verb implements Command.
+func (Deploy) Verb() string { return "deploy" }
+
+func parseDeploy(p *parser) (Deploy, error) {
+	id, err := idOnly(p)
+	if err != nil {
+		return Deploy{}, err
+	}
+	d := Deploy{CSR: id, Override: p.Flags["override"]}
+	if _, set := p.Flags["override"]; set && strings.TrimSpace(d.Override) == "" {
+		return Deploy{}, syntaxError(msg.T(msg.RefuseMissingArg, "verb", "deploy", "arg", `a reason after --override, e.g. --override "hotfix for outage"`),
+			msg.T(msg.NextHelpVerb, "verb", "deploy"))
+	}
+	return d, nil
+}
+
+func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Reply, error) {
+	c, svc, err := h.load(ctx, d.CSR)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	fz, err := h.freezes(ctx, svc, h.Clock.Now())
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	c, svc, evs, err := h.transition(ctx, req, d.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.Deploy(req.Actor, now, svc, fz, csr.DeployOptions{Override: d.Override})
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	run := runOf(evs)
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyDeployStart, "run", run.ID, "csr", string(c.ID), "env", run.Env))
+}
+
+// Rollback redeploys the previous production commit of the service.
+type Rollback struct{ CSR csr.ID }
+
+// Verb implements Command.
+func (Rollback) Verb() string { return "rollback" }
+
+func parseRollback(p *parser) (Rollback, error) { id, err := idOnly(p); return Rollback{id}, err }
+
+func runRollback(ctx context.Context, h *Handler, req Request, r Rollback) (chat.Reply, error) {
+	c, svc, err := h.load(ctx, r.CSR)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	prev, err := h.previousDeploy(ctx, c, svc)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	c, svc, evs, err := h.transition(ctx, req, r.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.Rollback(req.Actor, prev, now, svc)
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	run := runOf(evs)
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyRollback, "run", run.ID, "csr", string(c.ID), "sha", shortSHA(prev)))
+}
+
+// previousDeploy finds the commit that was in production before c: the
+// newest successful production run of the service that ended before c's.
+func (h *Handler) previousDeploy(ctx context.Context, c csr.CSR, svc csr.Service) (string, error) {
+	mine, ok := c.LastRun(csr.PurposeDeploy)
+	if !ok {
+		return "", nil
+	}
+	all, err := h.Store.List(ctx, storeFilterService(svc.Name))
+	if err != nil {
+		return "", err
+	}
+	var best csr.Run
+	for _, o := range all {
+		for _, r := range o.Runs {
+			if r.Env == svc.ProdEnv() && r.Status == csr.RunSucceeded && r.Purpose != csr.PurposeTest &&
+				r.EndedAt.Before(mine.StartedAt) && r.EndedAt.After(best.EndedAt) && r.SHA != c.SHA() {
+				best = r
+			}
+		}
+	}
+	return best.SHA, nil
+}
+
+func shortSHA(s string) string {
+	if len(s) > 7 {
+		return s[:7]
+	}
+	return s
+}
+
+// Cancel abandons a CSR.
+type Cancel struct {
+	CSR    csr.ID
+	Reason string
+}
+
+// Verb implements Command.
+func (Cancel) Verb() string { return "cancel" }
+
+func parseCancel(p *parser) (Cancel, error) {
+	id, err := p.id(0)
+	if err != nil {
+		return Cancel{}, err
+	}
+	return Cancel{CSR: id, Reason: p.optional(1)}, p.atMost(2)
+}
+
+func runCancel(ctx context.Context, h *Handler, req Request, cn Cancel) (chat.Reply, error) {
+	c, svc, _, err := h.transition(ctx, req, cn.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+		return c.Cancel(req.Actor, cn.Reason, now)
+	})
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCancelled, "csr", string(c.ID)))
+}

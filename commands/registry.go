@@ -1,0 +1,211 @@
+// Package commands is the command grammar of releasebot and one handler per
+// verb. Text is parsed into a typed command first; handlers never see raw
+// strings. Every sentence they answer with comes from the msg catalog.
+package commands
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"releasebot/chat"
+	"releasebot/csr"
+	"releasebot/msg"
+)
+
+// Command is a parsed command: one struct per verb.
+type Command interface{ Verb() string }
+
+// Spec describes one verb: how it is written, what it does, how to parse
+// and run it. Flags and help come from this one definition.
+type Spec struct {
+	Verb    string
+	Usage   string // e.g. "approve CSR"
+	Example string
+	Summary msg.ID
+	Flags   []string
+
+	parse func(p *parser) (Command, error)
+	run   func(ctx context.Context, h *Handler, req Request, c Command) (chat.Reply, error)
+}
+
+// Registry maps verbs to their specs. It is built explicitly, in one place
+// (Default), so every verb is visible at a glance.
+type Registry struct {
+	specs map[string]Spec
+	order []string
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{specs: map[string]Spec{}} }
+
+// add registers a verb with a typed parser and handler.
+func add[C Command](r *Registry, s Spec, parse func(p *parser) (C, error), run func(context.Context, *Handler, Request, C) (chat.Reply, error)) {
+	if _, dup := r.specs[s.Verb]; dup {
+		panic(fmt.Sprintf("commands: verb %q registered twice", s.Verb))
+	}
+	s.parse = func(p *parser) (Command, error) { return parse(p) }
+	s.run = func(ctx context.Context, h *Handler, req Request, c Command) (chat.Reply, error) {
+		return run(ctx, h, req, c.(C))
+	}
+	r.specs[s.Verb] = s
+	r.order = append(r.order, s.Verb)
+}
+
+// Specs returns the registered verbs in registration order.
+func (r *Registry) Specs() []Spec {
+	out := make([]Spec, len(r.order))
+	for i, v := range r.order {
+		out[i] = r.specs[v]
+	}
+	return out
+}
+
+// Spec returns the spec of a verb.
+func (r *Registry) Spec(verb string) (Spec, bool) {
+	s, ok := r.specs[verb]
+	return s, ok
+}
+
+// Parse turns a command line into a typed command. prefix is the CSR id
+// prefix. Errors are *csr.Refusal values that say what is wrong and how to
+// write it instead.
+func (r *Registry) Parse(prefix, line string) (Command, error) {
+	if n := len(line); n > MaxCommandLen {
+		return nil, syntaxError(msg.T(msg.RefuseTooLong, "len", fmt.Sprint(n), "max", fmt.Sprint(MaxCommandLen)), msg.T(msg.NextShorter))
+	}
+	toks, err := tokenize(line)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 {
+		return Help{}, nil
+	}
+	verb := strings.ToLower(toks[0].text)
+	spec, ok := r.specs[verb]
+	if !ok {
+		return nil, r.unknownVerb(verb)
+	}
+	a, err := split(verb, toks[1:], spec.Flags)
+	if err != nil {
+		return nil, err
+	}
+	return spec.parse(&parser{Args: a, prefix: prefix, usage: spec.Usage})
+}
+
+func (r *Registry) unknownVerb(verb string) error {
+	shown := verb
+	if len([]rune(shown)) > 40 {
+		shown = string([]rune(shown)[:40]) + "…"
+	}
+	why := msg.T(msg.RefuseUnknownVerb, "verb", shown)
+	if s, ok := closest(verb, r.order); ok {
+		return syntaxError(why, msg.T(msg.NextDidYouMean, "suggestion", r.specs[s].Usage))
+	}
+	return syntaxError(why, msg.T(msg.NextHelpVerb, "verb", "VERB"))
+}
+
+// Verbs lists the registered verbs, sorted.
+func (r *Registry) Verbs() []string {
+	out := append([]string(nil), r.order...)
+	sort.Strings(out)
+	return out
+}
+
+// Default is the full releasebot grammar.
+func Default() *Registry {
+	r := NewRegistry()
+	add(r, Spec{Verb: "new", Usage: `new SERVICE "TITLE" --ref REF [--assignee @NAME] [--effort 4h] [--sha SHA] [--description "…"] [--risk "…"]`,
+		Example: `new billing-api "Fix rounding" --ref main --assignee @alice --effort 4h`, Summary: msg.HelpNew,
+		Flags: []string{"ref", "sha", "assignee", "effort", "description", "risk"}}, parseNew, runNew)
+	add(r, Spec{Verb: "show", Usage: "show CSR", Example: "show CSR-1", Summary: msg.HelpShow}, parseShow, runShow)
+	add(r, Spec{Verb: "list", Usage: "list [mine|waiting|all] [--service SERVICE] [--state STATE]", Example: "list waiting",
+		Summary: msg.HelpList, Flags: []string{"service", "state"}}, parseList, runList)
+	add(r, Spec{Verb: "next", Usage: "next CSR", Example: "next CSR-1", Summary: msg.HelpNext}, parseNext, runNext)
+	add(r, Spec{Verb: "history", Usage: "history CSR", Example: "history CSR-1", Summary: msg.HelpHistory}, parseHistory, runHistory)
+	add(r, Spec{Verb: "test", Usage: "test CSR", Example: "test CSR-1", Summary: msg.HelpTest}, parseTest, runTest)
+	add(r, Spec{Verb: "evidence", Usage: `evidence CSR URL ["NOTE"]`, Example: `evidence CSR-1 https://ci.example.com/run/42 "regression suite green"`,
+		Summary: msg.HelpEvidence}, parseEvidence, runEvidence)
+	add(r, Spec{Verb: "submit", Usage: "submit CSR", Example: "submit CSR-1", Summary: msg.HelpSubmit}, parseSubmit, runSubmit)
+	add(r, Spec{Verb: "approve", Usage: "approve CSR", Example: "approve CSR-1", Summary: msg.HelpApprove}, parseApprove, runApprove)
+	add(r, Spec{Verb: "reject", Usage: `reject CSR "REASON"`, Example: `reject CSR-1 "no rollback plan"`, Summary: msg.HelpReject}, parseReject, runReject)
+	add(r, Spec{Verb: "revise", Usage: "revise CSR", Example: "revise CSR-1", Summary: msg.HelpRevise}, parseRevise, runRevise)
+	add(r, Spec{Verb: "update", Usage: "update CSR --ref REF [--sha SHA]", Example: "update CSR-1 --ref main", Summary: msg.HelpUpdate,
+		Flags: []string{"ref", "sha"}}, parseUpdate, runUpdate)
+	add(r, Spec{Verb: "deploy", Usage: `deploy CSR [--override "REASON"]`, Example: "deploy CSR-1", Summary: msg.HelpDeploy,
+		Flags: []string{"override"}}, parseDeploy, runDeploy)
+	add(r, Spec{Verb: "rollback", Usage: "rollback CSR", Example: "rollback CSR-1", Summary: msg.HelpRollback}, parseRollback, runRollback)
+	add(r, Spec{Verb: "cancel", Usage: `cancel CSR ["REASON"]`, Example: `cancel CSR-1 "superseded by CSR-2"`, Summary: msg.HelpCancel}, parseCancel, runCancel)
+	add(r, Spec{Verb: "freeze", Usage: `freeze SERVICE --until TIME "REASON"`, Example: `freeze billing-api --until "2026-12-26 09:00" "year-end close"`,
+		Summary: msg.HelpFreeze, Flags: []string{"until"}}, parseFreeze, runFreeze)
+	add(r, Spec{Verb: "unfreeze", Usage: "unfreeze SERVICE", Example: "unfreeze billing-api", Summary: msg.HelpUnfreeze}, parseUnfreeze, runUnfreeze)
+	add(r, Spec{Verb: "process", Usage: "process SERVICE", Example: "process billing-api", Summary: msg.HelpProcess}, parseProcess, runProcess)
+	add(r, Spec{Verb: "help", Usage: "help [VERB]", Example: "help approve", Summary: msg.HelpHelp}, parseHelp, runHelp)
+	return r
+}
+
+// parser reads the positional words and flags of one command.
+type parser struct {
+	Args
+	prefix string
+	usage  string
+}
+
+func (p *parser) missing(what string) error {
+	return syntaxError(msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", what), msg.T(msg.NextHelpVerb, "verb", p.Verb))
+}
+
+// word returns positional i, or a refusal naming what is missing.
+func (p *parser) word(i int, what string) (string, error) {
+	if i >= len(p.Pos) {
+		return "", p.missing(what)
+	}
+	return p.Pos[i], nil
+}
+
+// optional returns positional i or "".
+func (p *parser) optional(i int) string {
+	if i >= len(p.Pos) {
+		return ""
+	}
+	return p.Pos[i]
+}
+
+func (p *parser) id(i int) (csr.ID, error) {
+	w, err := p.word(i, "a CSR id")
+	if err != nil {
+		return "", err
+	}
+	id, ok := csr.ParseID(p.prefix, w)
+	if !ok {
+		shown := w
+		if len([]rune(shown)) > 40 {
+			shown = string([]rune(shown)[:40]) + "…"
+		}
+		return "", syntaxError(msg.T(msg.RefuseBadCSRID, "value", shown, "example", p.prefix+"-12"), msg.T(msg.NextListCSRs))
+	}
+	return id, nil
+}
+
+// atMost refuses extra positional words: a forgotten quote usually shows up
+// as one, and silently dropping words would change what was meant.
+func (p *parser) atMost(n int) error {
+	if len(p.Pos) > n {
+		extra := p.Pos[n]
+		if len([]rune(extra)) > 40 {
+			extra = string([]rune(extra)[:40]) + "…"
+		}
+		return syntaxError(msg.T(msg.RefuseExtraArg, "verb", p.Verb, "arg", extra), msg.T(msg.NextTextEmpty, "field", "text"))
+	}
+	return nil
+}
+
+// idOnly parses commands of the shape "VERB CSR".
+func idOnly(p *parser) (csr.ID, error) {
+	id, err := p.id(0)
+	if err != nil {
+		return "", err
+	}
+	return id, p.atMost(1)
+}

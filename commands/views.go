@@ -1,0 +1,377 @@
+package commands
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"releasebot/chat"
+	"releasebot/csr"
+	"releasebot/msg"
+	"releasebot/store"
+)
+
+func storeFilterService(name string) store.Filter { return store.Filter{Service: name, Limit: 500} }
+
+// Show prints a CSR's card.
+type Show struct{ CSR csr.ID }
+
+// Verb implements Command.
+func (Show) Verb() string { return "show" }
+
+func parseShow(p *parser) (Show, error) { id, err := idOnly(p); return Show{id}, err }
+
+func runShow(ctx context.Context, h *Handler, req Request, s Show) (chat.Reply, error) {
+	c, svc, err := h.load(ctx, s.CSR)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return h.cardReply(ctx, req, c, svc)
+}
+
+// Next says what a CSR needs next.
+type Next struct{ CSR csr.ID }
+
+// Verb implements Command.
+func (Next) Verb() string { return "next" }
+
+func parseNext(p *parser) (Next, error) { id, err := idOnly(p); return Next{id}, err }
+
+func runNext(ctx context.Context, h *Handler, req Request, n Next) (chat.Reply, error) {
+	c, svc, err := h.load(ctx, n.CSR)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	card, actions, err := h.Card(ctx, req.Actor, c, svc)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return chat.Reply{Texts: []msg.Text{card.Next}, Actions: actions, Private: true}, nil
+}
+
+// History prints a CSR's history.
+type History struct{ CSR csr.ID }
+
+// Verb implements Command.
+func (History) Verb() string { return "history" }
+
+func parseHistory(p *parser) (History, error) { id, err := idOnly(p); return History{id}, err }
+
+func runHistory(ctx context.Context, h *Handler, req Request, hi History) (chat.Reply, error) {
+	c, _, err := h.load(ctx, hi.CSR)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	texts := []msg.Text{msg.T(msg.ReplyHistoryHead, "csr", string(c.ID))}
+	loc := h.Config.Location()
+	for _, e := range c.History {
+		move := string(e.To)
+		if e.From != "" && e.From != e.To {
+			move = string(e.From) + " → " + string(e.To)
+		}
+		texts = append(texts, msg.T(msg.ReplyHistoryLine, "at", e.At.In(loc).Format("2006-01-02 15:04"), "by", string(e.By),
+			"action", e.Action, "move", move, "note", e.Note))
+	}
+	return chat.Reply{Texts: texts, Private: true}, nil
+}
+
+// List lists CSRs.
+type List struct {
+	Scope   string // mine, waiting, all
+	Service string
+	State   csr.State
+}
+
+// Verb implements Command.
+func (List) Verb() string { return "list" }
+
+func parseList(p *parser) (List, error) {
+	l := List{Scope: strings.ToLower(p.optional(0)), Service: p.Flags["service"], State: csr.State(p.Flags["state"])}
+	if l.Scope == "" {
+		l.Scope = "mine"
+	}
+	if !slices.Contains([]string{"mine", "waiting", "all"}, l.Scope) {
+		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "list", "want", "mine, waiting or all", "value", clip(l.Scope)),
+			msg.T(msg.NextHelpVerb, "verb", "list"))
+	}
+	if l.State != "" && !slices.Contains(csr.States, l.State) {
+		names := make([]string, len(csr.States))
+		for i, s := range csr.States {
+			names[i] = string(s)
+		}
+		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--state", "want", "one of "+strings.Join(names, ", "), "value", clip(string(l.State))),
+			msg.T(msg.NextHelpVerb, "verb", "list"))
+	}
+	return l, p.atMost(1)
+}
+
+// waitingStates are the states in which a CSR waits for a person, not a
+// machine.
+var waitingStates = []csr.State{csr.Draft, csr.Tested, csr.TestFailed, csr.InApproval, csr.Approved, csr.Rejected, csr.DeployFailed}
+
+func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, error) {
+	if l.Service != "" {
+		if _, err := h.service(l.Service); err != nil {
+			return chat.Reply{}, err
+		}
+	}
+	f := store.Filter{Service: l.Service, Limit: 50}
+	if l.State != "" {
+		f.States = []csr.State{l.State}
+	}
+	me := req.Actor.Person
+	switch l.Scope {
+	case "mine":
+		f.Person = me
+	case "waiting":
+		if l.State == "" {
+			f.States = waitingStates
+		}
+		f.Limit = 500
+	}
+	cs, err := h.Store.List(ctx, f)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	now := h.Clock.Now()
+	var texts []msg.Text
+	for _, c := range cs {
+		svc, ok := h.Config.Service(c.Service)
+		if !ok {
+			continue
+		}
+		if l.Scope == "waiting" && !waitsOn(c, svc, me) {
+			continue
+		}
+		texts = append(texts, msg.T(msg.ReplyListLine, "csr", string(c.ID), "state", string(c.State), "service", c.Service,
+			"title", c.Title, "requester", string(c.Requester), "next", c.NextStep(svc, now, nil).String()))
+	}
+	if len(texts) == 0 {
+		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyNoCSRs)}, Private: true}, nil
+	}
+	head := msg.T(msg.ReplyListHeader, "count", strconv.Itoa(len(texts)))
+	return chat.Reply{Texts: append([]msg.Text{head}, texts...), Private: true}, nil
+}
+
+// waitsOn reports whether the next move on c is p's.
+func waitsOn(c csr.CSR, svc csr.Service, p csr.Person) bool {
+	if c.State == csr.InApproval {
+		st, ok := c.OpenStep(svc)
+		return ok && slices.Contains(st.Pending(c), p)
+	}
+	return c.Requester == p || c.Assignee == p
+}
+
+// Freeze stops production deploys of a service until a time.
+type Freeze struct {
+	Service string
+	Until   string
+	Reason  string
+}
+
+// Verb implements Command.
+func (Freeze) Verb() string { return "freeze" }
+
+func parseFreeze(p *parser) (Freeze, error) {
+	svc, err := p.word(0, "a service")
+	if err != nil {
+		return Freeze{}, err
+	}
+	reason, err := p.word(1, `a reason in quotes, e.g. "year-end close"`)
+	if err != nil {
+		return Freeze{}, err
+	}
+	f := Freeze{Service: svc, Until: p.Flags["until"], Reason: reason}
+	if f.Until == "" {
+		return Freeze{}, p.missing(`--until TIME, e.g. --until "2026-12-26 09:00"`)
+	}
+	return f, p.atMost(2)
+}
+
+func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Reply, error) {
+	if !req.Actor.Admin {
+		return chat.Reply{}, &csr.Refusal{Rule: "admin-only", Why: msg.T(msg.RefuseAdminOnly, "verb", "freeze"), Next: msg.T(msg.NextAskAdmin)}
+	}
+	svc, err := h.service(f.Service)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	now := h.Clock.Now()
+	loc := zoneOf(svc, h.Config.Location())
+	until, err := ParseWhen(f.Until, now, loc)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	if !until.After(now) {
+		return chat.Reply{}, &csr.Refusal{Rule: "time-in-past", Why: msg.T(msg.RefuseScheduleInPast, "when", until.Format("2006-01-02 15:04 MST")), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
+	}
+	if strings.TrimSpace(f.Reason) == "" || len([]rune(f.Reason)) > csr.MaxReason || strings.ContainsFunc(f.Reason, isControl) {
+		return chat.Reply{}, &csr.Refusal{Rule: "reason-required", Why: msg.T(msg.RefuseTextEmpty, "field", "freeze reason"), Next: msg.T(msg.NextTextEmpty, "field", "freeze reason")}
+	}
+	fz := csr.Freeze{Service: svc.Name, From: now, Until: until, Reason: f.Reason, By: req.Actor.Person}
+	if err := h.Store.SetFreeze(ctx, fz); err != nil {
+		return chat.Reply{}, err
+	}
+	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, Text: msg.T(msg.NoteFrozen, "service", svc.Name,
+		"until", until.In(loc).Format("2006-01-02 15:04 MST"), "by", "@"+string(req.Actor.Person), "reason", f.Reason)})
+	return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyFrozen, "service", svc.Name, "until", until.In(loc).Format("2006-01-02 15:04 MST"), "reason", f.Reason)}}, nil
+}
+
+func isControl(r rune) bool { return r < ' ' || r == 0x7f }
+
+func zoneOf(svc csr.Service, def *time.Location) *time.Location {
+	if svc.Window != nil && svc.Window.Location != nil {
+		return svc.Window.Location
+	}
+	return def
+}
+
+// Unfreeze lifts a chat-set freeze.
+type Unfreeze struct{ Service string }
+
+// Verb implements Command.
+func (Unfreeze) Verb() string { return "unfreeze" }
+
+func parseUnfreeze(p *parser) (Unfreeze, error) {
+	svc, err := p.word(0, "a service")
+	if err != nil {
+		return Unfreeze{}, err
+	}
+	return Unfreeze{svc}, p.atMost(1)
+}
+
+func runUnfreeze(ctx context.Context, h *Handler, req Request, u Unfreeze) (chat.Reply, error) {
+	if !req.Actor.Admin {
+		return chat.Reply{}, &csr.Refusal{Rule: "admin-only", Why: msg.T(msg.RefuseAdminOnly, "verb", "unfreeze"), Next: msg.T(msg.NextAskAdmin)}
+	}
+	svc, err := h.service(u.Service)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	removed, err := h.Store.ClearFreeze(ctx, svc.Name)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	if !removed {
+		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyNotFrozen, "service", svc.Name)}, Private: true}, nil
+	}
+	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, Text: msg.T(msg.NoteUnfrozen, "service", svc.Name, "by", "@"+string(req.Actor.Person))})
+	return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyUnfrozen, "service", svc.Name)}}, nil
+}
+
+// Process explains how a service is released.
+type Process struct{ Service string }
+
+// Verb implements Command.
+func (Process) Verb() string { return "process" }
+
+func parseProcess(p *parser) (Process, error) {
+	svc, err := p.word(0, "a service")
+	if err != nil {
+		return Process{}, err
+	}
+	return Process{svc}, p.atMost(1)
+}
+
+func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.Reply, error) {
+	svc, err := h.service(pr.Service)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	now := h.Clock.Now()
+	chatFreezes, err := h.freezes(ctx, svc, now)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	loc := zoneOf(svc, h.Config.Location())
+	envs := make([]string, len(svc.Environments))
+	for i, e := range svc.Environments {
+		envs[i] = e + " (" + svc.Deployers[e] + ")"
+	}
+	t := []msg.Text{
+		msg.T(msg.ReplyProcessHead, "service", svc.Name, "repo", svc.Repo),
+		msg.T(msg.ReplyProcessEnvs, "envs", strings.Join(envs, " → "), "test", svc.TestEnv(), "prod", svc.ProdEnv()),
+	}
+	if svc.EvidenceRequired {
+		t = append(t, msg.T(msg.ReplyProcessEvid))
+	} else {
+		t = append(t, msg.T(msg.ReplyProcessNoEv))
+	}
+	t = append(t, msg.T(msg.ReplyProcessRules))
+	for i, st := range svc.Line {
+		people := make([]string, len(st.Approvers))
+		for j, p := range st.Approvers {
+			people[j] = "@" + string(p)
+		}
+		t = append(t, msg.T(msg.ReplyProcessStep, "n", strconv.Itoa(i+1), "total", strconv.Itoa(len(svc.Line)), "step", st.Name,
+			"required", strconv.Itoa(st.Required), "people", strings.Join(people, ", ")))
+	}
+	t = append(t, msg.T(msg.ReplyProcessWin, "window", svc.Window.String()))
+	all := append(append([]csr.Freeze(nil), svc.Freezes...), chatFreezes...)
+	shown := 0
+	for _, f := range all {
+		if f.Until.Before(now) {
+			continue
+		}
+		shown++
+		t = append(t, msg.T(msg.ReplyProcessFrz, "from", f.From.In(loc).Format("2006-01-02 15:04"), "until", f.Until.In(loc).Format("2006-01-02 15:04 MST"), "reason", f.Reason))
+	}
+	if shown == 0 {
+		t = append(t, msg.T(msg.ReplyProcessNoFrz))
+	}
+	return chat.Reply{Texts: t, Private: true}, nil
+}
+
+// Help lists verbs or explains one.
+type Help struct{ Topic string }
+
+// Verb implements Command.
+func (Help) Verb() string { return "help" }
+
+func parseHelp(p *parser) (Help, error) { return Help{strings.ToLower(p.optional(0))}, p.atMost(1) }
+
+func runHelp(_ context.Context, h *Handler, _ Request, hp Help) (chat.Reply, error) {
+	r := h.Registry
+	if hp.Topic != "" {
+		s, ok := r.Spec(hp.Topic)
+		if !ok {
+			return chat.Reply{}, r.unknownVerb(hp.Topic)
+		}
+		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyHelpVerb, "usage", s.Usage, "summary", msg.T(s.Summary).String(), "example", s.Example)}, Private: true}, nil
+	}
+	texts := []msg.Text{msg.T(msg.ReplyHelpHeader)}
+	for _, s := range r.Specs() {
+		texts = append(texts, msg.T(msg.ReplyHelpLine, "usage", s.Usage, "summary", msg.T(s.Summary).String()))
+	}
+	texts = append(texts, msg.T(msg.ReplyHelpFooter, "example", h.Config.Prefix()+"-12"))
+	return chat.Reply{Texts: texts, Private: true}, nil
+}
+
+// ParseWhen reads a time typed by a person: "22:30" (the next such time),
+// "2026-12-01 22:30", "2026-12-01T22:30", "2026-12-01", or a duration from
+// now ("2h", "+90m"), in loc.
+func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if d, err := time.ParseDuration(strings.TrimPrefix(s, "+")); err == nil && d > 0 {
+		return now.Add(d), nil
+	}
+	if t, err := time.ParseInLocation("15:04", s, loc); err == nil {
+		ln := now.In(loc)
+		at := time.Date(ln.Year(), ln.Month(), ln.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+		if !at.After(now) {
+			at = at.AddDate(0, 0, 1)
+		}
+		return at, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, &csr.Refusal{Rule: "syntax", Why: msg.T(msg.RefuseBadTime, "value", clip(s)), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
+}

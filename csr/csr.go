@@ -1,0 +1,285 @@
+// Package csr is the release domain: a change/service request, its
+// lifecycle, the approval policy, deploy windows and freezes.
+//
+// Everything here is a pure function of its inputs (the CSR, the acting
+// person, the service policy and the time). It performs no I/O, so every rule
+// is tested by table, and the store applies the result atomically.
+package csr
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"releasebot/msg"
+)
+
+// ID identifies a CSR, e.g. "CSR-12". The prefix is configurable.
+type ID string
+
+// FormatID builds the id of the n-th CSR.
+func FormatID(prefix string, n int64) ID { return ID(prefix + "-" + strconv.FormatInt(n, 10)) }
+
+// ParseID normalises user input ("csr-7", "CSR-7", "7") to an id with the
+// given prefix. ok is false when the text cannot be a CSR id.
+func ParseID(prefix, s string) (ID, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", false
+	}
+	num := s
+	if i := strings.LastIndexByte(s, '-'); i >= 0 {
+		if !strings.EqualFold(s[:i], prefix) {
+			return "", false
+		}
+		num = s[i+1:]
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 {
+		return "", false
+	}
+	return FormatID(prefix, n), true
+}
+
+// Seq returns the number inside an id, or 0 when it has none.
+func (id ID) Seq() int64 {
+	s := string(id)
+	i := strings.LastIndexByte(s, '-')
+	n, _ := strconv.ParseInt(s[i+1:], 10, 64)
+	return n
+}
+
+// Person is a configured person's short name ("alice"); messenger ids are
+// mapped to it at the edge.
+type Person string
+
+// State is a step of the lifecycle.
+type State string
+
+// The lifecycle of DESIGN.md.
+const (
+	Draft         State = "draft"
+	TestDeploying State = "test_deploying"
+	Tested        State = "tested"
+	TestFailed    State = "test_failed"
+	InApproval    State = "in_approval"
+	Approved      State = "approved"
+	Rejected      State = "rejected"
+	Scheduled     State = "scheduled"
+	Deploying     State = "deploying"
+	Deployed      State = "deployed"
+	DeployFailed  State = "deploy_failed"
+	RolledBack    State = "rolled_back"
+	Cancelled     State = "cancelled"
+)
+
+// States lists every state in lifecycle order.
+var States = []State{Draft, TestDeploying, Tested, TestFailed, InApproval, Approved, Rejected,
+	Scheduled, Deploying, Deployed, DeployFailed, RolledBack, Cancelled}
+
+// Terminal reports whether nothing more can happen to a CSR in s.
+func (s State) Terminal() bool { return s == RolledBack || s == Cancelled }
+
+// Ref is one source reference a CSR ships.
+type Ref struct {
+	Repo string `json:"repo"`
+	Ref  string `json:"ref"` // branch, tag or SHA as the person typed it
+	SHA  string `json:"sha"` // the commit it resolved to
+	PRs  []int  `json:"prs,omitempty"`
+}
+
+// ShortSHA is the first 7 characters of the commit, for display.
+func (r Ref) ShortSHA() string {
+	if len(r.SHA) > 7 {
+		return r.SHA[:7]
+	}
+	return r.SHA
+}
+
+// Evidence is one piece of test evidence.
+type Evidence struct {
+	URL  string    `json:"url"`
+	Note string    `json:"note,omitempty"`
+	By   Person    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// Decision is an approver's answer.
+type Decision string
+
+// Decisions.
+const (
+	Approve Decision = "approve"
+	Reject  Decision = "reject"
+)
+
+// Approval is one recorded decision. Voided approvals stay in the record (a
+// new commit voids them) but no longer count.
+type Approval struct {
+	Step     string    `json:"step"`
+	By       Person    `json:"by"`
+	At       time.Time `json:"at"`
+	Decision Decision  `json:"decision"`
+	Reason   string    `json:"reason,omitempty"`
+	SHA      string    `json:"sha"`
+	Voided   bool      `json:"voided,omitempty"`
+}
+
+// RunStatus is the state of one deploy run.
+type RunStatus string
+
+// Run statuses.
+const (
+	RunQueued    RunStatus = "queued"
+	RunRunning   RunStatus = "running"
+	RunSucceeded RunStatus = "succeeded"
+	RunFailed    RunStatus = "failed"
+	RunCancelled RunStatus = "cancelled"
+)
+
+// Done reports whether the run has finished one way or another.
+func (s RunStatus) Done() bool { return s == RunSucceeded || s == RunFailed || s == RunCancelled }
+
+// Purpose says why a run exists.
+type Purpose string
+
+// Run purposes.
+const (
+	PurposeTest     Purpose = "test"
+	PurposeDeploy   Purpose = "deploy"
+	PurposeRollback Purpose = "rollback"
+)
+
+// Run is one deploy of one CSR to one environment.
+type Run struct {
+	ID          string    `json:"id"` // "CSR-1/test/1": CSR, purpose, attempt; deterministic so a run is never started twice
+	Purpose     Purpose   `json:"purpose"`
+	Env         string    `json:"env"`
+	SHA         string    `json:"sha"`
+	Deployer    string    `json:"deployer"`
+	TriggeredBy Person    `json:"triggered_by"`
+	Status      RunStatus `json:"status"`
+	URL         string    `json:"url,omitempty"`
+	Detail      string    `json:"detail,omitempty"`
+	StartedAt   time.Time `json:"started_at"`
+	EndedAt     time.Time `json:"ended_at,omitzero"`
+}
+
+// Entry is one line of a CSR's history. The store also appends it to the
+// installation's audit stream in the same transaction.
+type Entry struct {
+	At     time.Time `json:"at"`
+	By     Person    `json:"by"`
+	Action string    `json:"action"`
+	From   State     `json:"from,omitempty"`
+	To     State     `json:"to,omitempty"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// CSR is a change/service request: the unit of release.
+type CSR struct {
+	ID          ID            `json:"id"`
+	Version     int64         `json:"version"` // bumped by every save; the store's optimistic check
+	Title       string        `json:"title"`
+	Service     string        `json:"service"`
+	Requester   Person        `json:"requester"`
+	Assignee    Person        `json:"assignee"`
+	Effort      time.Duration `json:"effort"`
+	Refs        []Ref         `json:"refs"`
+	Description string        `json:"description,omitempty"`
+	Risk        string        `json:"risk,omitempty"`
+	Evidence    []Evidence    `json:"evidence,omitempty"`
+	Approvals   []Approval    `json:"approvals,omitempty"`
+	Runs        []Run         `json:"runs,omitempty"`
+	History     []Entry       `json:"history"`
+	State       State         `json:"state"`
+	ScheduledAt time.Time     `json:"scheduled_at,omitzero"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+}
+
+// SHA is the commit the CSR ships (its first ref's), or "" when unresolved.
+func (c CSR) SHA() string {
+	if len(c.Refs) == 0 {
+		return ""
+	}
+	return c.Refs[0].SHA
+}
+
+// clone returns a deep copy so that a refused transition never aliases the
+// caller's slices.
+func (c CSR) clone() CSR {
+	d := c
+	d.Refs = append([]Ref(nil), c.Refs...)
+	d.Evidence = append([]Evidence(nil), c.Evidence...)
+	d.Approvals = append([]Approval(nil), c.Approvals...)
+	d.Runs = append([]Run(nil), c.Runs...)
+	d.History = append([]Entry(nil), c.History...)
+	return d
+}
+
+// LastRun returns the newest run of a purpose, if any.
+func (c CSR) LastRun(p Purpose) (Run, bool) {
+	for i := len(c.Runs) - 1; i >= 0; i-- {
+		if c.Runs[i].Purpose == p {
+			return c.Runs[i], true
+		}
+	}
+	return Run{}, false
+}
+
+// ActiveRun returns the run still queued or running, if any.
+func (c CSR) ActiveRun() (Run, bool) {
+	for i := len(c.Runs) - 1; i >= 0; i-- {
+		if !c.Runs[i].Status.Done() {
+			return c.Runs[i], true
+		}
+	}
+	return Run{}, false
+}
+
+func (c CSR) attempts(p Purpose) int {
+	n := 0
+	for _, r := range c.Runs {
+		if r.Purpose == p {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *CSR) record(at time.Time, by Person, action string, to State, note string) {
+	from := c.State
+	c.History = append(c.History, Entry{At: at, By: by, Action: action, From: from, To: to, Note: note})
+	c.State = to
+	c.UpdatedAt = at
+}
+
+func (c *CSR) newRun(p Purpose, env, deployer, sha string, by Person, at time.Time) Run {
+	r := Run{
+		ID:          fmt.Sprintf("%s/%s/%d", c.ID, p, c.attempts(p)+1),
+		Purpose:     p,
+		Env:         env,
+		SHA:         sha,
+		Deployer:    deployer,
+		TriggeredBy: by,
+		Status:      RunQueued,
+		StartedAt:   at,
+	}
+	c.Runs = append(c.Runs, r)
+	return r
+}
+
+// Refusal is why an action is not allowed, in words a person can act on.
+type Refusal struct {
+	Rule string   // stable name of the rule, e.g. "separation-of-duties"
+	Why  msg.Text // what is wrong
+	Next msg.Text // what would allow it; may be zero
+}
+
+func (r *Refusal) Error() string { return r.Rule + ": " + r.Why.String() }
+
+func refuse(rule string, why, next msg.Text) *Refusal {
+	return &Refusal{Rule: rule, Why: why, Next: next}
+}

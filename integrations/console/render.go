@@ -1,0 +1,176 @@
+// Package console is the terminal messenger: a REPL and a script runner
+// that speak the same grammar as Slack, render cards as text and offer the
+// actions a person may take as numbered choices.
+package console
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"releasebot/chat"
+	"releasebot/csr"
+	"releasebot/msg"
+)
+
+// Renderer turns replies, cards and notices into text.
+type Renderer struct {
+	Catalog msg.Catalog
+	Loc     *time.Location
+}
+
+func (r Renderer) t(t msg.Text) string { return r.Catalog.Render(t) }
+
+// Reply renders a reply; the actions are numbered from 1.
+func (r Renderer) Reply(rep chat.Reply) string {
+	var b strings.Builder
+	if f := rep.Refusal; f != nil {
+		b.WriteString(r.t(msg.T(msg.ReplyRefused, "why", r.t(f.Why))))
+		b.WriteByte('\n')
+		if !f.Next.IsZero() {
+			b.WriteString("   " + r.t(msg.T(msg.ReplyNext, "next", r.t(f.Next))) + "\n")
+		}
+	}
+	for _, t := range rep.Texts {
+		b.WriteString(r.t(t))
+		b.WriteByte('\n')
+	}
+	if rep.Card != nil {
+		b.WriteString(r.Card(*rep.Card))
+	}
+	b.WriteString(r.Actions(rep.Actions))
+	return b.String()
+}
+
+// Actions renders numbered choices.
+func (r Renderer) Actions(as []chat.Action) string {
+	if len(as) == 0 {
+		return ""
+	}
+	parts := make([]string, len(as))
+	for i, a := range as {
+		cmd := a.Command
+		if a.NeedsInput != "" {
+			cmd += " …" + a.NeedsInput
+		}
+		parts[i] = fmt.Sprintf("[%d] %s", i+1, cmd)
+	}
+	return r.t(msg.T(msg.CardActions, "actions", strings.Join(parts, "  "))) + "\n"
+}
+
+// Card renders a CSR card as a framed block of text.
+func (r Renderer) Card(card chat.Card) string {
+	c, svc := card.CSR, card.Service
+	var b strings.Builder
+	line := func(label msg.ID, value string) {
+		fmt.Fprintf(&b, "│ %-10s %s\n", r.t(msg.T(label)), value)
+	}
+	fmt.Fprintf(&b, "┌─ %s · %s · %s\n", c.ID, c.Service, c.Title)
+	line(msg.CardState, string(c.State)+"   "+progress(c.State))
+	people := "@" + string(c.Requester)
+	if c.Assignee != c.Requester {
+		people += " → @" + string(c.Assignee)
+	}
+	if c.Effort > 0 {
+		people += "   " + r.t(msg.T(msg.CardEffort, "effort", formatEffort(c.Effort)))
+	}
+	line(msg.CardPeople, people)
+	for _, ref := range c.Refs {
+		line(msg.CardShips, fmt.Sprintf("%s %s@%s", ref.Repo, ref.Ref, ref.ShortSHA()))
+	}
+	for _, e := range c.Evidence {
+		note := ""
+		if e.Note != "" {
+			note = fmt.Sprintf(" %q", e.Note)
+		}
+		line(msg.CardEvidence, fmt.Sprintf("%s%s (@%s)", e.URL, note, e.By))
+	}
+	if len(svc.Line) > 0 {
+		line(msg.CardApprovals, r.steps(c, svc))
+	}
+	runs := c.Runs
+	if len(runs) > 3 {
+		runs = runs[len(runs)-3:]
+	}
+	for _, run := range runs {
+		s := fmt.Sprintf("%s → %s %s", run.ID, run.Env, run.Status)
+		if run.URL != "" {
+			s += " " + run.URL
+		}
+		line(msg.CardRuns, s)
+	}
+	if !card.Next.IsZero() {
+		fmt.Fprintf(&b, "└─ ▶ %s\n", r.t(card.Next))
+	} else {
+		b.WriteString("└─\n")
+	}
+	return b.String()
+}
+
+func (r Renderer) steps(c csr.CSR, svc csr.Service) string {
+	sts := c.Steps(svc)
+	parts := make([]string, len(sts))
+	for i, st := range sts {
+		var who []string
+		for _, a := range st.Approved {
+			who = append(who, "@"+string(a.By))
+		}
+		mark := "○"
+		switch {
+		case st.Complete:
+			mark = "✓ " + strings.Join(who, ", ")
+		case st.Open:
+			pending := make([]string, 0)
+			for _, p := range st.Pending(c) {
+				pending = append(pending, "@"+string(p))
+			}
+			mark = fmt.Sprintf("● %d/%d, waiting on %s", len(st.Approved), st.Step.Required, strings.Join(pending, ", "))
+			if len(who) > 0 {
+				mark += " (" + strings.Join(who, ", ") + " ✓)"
+			}
+		}
+		parts[i] = fmt.Sprintf("%d/%d %s %s", i+1, len(sts), st.Step.Name, mark)
+	}
+	for _, a := range c.Approvals {
+		if a.Decision == csr.Reject && !a.Voided {
+			parts = append(parts, fmt.Sprintf("✗ rejected by @%s: %s", a.By, a.Reason))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+func progress(s csr.State) string {
+	stages := chat.Progress(s)
+	parts := make([]string, len(stages))
+	for i, st := range stages {
+		mark := map[chat.Mark]string{chat.Pending: "○", chat.Done: "✓", chat.Current: "●", chat.Failed: "✗"}[st.Mark]
+		parts[i] = st.Name + " " + mark
+	}
+	return "(" + strings.Join(parts, " → ") + ")"
+}
+
+func formatEffort(d time.Duration) string {
+	h := d.Hours()
+	if h == float64(int(h)) {
+		return fmt.Sprintf("%dh", int(h))
+	}
+	return d.String()
+}
+
+// Notice renders a notice as the messenger would show it: to a channel as
+// "[#channel] …", to people as "[DM @name] …".
+func (r Renderer) Notice(n chat.Notice) string {
+	var b strings.Builder
+	text := r.t(n.Text)
+	if n.Channel != "" {
+		fmt.Fprintf(&b, "[%s] %s\n", n.Channel, text)
+	}
+	if len(n.To) > 0 && (n.Channel == "" || len(n.Actions) > 0) {
+		who := make([]string, len(n.To))
+		for i, p := range n.To {
+			who[i] = "@" + string(p)
+		}
+		fmt.Fprintf(&b, "[DM %s] %s\n", strings.Join(who, ", "), text)
+	}
+	return b.String()
+}
