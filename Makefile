@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 GO ?= go
-STATICCHECK_VERSION ?= 2026.2.2
+STATICCHECK_VERSION ?= v0.8.2
 
 .PHONY: run test lint fuzz bench build
 

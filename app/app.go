@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -51,12 +52,24 @@ type App struct {
 	closers []func()
 }
 
+// redisLog sends go-redis's own messages (failed dials) to slog at debug
+// level: the store already reports an unreachable Redis with an actionable
+// error, and the raw lines would clutter the console.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+var setRedisLogger sync.Once
+
 // New connects the store and wires the bot.
 func New(ctx context.Context, o Options) (*App, error) {
 	a := &App{}
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	setRedisLogger.Do(func() { redis.SetLogger(redisLog{o.Log}) })
 	if o.Clock == nil {
 		o.Clock = clock.System{}
 	}

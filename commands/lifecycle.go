@@ -326,7 +326,7 @@ func parseUpdate(p *parser) (Update, error) {
 }
 
 func runUpdate(ctx context.Context, h *Handler, req Request, u Update) (chat.Reply, error) {
-	c, svc, err := h.load(ctx, u.CSR)
+	_, svc, err := h.load(ctx, u.CSR)
 	if err != nil {
 		return chat.Reply{}, err
 	}
@@ -335,7 +335,7 @@ func runUpdate(ctx context.Context, h *Handler, req Request, u Update) (chat.Rep
 		return chat.Reply{}, err
 	}
 	ref := csr.Ref{Repo: svc.Repo, Ref: u.Ref, SHA: sha}
-	c, svc, _, err = h.transition(ctx, req, u.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+	c, svc, _, err := h.transition(ctx, req, u.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
 		return c.ChangeRef(req.Actor, ref, now)
 	})
 	if errors.Is(err, csr.ErrNoChange) {
@@ -370,7 +370,7 @@ func parseDeploy(p *parser) (Deploy, error) {
 }
 
 func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Reply, error) {
-	c, svc, err := h.load(ctx, d.CSR)
+	_, svc, err := h.load(ctx, d.CSR)
 	if err != nil {
 		return chat.Reply{}, err
 	}

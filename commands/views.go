@@ -222,10 +222,10 @@ func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Rep
 func isControl(r rune) bool { return r < ' ' || r == 0x7f }
 
 func zoneOf(svc csr.Service, def *time.Location) *time.Location {
-	if svc.Window != nil && svc.Window.Location != nil {
-		return svc.Window.Location
+	if svc.Window == nil && svc.Zone == nil {
+		return def
 	}
-	return def
+	return svc.Location()
 }
 
 // Unfreeze lifts a chat-set freeze.

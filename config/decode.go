@@ -174,6 +174,7 @@ func (d *decoder) service(n *yaml.Node, path string, c *Config) (csr.Service, ma
 	s.EvidenceRequired = d.boolean(f["evidence_required"], join(path, "evidence_required"))
 	var loc *time.Location
 	s.Window, loc = d.window(f["deploy_window"], join(path, "deploy_window"), c.loc)
+	s.Zone = loc
 	s.Freezes = d.freezes(f["freezes"], join(path, "freezes"), s.Name, loc)
 	return s, deps, resolve(f["name"])
 }

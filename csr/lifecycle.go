@@ -434,7 +434,9 @@ func (c CSR) ChangeRef(a Actor, ref Ref, at time.Time) (CSR, []Event, error) {
 	if r := c.mayOperate(a); r != nil {
 		return c, nil, r
 	}
-	if len(c.Refs) > 0 && c.Refs[0].SHA == ref.SHA && c.Refs[0].Ref == ref.Ref {
+	// The same commit under another name (a tag on it, say) ships the same
+	// thing: nothing to void. An unresolved ref compares by name.
+	if len(c.Refs) > 0 && c.Refs[0].SHA == ref.SHA && (ref.SHA != "" || c.Refs[0].Ref == ref.Ref) {
 		return c, nil, ErrNoChange
 	}
 	d := c.clone()
@@ -513,9 +515,16 @@ func CheckDeployTime(id ID, t time.Time, svc Service, freezes []Freeze) *Refusal
 	return nil
 }
 
-func loc(svc Service) *time.Location {
-	if svc.Window != nil && svc.Window.Location != nil {
-		return svc.Window.Location
+func loc(svc Service) *time.Location { return svc.Location() }
+
+// Location is the zone in which the service's people read times: its
+// window's, else the service's Zone, else UTC.
+func (s Service) Location() *time.Location {
+	switch {
+	case s.Window != nil && s.Window.Location != nil:
+		return s.Window.Location
+	case s.Zone != nil:
+		return s.Zone
 	}
 	return time.UTC
 }

@@ -215,7 +215,7 @@ func TestTransitions(t *testing.T) {
 					require.True(t, s.Complete, s.Step.Name)
 				}
 			}},
-		{name: "an approver who is also the requester's colleague in two steps approves the open one", from: csr.InApproval, by: sam, action: "approve", to: csr.InApproval,
+		{name: "an approver listed in two steps approves the open one", from: csr.InApproval, by: sam, action: "approve", to: csr.InApproval,
 			events: []csr.EventKind{csr.EvStepCompleted, csr.EvStepOpened},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 				s := billing()
@@ -300,11 +300,16 @@ func TestTransitions(t *testing.T) {
 			}},
 		{name: "new branch on a draft: nobody to tell", from: csr.Draft, by: alice, action: "update", to: csr.Draft,
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-				return c.ChangeRef(who(alice), csr.Ref{Repo: "acme/billing", Ref: "release/1.2", SHA: sha1}, at)
+				return c.ChangeRef(who(alice), csr.Ref{Repo: "acme/billing", Ref: "release/1.2", SHA: sha2}, at)
 			},
 			check: func(t *testing.T, in, out csr.CSR, evs []csr.Event, e csr.Entry) {
 				require.Equal(t, "release/1.2", out.Refs[0].Ref)
 				require.Equal(t, "main", in.Refs[0].Ref)
+			}},
+		{name: "unresolved ref renamed", from: csr.Draft, by: alice, action: "update", to: csr.Draft,
+			prep: func(t *testing.T, c csr.CSR) csr.CSR { c.Refs = []csr.Ref{{Ref: "feature/x"}}; return c },
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.ChangeRef(who(alice), csr.Ref{Ref: "feature/y"}, at)
 			}},
 		{name: "commit after a failed test, by an admin", from: csr.TestFailed, by: root, action: "update", to: csr.Draft,
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.ChangeRef(admin, newCommit, at) }},
@@ -494,6 +499,17 @@ func TestNoChange(t *testing.T) {
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 				return c.ChangeRef(who(alice), csr.Ref{Repo: "acme/billing", Ref: "main", SHA: sha1}, fri2300)
 			}},
+		{name: "same unresolved ref again", state: csr.Draft,
+			prep: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.ChangeRef(who(alice), csr.Ref{Repo: "acme/billing", Ref: "feature/x"}, fri2300)
+			},
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.ChangeRef(who(alice), csr.Ref{Repo: "acme/billing", Ref: "feature/x"}, fri2300)
+			}},
+		{name: "same commit under a tag keeps the approvals", state: csr.Approved,
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.ChangeRef(who(alice), csr.Ref{Repo: "acme/billing", Ref: "v1.2.0", SHA: sha1}, fri2300)
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -605,8 +621,9 @@ func TestSoloCSR(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, draft.NextStep(svc, fri2300, nil).String(), "Next: @alice runs")
 
+	before := snapshot(draft)
 	out, evs, err := draft.Test(who(bob), fri2300, svc)
-	requireRefusal(t, "owner-only", snapshot(draft), draft, out, evs, err)
+	requireRefusal(t, "owner-only", before, draft, out, evs, err)
 
 	c := must(t, draft, func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Test(who(alice), fri2300, svc) })
 	_, evs, err = c.UpdateRun(testRun, csr.RunSucceeded, "", "", fri2300)

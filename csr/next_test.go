@@ -139,7 +139,7 @@ func TestNextStepNobodyEligible(t *testing.T) {
 	require.Contains(t, c.NextStep(svc, fri2300, nil).String(), "from nobody eligible")
 }
 
-// allVerbs tries every offered verb the way a person would.
+// tryVerb performs verb v the way a person would, and says whether it was refused.
 func tryVerb(c csr.CSR, v csr.Verb, a csr.Actor, now time.Time, svc csr.Service, fs []csr.Freeze) error {
 	var err error
 	switch v {

@@ -26,6 +26,9 @@ type Service struct {
 	EvidenceRequired bool
 	Window           *Window // nil: production deploys at any time
 	Freezes          []Freeze
+	// Zone is where the service's people read times: its window's zone or
+	// the installation's. Nil means UTC.
+	Zone *time.Location
 }
 
 // TestEnv is the environment a test deploy goes to.

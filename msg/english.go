@@ -182,8 +182,27 @@ const (
 	HelpHelp     ID = "help.help"
 )
 
-// English is the default catalog. Backticks mark commands a person can copy.
-var English = Catalog{
+// English is the default catalog: the core sentences and those of each
+// integration, each kept in its own file so features grow independently.
+// Backticks mark commands a person can copy.
+var English = merge(coreEnglish, slackEnglish, deployEnglish, scheduleEnglish)
+
+// merge joins catalogs; a message id defined twice is a programming error
+// caught at startup.
+func merge(cs ...Catalog) Catalog {
+	out := Catalog{}
+	for _, c := range cs {
+		for id, text := range c {
+			if _, dup := out[id]; dup {
+				panic("msg: message id defined twice: " + string(id))
+			}
+			out[id] = text
+		}
+	}
+	return out
+}
+
+var coreEnglish = Catalog{
 	RefuseAlreadyApproved:   "you already approved {csr} at step `{step}` ({at}); one person approves a CSR once.",
 	RefuseAlreadyDecided:    "you already gave your decision on {csr}.",
 	RefuseBadURL:            "`{url}` is not a link an approver can open.",

@@ -1,0 +1,6 @@
+package msg
+
+// Sentences of real deployers, the deploy queue and GitHub.
+const ()
+
+var deployEnglish = Catalog{}

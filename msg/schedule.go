@@ -1,0 +1,6 @@
+package msg
+
+// Sentences of reminders and scheduled deploys.
+const ()
+
+var scheduleEnglish = Catalog{}
