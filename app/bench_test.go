@@ -104,4 +104,3 @@ func BenchmarkLifecycle(b *testing.B) {
 		b.Fatalf("CSR-1 ended %q (%v), want deployed", c.State, err)
 	}
 }
-
