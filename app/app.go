@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"sync"
 
@@ -109,6 +110,18 @@ func (a *App) connect(ctx context.Context, url string) (redis.UniversalClient, e
 	}
 	a.closers = append(a.closers, func() { _ = rdb.Close() })
 	return rdb, nil
+}
+
+// Routes mounts the app's own HTTP endpoints (webhooks from outside
+// systems) on mux. Messenger transports mount theirs beside them.
+func (a *App) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.Store.Ping(r.Context()); err != nil {
+			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
 }
 
 // Close waits for running deploys and releases connections.
