@@ -19,11 +19,11 @@ import (
 	"releasebot/commands"
 	"releasebot/config"
 	"releasebot/csr"
+	"releasebot/deployq"
 	"releasebot/integrations/console"
-	"releasebot/integrations/deploy"
-	"releasebot/integrations/gitref"
 	"releasebot/integrations/redisstore"
 	"releasebot/msg"
+	"releasebot/scheduler"
 )
 
 // Options choose the parts that differ between runs.
@@ -39,6 +39,15 @@ type Options struct {
 	Log    *slog.Logger
 	// Notifier builds the messenger's notifier with the app's renderer.
 	Notifier func(r console.Renderer) bot.Notifier
+	// Getenv reads secrets and endpoints (GITHUB_TOKEN, …; see
+	// deploys.go); nil means os.Getenv.
+	Getenv func(string) string
+	// Deploys tunes the deploy queue (timings, consumer name); its store
+	// and collaborators are filled in by New.
+	Deploys deployq.Options
+	// Schedules tunes the scheduler of scheduled deploys and reminders
+	// (schedules.go).
+	Schedules ScheduleOptions
 }
 
 // App is a running releasebot.
@@ -49,6 +58,12 @@ type App struct {
 	Store    *redisstore.Store
 	Renderer console.Renderer
 	Clock    clock.Clock
+
+	deploys deployWiring // deploys.go
+
+	// Scheduler runs scheduled deploys and reminders (schedules.go).
+	Scheduler *scheduler.Scheduler
+	schedules schedules
 
 	closers []func()
 }
@@ -86,12 +101,15 @@ func New(ctx context.Context, o Options) (*App, error) {
 	a.Store = redisstore.New(rdb, o.Prefix)
 	a.Renderer = console.Renderer{Catalog: msg.English, Loc: cfg.Location()}
 	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: cfg, Clock: o.Clock, Log: o.Log}
-	a.Runner = bot.NewRunner(ctx, a.Store, deployers{cfg}, o.Clock, o.Log)
-	a.Runner.Effects = effects
-	effects.Runs = a.Runner
+	refs, err := a.wireDeploys(ctx, o, effects)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Handler = &commands.Handler{Registry: commands.Default(), Store: a.Store, Config: cfg, Clock: o.Clock,
-		Refs: gitref.Offline{}, Effects: effects, Log: o.Log}
+		Refs: refs, Effects: effects, Log: o.Log}
 	a.Bot = &bot.Bot{Handler: a.Handler, Claims: a.Store, People: people{cfg}, Log: o.Log}
+	a.startSchedules(ctx, o, cfg, effects)
 	return a, nil
 }
 
@@ -122,11 +140,15 @@ func (a *App) Routes(mux *http.ServeMux) {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	a.deployRoutes(mux)
 }
 
 // Close waits for running deploys and releases connections.
 func (a *App) Close() {
-	a.Runner.Wait()
+	a.stopSchedules() // first: it may start deploys
+	if a.Runner != nil {
+		a.Runner.Wait()
+	}
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		a.closers[i]()
 	}
@@ -146,19 +168,3 @@ func (p people) Person(user string) (csr.Person, bool) {
 }
 
 func (p people) IsAdmin(x csr.Person) bool { return p.cfg.IsAdmin(x) }
-
-// deployers builds the deployer configured for a service's environment.
-type deployers struct{ cfg *config.Config }
-
-func (d deployers) For(svc csr.Service, env string) (deploy.Deployer, error) {
-	dc, ok := d.cfg.DeployerFor(svc.Name, env)
-	if !ok {
-		return nil, fmt.Errorf("no deployer configured for %s/%s", svc.Name, env)
-	}
-	switch dc.Kind {
-	case "fake":
-		return deploy.Fake{Delay: dc.Delay, Succeed: dc.Outcome != "failure"}, nil
-	default:
-		return nil, fmt.Errorf("deployer kind %q of %s/%s is not supported by this build", dc.Kind, svc.Name, env)
-	}
-}

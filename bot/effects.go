@@ -65,9 +65,10 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(),
 				Text: msg.T(msg.NoteCreated, "by", "@"+string(by), "csr", id, "service", svc.Name, "title", c.Title)})
 		case csr.EvRunRequested:
-			e.Runs.Start(c, svc, ev.Run)
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID,
 				Text: msg.T(msg.NoteRunStarted, "kind", kind(ev.Run), "run", ev.Run.ID, "csr", id, "env", ev.Run.Env, "deployer", ev.Run.Deployer)})
+			// After the notice: the queue may tell the run's place in line.
+			e.Runs.Start(c, svc, ev.Run)
 		case csr.EvRunCancel:
 			e.Runs.Cancel(ev.Run.ID)
 		case csr.EvRunFinished:

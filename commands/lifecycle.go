@@ -104,8 +104,10 @@ func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, er
 	if err != nil {
 		return chat.Reply{}, err
 	}
+	ref := csr.Ref{Repo: svc.Repo, Ref: n.Ref, SHA: sha}
+	base := h.ships(ctx, svc, &ref)
 	in := csr.NewRequest{Title: n.Title, Requester: req.Actor.Person, Assignee: assignee, Effort: n.Effort,
-		Refs: []csr.Ref{{Repo: svc.Repo, Ref: n.Ref, SHA: sha}}, Description: n.Description, Risk: n.Risk}
+		Refs: []csr.Ref{ref}, Description: n.Description, Risk: n.Risk}
 	now := h.Clock.Now()
 	// Validate before taking an id, so a refused command leaves no gap and
 	// no trace in the store.
@@ -124,6 +126,7 @@ func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, er
 		return chat.Reply{}, err
 	}
 	h.Effects.Emit(ctx, c, req.Actor.Person, evs)
+	h.announceShips(ctx, c, svc, base)
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCreated, "csr", string(c.ID), "title", c.Title))
 }
 
@@ -335,6 +338,7 @@ func runUpdate(ctx context.Context, h *Handler, req Request, u Update) (chat.Rep
 		return chat.Reply{}, err
 	}
 	ref := csr.Ref{Repo: svc.Repo, Ref: u.Ref, SHA: sha}
+	base := h.ships(ctx, svc, &ref)
 	c, svc, _, err := h.transition(ctx, req, u.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
 		return c.ChangeRef(req.Actor, ref, now)
 	})
@@ -344,6 +348,7 @@ func runUpdate(ctx context.Context, h *Handler, req Request, u Update) (chat.Rep
 	if err != nil {
 		return chat.Reply{}, err
 	}
+	h.announceShips(ctx, c, svc, base)
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyUpdated, "csr", string(c.ID), "ref", u.Ref+"@"+ref.ShortSHA()))
 }
 
@@ -351,6 +356,7 @@ func runUpdate(ctx context.Context, h *Handler, req Request, u Update) (chat.Rep
 type Deploy struct {
 	CSR      csr.ID
 	Override string
+	At       string // --at: schedule it instead (commands/schedule.go)
 }
 
 // Verb implements Command.
@@ -361,15 +367,18 @@ func parseDeploy(p *parser) (Deploy, error) {
 	if err != nil {
 		return Deploy{}, err
 	}
-	d := Deploy{CSR: id, Override: p.Flags["override"]}
+	d := Deploy{CSR: id, Override: p.Flags["override"], At: p.Flags["at"]}
 	if _, set := p.Flags["override"]; set && strings.TrimSpace(d.Override) == "" {
 		return Deploy{}, syntaxError(msg.T(msg.RefuseMissingArg, "verb", "deploy", "arg", `a reason after --override, e.g. --override "hotfix for outage"`),
 			msg.T(msg.NextHelpVerb, "verb", "deploy"))
 	}
-	return d, nil
+	return d, checkDeployAt(p, d)
 }
 
 func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Reply, error) {
+	if d.At != "" {
+		return runScheduleDeploy(ctx, h, req, d)
+	}
 	_, svc, err := h.load(ctx, d.CSR)
 	if err != nil {
 		return chat.Reply{}, err

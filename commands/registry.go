@@ -133,8 +133,10 @@ func Default() *Registry {
 	add(r, Spec{Verb: "revise", Usage: "revise CSR", Example: "revise CSR-1", Summary: msg.HelpRevise}, parseRevise, runRevise)
 	add(r, Spec{Verb: "update", Usage: "update CSR --ref REF [--sha SHA]", Example: "update CSR-1 --ref main", Summary: msg.HelpUpdate,
 		Flags: []string{"ref", "sha"}}, parseUpdate, runUpdate)
-	add(r, Spec{Verb: "deploy", Usage: `deploy CSR [--override "REASON"]`, Example: "deploy CSR-1", Summary: msg.HelpDeploy,
-		Flags: []string{"override"}}, parseDeploy, runDeploy)
+	add(r, Spec{Verb: "deploy", Usage: `deploy CSR [--at TIME] [--override "REASON"]`, Example: "deploy CSR-1", Summary: msg.HelpDeploy,
+		Flags: []string{"override", "at"}}, parseDeploy, runDeploy)
+	add(r, Spec{Verb: "unschedule", Usage: `unschedule CSR ["REASON"]`, Example: `unschedule CSR-1 "vendor maintenance tonight"`,
+		Summary: msg.HelpUnschedule}, parseUnschedule, runUnschedule)
 	add(r, Spec{Verb: "rollback", Usage: "rollback CSR", Example: "rollback CSR-1", Summary: msg.HelpRollback}, parseRollback, runRollback)
 	add(r, Spec{Verb: "cancel", Usage: `cancel CSR ["REASON"]`, Example: `cancel CSR-1 "superseded by CSR-2"`, Summary: msg.HelpCancel}, parseCancel, runCancel)
 	add(r, Spec{Verb: "freeze", Usage: `freeze SERVICE --until TIME "REASON"`, Example: `freeze billing-api --until "2026-12-26 09:00" "year-end close"`,

@@ -28,6 +28,7 @@ type Config struct {
 	bySlack   map[string]csr.Person
 	admins    map[csr.Person]bool
 	groups    map[string][]csr.Person
+	reminders []Reminder // see reminders.go
 }
 
 // Deployer says how one environment of a service is deployed. Kind selects
@@ -37,6 +38,8 @@ type Deployer struct {
 	Kind    string
 	Delay   time.Duration // fake: how long the pretend deploy takes
 	Outcome string        // fake: "success" or "failure"
+	// The fields of the other kinds are in deployers.go.
+	DeployerKinds
 }
 
 // Load reads and validates the config file at path. A file with problems

@@ -53,7 +53,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	}
 	f := d.fields(root, "", map[string]bool{
 		"timezone": true, "csr_prefix": false, "admins": false,
-		"people": true, "groups": false, "services": true,
+		"people": true, "groups": false, "services": true, "reminders": false,
 	})
 	if loc, ok := d.location(f["timezone"], "timezone"); ok {
 		c.loc = loc
@@ -71,6 +71,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		}
 	}
 	d.services(f["services"], c)
+	d.reminders(f["reminders"], c) // after services: reminders name them
 	return c
 }
 
@@ -214,7 +215,11 @@ var deployerKinds = map[string]struct {
 	fields map[string]bool
 	decode func(d *decoder, f map[string]*yaml.Node, path string, dep *Deployer)
 }{
-	"fake": {map[string]bool{"delay": false, "outcome": false}, decodeFake},
+	"fake":              {map[string]bool{"delay": false, "outcome": false}, decodeFake},
+	"command":           {commandFields, decodeCommand},
+	"webhook":           {webhookFields, decodeWebhook},
+	"github-actions":    {actionsFields, decodeActions},
+	"github-deployment": {deploymentFields, decodeDeployment},
 }
 
 func (d *decoder) deployer(n *yaml.Node, path string) Deployer {

@@ -87,6 +87,16 @@ type Ref struct {
 	Ref  string `json:"ref"` // branch, tag or SHA as the person typed it
 	SHA  string `json:"sha"` // the commit it resolved to
 	PRs  []int  `json:"prs,omitempty"`
+	// Commits lists what this ref ships beyond what is deployed (from the
+	// source host's compare), newest last; empty when unknown.
+	Commits []Commit `json:"commits,omitempty"`
+}
+
+// Commit is one commit a CSR ships.
+type Commit struct {
+	SHA    string `json:"sha"`
+	Title  string `json:"title"` // first line of the message
+	Author string `json:"author,omitempty"`
 }
 
 // ShortSHA is the first 7 characters of the commit, for display.
@@ -161,6 +171,7 @@ type Run struct {
 	TriggeredBy Person    `json:"triggered_by"`
 	Status      RunStatus `json:"status"`
 	URL         string    `json:"url,omitempty"`
+	External    string    `json:"external,omitempty"` // the deployer's id of the started run (a workflow run, a deployment), so any process can follow it
 	Detail      string    `json:"detail,omitempty"`
 	StartedAt   time.Time `json:"started_at"`
 	EndedAt     time.Time `json:"ended_at,omitzero"`

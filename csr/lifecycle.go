@@ -228,6 +228,30 @@ func (c CSR) UpdateRun(runID string, status RunStatus, link, detail string, at t
 	return d, []Event{{Kind: EvRunFinished, Run: *r, Notify: d.people()}}, nil
 }
 
+// LinkRun records that a run was started outside (a workflow run, a
+// deployment): its external id and link, and that it is running. It returns
+// ErrNoChange when that is already recorded or the run has ended, so a
+// worker, a webhook and a poller may all report it.
+func (c CSR) LinkRun(runID, external, link string, at time.Time) (CSR, []Event, error) {
+	i := slices.IndexFunc(c.Runs, func(r Run) bool { return r.ID == runID })
+	if i < 0 {
+		return c, nil, refuse("unknown-run", msg.T(msg.RefuseUnknownRun, "csr", string(c.ID), "run", runID), msg.Text{})
+	}
+	old := c.Runs[i]
+	if old.Status.Done() || (old.Status == RunRunning && old.External == external && (link == "" || link == old.URL)) {
+		return c, nil, ErrNoChange
+	}
+	d := c.clone()
+	r := &d.Runs[i]
+	r.Status = RunRunning
+	r.External = external
+	if link != "" {
+		r.URL = link
+	}
+	d.UpdatedAt = at
+	return d, []Event{{Kind: EvRunUpdated, Run: *r}}, nil
+}
+
 func (c CSR) people() []Person {
 	if c.Assignee == c.Requester {
 		return []Person{c.Requester}

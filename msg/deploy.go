@@ -1,6 +1,30 @@
 package msg
 
 // Sentences of real deployers, the deploy queue and GitHub.
-const ()
+const (
+	NoteRunQueued ID = "note.run_queued"
+	NoteRunTurn   ID = "note.run_turn"
+	NoteCommits   ID = "note.commits"
 
-var deployEnglish = Catalog{}
+	DetailStartUnknown   ID = "detail.start_unknown"
+	DetailNoService      ID = "detail.no_service"
+	DetailCancelled      ID = "detail.cancelled"
+	DetailCSRCancelled   ID = "detail.csr_cancelled"
+	DetailReviewApproved ID = "detail.review_approved"
+	DetailReviewFailed   ID = "detail.review_failed"
+	DetailReviewNotMine  ID = "detail.review_not_mine"
+)
+
+var deployEnglish = Catalog{
+	NoteRunQueued: "⏳ {run} of {csr} waits in line for {service}/{env}: number {position}, after {ahead}. It starts by itself when its turn comes.",
+	NoteRunTurn:   "▶️ {run} of {csr} reached the front of the line for {service}/{env} and is deploying now.",
+	NoteCommits:   "{csr} ships {count} commit(s) of {repo} from {base} to {head}:{commits}{prs}",
+
+	DetailStartUnknown:   "a bot process stopped while starting this run and the {deployer} deployer cannot tell whether it started; check it there, then run it again.",
+	DetailNoService:      "service {service} is no longer in the configuration.",
+	DetailCancelled:      "cancelled before it finished.",
+	DetailCSRCancelled:   "{csr} was cancelled before this run started.",
+	DetailReviewApproved: "approved the wait on GitHub environment {env} for its required reviewers, as {csr} is fully approved in chat.",
+	DetailReviewFailed:   "the run waits for the required reviewers of GitHub environment {env}, and approving it for them failed: {error}. Approve it on GitHub.",
+	DetailReviewNotMine:  "the run waits for the required reviewers of GitHub environment {env}, and the bot's GitHub identity is not one of them. Approve it on GitHub, or make the bot a reviewer.",
+}

@@ -280,7 +280,7 @@ var coreEnglish = Catalog{
 	NextTextTooLong:     "shorten the {field} to at most {max} characters; put details in the description or a link.",
 	NextUpdateRef:       "point it at a commit with `update {csr} --ref BRANCH`.",
 	NextWaitRun:         "wait for it to finish.",
-	NextWindow:          "the window next opens {next}; deploy then, or an admin overrides with `deploy {csr} --override \"reason\"`.",
+	NextWindow:          "the window next opens {next}; deploy then, schedule it with `deploy {csr} --at HH:MM`, or an admin overrides with `deploy {csr} --override \"reason\"`.",
 	NextHelpVerb:        "see `help {verb}`.",
 	NextDidYouMean:      "did you mean `{suggestion}`? See `help` for every command.",
 	NextListCSRs:        "see your CSRs with `list mine`, or all with `list all`.",

@@ -1,6 +1,6 @@
 // Command releasebot runs the release bot: the console rehearsal (the
-// default without a Slack token), config checks, and later the Slack
-// transports. This file only wires parts together.
+// default without a Slack token), config checks, and the Slack transports
+// (serve.go). This file only wires parts together.
 package main
 
 import (
@@ -30,20 +30,29 @@ func main() {
 
 const usage = `usage:
   releasebot [console] [--config FILE] [--script FILE]   rehearse the release flow in a terminal
+  releasebot [serve] [--config FILE] [--listen :3000] [--command /release]
+                                                        run the bot in Slack (the default when SLACK_BOT_TOKEN is set)
   releasebot config check FILE                          validate a config file
 
 Environment: REDIS_URL (default: an embedded in-memory Redis), REDIS_PREFIX,
 RELEASEBOT_CONFIG (default config.yaml, else config.example.yaml), LOG_LEVEL.
+serve: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode), SLACK_APP_TOKEN (Socket Mode when set),
+SLACK_API_URL (a Web API base URL override).
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	verb := "console"
+	if os.Getenv("SLACK_BOT_TOKEN") != "" {
+		verb = "serve"
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		verb, args = args[0], args[1:]
 	}
 	switch verb {
 	case "console":
 		return runConsole(ctx, args, stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args, stderr)
 	case "config":
 		return runConfig(args, stdout, stderr)
 	case "help", "-h", "--help":
@@ -92,6 +101,7 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	defer a.Close()
 	con := console.New(a.Bot, a.Runner, cfg, a.Renderer, out, clk)
+	con.AfterClock = a.TickSchedules // `clock` runs the schedules that fell due
 	if *script == "" {
 		if err := con.Interactive(ctx, stdin); err != nil {
 			fmt.Fprintf(stderr, "releasebot: %v\n", err)

@@ -73,6 +73,9 @@ type Console struct {
 	// Clock, when set, lets `clock TIME` move time to rehearse windows and
 	// schedules.
 	Clock SettableClock
+	// AfterClock, when set, runs after `clock`: the scheduler ticks, so a
+	// rehearsal sees the deploys and reminders that fell due.
+	AfterClock func(ctx context.Context)
 
 	actor   csr.Person
 	actions []chat.Action
@@ -164,6 +167,9 @@ func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
 	}
 	if rest, ok := strings.CutPrefix(line, "clock"); ok && c.Clock != nil && (rest == "" || rest[0] == ' ') {
 		c.moveClock(strings.TrimSpace(rest))
+		if c.AfterClock != nil {
+			c.AfterClock(ctx)
+		}
 		return
 	}
 	out := c.Bot.Handle(ctx, chat.Event{User: string(p), Channel: "console", Text: line})

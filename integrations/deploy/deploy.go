@@ -1,10 +1,21 @@
 // Package deploy is how a deploy really happens: the Deployer interface and
-// its kinds. Today: fake, for the console rehearsal and tests.
+// its kinds that need no source host (fake, command, webhook). The GitHub
+// kinds live in integrations/github.
+//
+// A deploy is split in two so that a crashed bot never starts one twice:
+// Start begins the run and returns as soon as it has an identity (a
+// Handle), which the queue records on the CSR; Follow watches a run by its
+// Handle until it ends, and any bot process can call it, also one that did
+// not start the run.
 package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"releasebot/csr"
@@ -15,7 +26,32 @@ type Request struct {
 	CSR     csr.ID
 	Service string
 	Repo    string
+	Ref     string  // the branch or tag the CSR ships, as the person typed it
 	Run     csr.Run // ID, environment, SHA, purpose
+	// Fence is the fencing token of the per-service-and-environment lock
+	// the run holds: it only grows, so a receiver can refuse a request
+	// carrying an older token than one it has already seen.
+	Fence int64
+	// Approvals says who approved the CSR in chat ("lead: bob; sm: carol"),
+	// for deployers that pass the approval on (GitHub environments with
+	// required reviewers).
+	Approvals string
+	// Progress, when set, records news about the running run (a failed
+	// job, an approved environment) on the CSR while it runs.
+	Progress func(ctx context.Context, detail string)
+}
+
+// Tell reports progress through r.Progress, if set.
+func (r Request) Tell(ctx context.Context, detail string) {
+	if r.Progress != nil {
+		r.Progress(ctx, detail)
+	}
+}
+
+// Handle identifies a started run in the system that performs it.
+type Handle struct {
+	ID  string // the deployer's own id: a workflow run id, a deployment id, a fake's plan
+	URL string // where a person can watch it; may be empty
 }
 
 // Result is how a run ended.
@@ -25,33 +61,119 @@ type Result struct {
 	Detail string        // a short reason or the tail of the output
 }
 
-// Deployer performs a run and blocks until it ends or ctx is cancelled.
+// Deployer starts runs and follows them to their end.
 type Deployer interface {
-	Deploy(ctx context.Context, r Request) (Result, error)
+	// Start begins the run and returns its handle without waiting for the
+	// run to end.
+	Start(ctx context.Context, r Request) (Handle, error)
+	// Follow blocks until the run ends or ctx is done. When ctx is done it
+	// returns ctx's error: whether the run was cancelled is the caller's to
+	// decide (see Canceller).
+	Follow(ctx context.Context, r Request, h Handle) (Result, error)
 }
 
-// Fake pretends to deploy: it waits Delay and ends with Outcome. It is the
-// deployer of the console rehearsal and of tests, so a whole release can be
-// walked through without touching a real system.
+// Finder is implemented by deployers whose runs can be found again from
+// the request alone (by the run id marker they carry), for a bot process
+// that took over a run whose starter died before recording its handle.
+type Finder interface {
+	Find(ctx context.Context, r Request) (Handle, bool, error)
+}
+
+// Canceller is implemented by deployers that can stop a started run.
+type Canceller interface {
+	Cancel(ctx context.Context, r Request, h Handle) error
+}
+
+// Restartable is implemented by deployers whose Start may be repeated for
+// the same run: starting has no side effect (fake), or the receiving
+// system de-duplicates by run id (webhook). A bot that took over a run
+// whose starter died before recording its handle starts it again.
+type Restartable interface {
+	Restartable() bool
+}
+
+// Restartable implements Restartable: a fake run has no side effect.
+func (Fake) Restartable() bool { return true }
+
+// ErrUnknownHandle means the handle names a run this process cannot
+// follow: the run was performed by a bot process that has since stopped
+// (the command deployer's runs live and die with their process).
+var ErrUnknownHandle = errors.New("the run was performed by a bot process that stopped; its outcome is unknown")
+
+// Fake pretends to deploy: the run takes Delay and ends with the configured
+// outcome. It is the deployer of the console rehearsal and of tests, so a
+// whole release can be walked through without touching a real system.
+//
+// Its handle carries the run's plan (when it ends, how), so, like a real
+// external system, any process can follow a run another one started.
 type Fake struct {
 	Delay   time.Duration
 	Succeed bool
+	// Now is the clock of the plan; nil means time.Now. The deadline is
+	// measured on it but waited for in real time.
+	Now func() time.Time
 }
 
-// Deploy waits and reports the configured outcome.
-func (f Fake) Deploy(ctx context.Context, r Request) (Result, error) {
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
+func (f Fake) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+// Start plans the run.
+func (f Fake) Start(_ context.Context, r Request) (Handle, error) {
+	outcome := "failure"
+	if f.Succeed {
+		outcome = "success"
+	}
+	end := f.now().Add(f.Delay)
+	return Handle{ID: strconv.FormatInt(end.UnixMilli(), 10) + ":" + outcome, URL: fmt.Sprintf("fake://%s/%s", r.Service, r.Run.ID)}, nil
+}
+
+// Follow waits for the planned end and reports the planned outcome.
+func (f Fake) Follow(ctx context.Context, r Request, h Handle) (Result, error) {
+	ms, outcome, ok := strings.Cut(h.ID, ":")
+	end, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil {
+		return Result{}, fmt.Errorf("fake deployer: handle %q is not one of mine", h.ID)
+	}
+	if wait := time.UnixMilli(end).Sub(f.now()); wait > 0 {
+		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
 		case <-ctx.Done():
-			return Result{Status: csr.RunCancelled, Detail: "cancelled"}, nil
+			return Result{}, ctx.Err()
 		case <-t.C:
 		}
 	}
-	link := fmt.Sprintf("fake://%s/%s", r.Service, r.Run.ID)
-	if !f.Succeed {
-		return Result{Status: csr.RunFailed, URL: link, Detail: "the fake deployer is configured to fail"}, nil
+	if outcome != "success" {
+		return Result{Status: csr.RunFailed, URL: h.URL, Detail: "the fake deployer is configured to fail"}, nil
 	}
-	return Result{Status: csr.RunSucceeded, URL: link}, nil
+	return Result{Status: csr.RunSucceeded, URL: h.URL}, nil
 }
+
+// Secret is a credential. It prints as [redacted] in logs, errors and
+// formatted output; only Reveal gives its value.
+type Secret struct{ v string }
+
+// NewSecret wraps a credential.
+func NewSecret(v string) Secret { return Secret{v: v} }
+
+// Reveal returns the credential, for the one place that must send it.
+func (s Secret) Reveal() string { return s.v }
+
+// IsZero reports whether no secret is set.
+func (s Secret) IsZero() bool { return s.v == "" }
+
+// String implements fmt.Stringer.
+func (s Secret) String() string { return "[redacted]" }
+
+// GoString implements fmt.GoStringer, for %#v.
+func (s Secret) GoString() string { return "[redacted]" }
+
+// LogValue implements slog.LogValuer.
+func (s Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+
+// MarshalText keeps the secret out of JSON and YAML encodings.
+func (s Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }

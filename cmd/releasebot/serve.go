@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"releasebot/app"
+	"releasebot/bot"
+	"releasebot/config"
+	"releasebot/integrations/console"
+	"releasebot/integrations/slack"
+)
+
+// runServe runs the bot in Slack: Socket Mode when SLACK_APP_TOKEN is set,
+// else Slack's HTTP requests on --listen. Either way --listen also serves
+// /healthz and the deploy webhooks.
+func runServe(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", defaultConfigPath(), "config file")
+	listen := fs.String("listen", ":3000", "address of the HTTP endpoints (/slack/*, /healthz, webhooks)")
+	command := fs.String("command", "/release", "the slash command's name, as configured in the Slack app")
+	workers := fs.Int("workers", 16, "commands run at once after Slack is acknowledged")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	log := newLogger(stderr, slog.LevelInfo)
+	settings, err := slack.SettingsFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		return 1
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	redisURL := os.Getenv("REDIS_URL")
+	if redisURL == "" {
+		log.Warn("REDIS_URL is not set: using an embedded in-memory Redis; every CSR is lost when the bot stops, and replicas cannot share it")
+	}
+	late := &slack.LateNotifier{}
+	a, err := app.New(ctx, app.Options{Config: cfg, RedisURL: redisURL, Prefix: os.Getenv("REDIS_PREFIX"), Log: log,
+		Notifier: func(console.Renderer) bot.Notifier { return late }})
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		return 1
+	}
+	defer a.Close()
+	ad, err := slack.New(slack.Options{Settings: settings, Bot: a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry,
+		Store: a.Store, People: cfg, Clock: a.Clock, Log: log, Command: *command, Workers: *workers})
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		return 1
+	}
+	late.Set(ad)
+	a.Handler.Effects = ad.Effects(a.Handler.Effects)
+	idCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	err = ad.Identify(idCtx)
+	cancel()
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: Slack did not accept %s (auth.test): %v\n", slack.EnvBotToken, err)
+		return 1
+	}
+
+	mux := http.NewServeMux()
+	a.Routes(mux)
+	if !settings.SocketMode() {
+		mux.Handle("/slack/", slack.NewHTTPHandler(ad, slack.NewVerifier(settings.SigningSecret, nil)))
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: listen on %s: %v\n", *listen, err)
+		return 1
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	failed := make(chan error, 2)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			failed <- fmt.Errorf("http server: %w", err)
+		}
+	}()
+	mode := "http"
+	if settings.SocketMode() {
+		mode = "socket"
+		go func() {
+			if err := ad.RunSocketMode(ctx); err != nil {
+				failed <- err
+			}
+		}()
+	}
+	log.Info("releasebot serving Slack", "mode", mode, "listen", ln.Addr().String(), "command", *command)
+
+	code := 0
+	select {
+	case <-ctx.Done():
+	case err := <-failed:
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		code = 1
+	}
+	stop()
+	shutdown, cancelShutdown := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelShutdown()
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Warn("http server did not stop cleanly", "err", err)
+	}
+	if err := ad.Close(shutdown); err != nil {
+		log.Warn("slack work left unfinished at shutdown", "err", err)
+	}
+	return code
+}

@@ -1,0 +1,82 @@
+// Package deployq runs deploys from a crash-safe queue shared by every bot
+// process of an installation.
+//
+// A deploy run requested by the domain (csr.EvRunRequested) becomes a job
+// on a Redis Stream read through a consumer group, so any process may run
+// it. Runs of one service and environment go one at a time, in the order
+// they were requested: each waits in that pair's line and takes a lock
+// with an expiry and a fencing token when it reaches the front. A job is
+// acknowledged only after its result is recorded on the CSR. The job of a
+// process that died is reclaimed by another (XAUTOCLAIM) and reconciled
+// first: a run that was already started outside (its handle is recorded on
+// the CSR, or the deployer can find it by its run id) is followed, never
+// started twice.
+//
+// Results also come back by webhook and callback (Report); every path
+// records through the domain's idempotent csr.UpdateRun, so a result
+// applied twice changes nothing.
+package deployq
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"releasebot/csr"
+)
+
+// Job is one deploy run to perform: a run already recorded on its CSR.
+type Job struct {
+	Run     string // the run id, e.g. "CSR-1/deploy/1": deterministic per CSR, purpose and attempt
+	CSR     csr.ID
+	Service string
+	Env     string
+	SHA     string
+	Purpose csr.Purpose
+}
+
+// Delivery is a job handed to this process by the stream.
+type Delivery struct {
+	MsgID string
+	Job   Job
+}
+
+// Enqueued says where a job stands after Enqueue.
+type Enqueued struct {
+	New      bool   // false: the run was already queued (or done); nothing was added
+	Position int    // 1: first in line for its service and environment
+	Seq      int64  // the job's place in the overall order
+	Ahead    string // the run at the front of the line, when it is not this one
+}
+
+// Touch is what a job's owner learns on each heartbeat.
+type Touch struct {
+	Owned     bool // the job is still this consumer's (not reclaimed by another)
+	Cancelled bool // someone asked to cancel the run
+}
+
+// Jobs is the queue's storage: the stream, the lines and the locks
+// (integrations/redisstore implements it).
+type Jobs interface {
+	EnsureGroup(ctx context.Context) error
+	Enqueue(ctx context.Context, j Job) (Enqueued, error)
+	ReadJobs(ctx context.Context, consumer string, count int, block time.Duration) ([]Delivery, error)
+	ReclaimJobs(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]Delivery, error)
+	TouchJob(ctx context.Context, consumer, msgID, run string) (Touch, error)
+	FinishJob(ctx context.Context, d Delivery) error
+	JobDone(ctx context.Context, run string) (bool, error)
+	CancelJob(ctx context.Context, run string) error
+	MarkAnnounced(ctx context.Context, run string) (first bool, err error)
+	LinkExternal(ctx context.Context, external, run string) error
+	RunForExternal(ctx context.Context, external string) (string, error)
+
+	AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (token int64, position int, err error)
+	RenewTurn(ctx context.Context, service, env, run string, token int64, ttl time.Duration) (bool, error)
+	ReleaseTurn(ctx context.Context, service, env, run string, token int64) error
+}
+
+// CSROf returns the CSR a run id belongs to ("CSR-1/deploy/1" → CSR-1).
+func CSROf(run string) csr.ID {
+	id, _, _ := strings.Cut(run, "/")
+	return csr.ID(id)
+}

@@ -1,0 +1,853 @@
+package deployq
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"releasebot/chat"
+	"releasebot/clock"
+	"releasebot/csr"
+	"releasebot/integrations/deploy"
+	"releasebot/msg"
+	"releasebot/store"
+)
+
+// Store is what the queue needs from the CSR store.
+type Store interface {
+	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
+	Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CSR, []csr.Event, error)
+	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
+}
+
+// DeployerSource picks the deployer of a service's environment.
+type DeployerSource interface {
+	For(svc csr.Service, env string) (deploy.Deployer, error)
+}
+
+// Services looks up a service's policy.
+type Services interface {
+	Service(name string) (csr.Service, bool)
+}
+
+// Effects announces results: bot.Effects implements it.
+type Effects interface {
+	Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.Event)
+	Notice(ctx context.Context, n chat.Notice)
+}
+
+// Options configure a Runner. Zero durations take the defaults noted.
+type Options struct {
+	Store     Store
+	Jobs      Jobs
+	Deployers DeployerSource
+	Services  Services
+	Clock     clock.Clock
+	Log       *slog.Logger
+	// Consumer names this process in the consumer group; default: host,
+	// pid and a random suffix. Two processes must never share one.
+	Consumer string
+	// LockTTL is the expiry of a service/environment deploy lock; the
+	// holder renews it every Heartbeat. Default 30s.
+	LockTTL time.Duration
+	// Heartbeat is how often a job's owner renews its lock, keeps its
+	// pending entry fresh and checks for cancellation. Default LockTTL/3.
+	Heartbeat time.Duration
+	// ReclaimIdle is how long a job may go without a heartbeat before
+	// another process takes it over. Longer than LockTTL, so the dead
+	// owner's lock has expired by then. Default 2×LockTTL.
+	ReclaimIdle time.Duration
+	// LinePoll is how often a job waiting in line asks for its turn.
+	// Default 1s.
+	LinePoll time.Duration
+	// Block is how long one read of the stream waits. Default 1s.
+	Block time.Duration
+	// Sweep is how often runs left queued without a job (a process died
+	// between saving the CSR and queueing the job) are queued again.
+	// Default 1m.
+	Sweep time.Duration
+	// MaxJobs bounds the new jobs this process works on at once; taken
+	// over jobs come on top, so a full process still rescues a dead one's.
+	// Default 64.
+	MaxJobs int
+}
+
+// Causes of a job's context ending before its run did.
+var (
+	errCancelled = errors.New("the run was cancelled")
+	errLost      = errors.New("the job was taken over by another process")
+	errRecorded  = errors.New("the result was recorded by a webhook or callback")
+	errShutdown  = errors.New("the bot process is stopping")
+)
+
+// ErrUnknownRun: a report names no run this installation knows.
+var ErrUnknownRun = errors.New("no such run")
+
+// Runner queues deploy runs and works on the queue. Effects (bot.Effects)
+// starts runs with Start and Cancel; the console and tests use Wait.
+type Runner struct {
+	Effects Effects // set before Work; results and line positions are announced through it
+
+	store     Store
+	jobs      Jobs
+	deployers DeployerSource
+	services  Services
+	clock     clock.Clock
+	log       *slog.Logger
+	consumer  string
+	o         Options
+
+	base    context.Context
+	mu      sync.Mutex
+	active  map[string]context.CancelCauseFunc // runs this process works on
+	waiters map[string]chan struct{}           // runs started here, closed when finished here
+	wg      sync.WaitGroup                     // Wait
+}
+
+// New returns a runner. Its Start, Cancel and Wait work at once; call Work
+// to also run jobs in this process. ctx bounds the runner's own
+// background work (Start's enqueueing, Wait's watching).
+func New(ctx context.Context, o Options) *Runner {
+	if o.LockTTL <= 0 {
+		o.LockTTL = 30 * time.Second
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = o.LockTTL / 3
+	}
+	if o.ReclaimIdle <= 0 {
+		o.ReclaimIdle = 2 * o.LockTTL
+	}
+	if o.LinePoll <= 0 {
+		o.LinePoll = time.Second
+	}
+	if o.Block <= 0 {
+		o.Block = time.Second
+	}
+	if o.Sweep <= 0 {
+		o.Sweep = time.Minute
+	}
+	if o.MaxJobs <= 0 {
+		o.MaxJobs = 64
+	}
+	if o.Consumer == "" {
+		o.Consumer = defaultConsumer()
+	}
+	if o.Clock == nil {
+		o.Clock = clock.System{}
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	return &Runner{store: o.Store, jobs: o.Jobs, deployers: o.Deployers, services: o.Services, clock: o.Clock,
+		log: o.Log.With("consumer", o.Consumer), consumer: o.Consumer, o: o, base: ctx,
+		active: map[string]context.CancelCauseFunc{}, waiters: map[string]chan struct{}{}}
+}
+
+func defaultConsumer() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// Start queues a run the domain requested. It never blocks on the run:
+// the queue's workers (in this process or another) perform it. When other
+// runs of the same service and environment are ahead, the channel is told
+// the run's place in line.
+func (r *Runner) Start(c csr.CSR, svc csr.Service, run csr.Run) {
+	ctx, cancel := context.WithTimeout(r.base, 10*time.Second)
+	defer cancel()
+	if _, err := r.Enqueue(ctx, c, svc, run); err != nil {
+		r.log.ErrorContext(ctx, "deploy run not queued", "csr", c.ID, "run", run.ID, "err", err)
+		r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID,
+			Text: msg.T(msg.NoteRunError, "run", run.ID, "csr", string(c.ID), "error", err.Error())})
+	}
+}
+
+// Enqueue queues a run and says where it stands. Queueing a run twice
+// adds nothing.
+func (r *Runner) Enqueue(ctx context.Context, c csr.CSR, svc csr.Service, run csr.Run) (Enqueued, error) {
+	ch := make(chan struct{})
+	r.mu.Lock()
+	if _, dup := r.waiters[run.ID]; dup {
+		ch = nil
+	} else {
+		r.waiters[run.ID] = ch
+	}
+	r.mu.Unlock()
+	e, err := r.jobs.Enqueue(ctx, Job{Run: run.ID, CSR: c.ID, Service: svc.Name, Env: run.Env, SHA: run.SHA, Purpose: run.Purpose})
+	if err != nil {
+		if ch != nil {
+			r.mu.Lock()
+			delete(r.waiters, run.ID)
+			r.mu.Unlock()
+		}
+		return e, err
+	}
+	if ch != nil {
+		r.watch(run.ID, ch)
+	}
+	if e.New && e.Position > 1 {
+		r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteRunQueued, "run", run.ID, "csr", string(c.ID),
+			"service", svc.Name, "env", run.Env, "position", strconv.Itoa(e.Position), "ahead", e.Ahead)})
+	}
+	r.log.InfoContext(ctx, "deploy run queued", "csr", c.ID, "run", run.ID, "position", e.Position, "new", e.New)
+	return e, nil
+}
+
+// watch counts a run in Wait until it is finished: here (its channel is
+// closed) or by another process (its job is marked done).
+func (r *Runner) watch(run string, ch chan struct{}) {
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ch:
+				return
+			case <-r.base.Done():
+				return
+			case <-t.C:
+				if done, err := r.jobs.JobDone(r.base, run); err == nil && done {
+					r.mu.Lock()
+					delete(r.waiters, run)
+					r.mu.Unlock()
+					return
+				}
+			}
+		}
+	}()
+}
+
+// Cancel asks whichever process runs (or will run) the run to stop it; the
+// result is recorded as cancelled.
+func (r *Runner) Cancel(runID string) {
+	r.mu.Lock()
+	cancel := r.active[runID]
+	r.mu.Unlock()
+	if cancel != nil {
+		cancel(errCancelled)
+	}
+	ctx, stop := context.WithTimeout(r.base, 5*time.Second)
+	defer stop()
+	if err := r.jobs.CancelJob(ctx, runID); err != nil {
+		r.log.WarnContext(ctx, "cancel not passed on", "run", runID, "err", err)
+	}
+}
+
+// Wait blocks until every run started by this runner so far has finished
+// and its result is recorded and announced, wherever it ran.
+func (r *Runner) Wait() { r.wg.Wait() }
+
+// Work runs queued jobs until ctx is done: new ones, and those of
+// processes that died. Jobs in progress when ctx ends stay unacknowledged
+// and are taken over by another process (or this one, restarted).
+func (r *Runner) Work(ctx context.Context) {
+	for {
+		err := r.jobs.EnsureGroup(ctx)
+		if err == nil {
+			break
+		}
+		r.log.WarnContext(ctx, "deploy queue not ready", "err", err)
+		if !sleep(ctx, 2*time.Second) {
+			return
+		}
+	}
+	var loops, jobs sync.WaitGroup
+	loops.Add(2)
+	go func() { defer loops.Done(); r.reclaimLoop(ctx, &jobs) }()
+	go func() { defer loops.Done(); r.sweepLoop(ctx) }()
+	r.readLoop(ctx, &jobs)
+	loops.Wait()
+	jobs.Wait()
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
+	sem := make(chan struct{}, r.o.MaxJobs)
+	failing := false
+	for ctx.Err() == nil {
+		free := cap(sem) - len(sem)
+		if free == 0 {
+			sleep(ctx, r.o.LinePoll)
+			continue
+		}
+		ds, err := r.jobs.ReadJobs(ctx, r.consumer, min(free, 16), r.o.Block)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if !failing {
+				r.log.WarnContext(ctx, "reading deploy jobs failed; retrying", "err", err)
+			}
+			failing = true
+			sleep(ctx, time.Second)
+			continue
+		}
+		failing = false
+		for _, d := range ds {
+			sem <- struct{}{}
+			jobs.Add(1)
+			go func() {
+				defer jobs.Done()
+				defer func() { <-sem }()
+				r.handle(ctx, d, false)
+			}()
+		}
+	}
+}
+
+func (r *Runner) reclaimLoop(ctx context.Context, jobs *sync.WaitGroup) {
+	every := max(r.o.ReclaimIdle/4, 10*time.Millisecond)
+	for sleep(ctx, every) {
+		ds, err := r.jobs.ReclaimJobs(ctx, r.consumer, r.o.ReclaimIdle, 16)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.log.DebugContext(ctx, "reclaiming deploy jobs failed", "err", err)
+			}
+			continue
+		}
+		for _, d := range ds {
+			r.log.InfoContext(ctx, "took over a deploy job of a stopped process", "run", d.Job.Run, "csr", d.Job.CSR)
+			jobs.Add(1)
+			go func() {
+				defer jobs.Done()
+				r.handle(ctx, d, true)
+			}()
+		}
+	}
+}
+
+// sweepLoop queues runs that were requested but never queued: the process
+// that saved the transition died before queueing its job. Queueing is
+// idempotent, so every process may sweep.
+func (r *Runner) sweepLoop(ctx context.Context) {
+	for sleep(ctx, r.o.Sweep) {
+		r.sweep(ctx)
+	}
+}
+
+func (r *Runner) sweep(ctx context.Context) {
+	cs, err := r.store.List(ctx, store.Filter{States: []csr.State{csr.TestDeploying, csr.Deploying, csr.Deployed, csr.Cancelled}, Limit: 1000})
+	if err != nil {
+		r.log.DebugContext(ctx, "sweep failed", "err", err)
+		return
+	}
+	for _, c := range cs {
+		run, ok := c.ActiveRun()
+		if !ok {
+			continue
+		}
+		if _, ok := r.services.Service(c.Service); !ok {
+			continue
+		}
+		e, err := r.jobs.Enqueue(ctx, Job{Run: run.ID, CSR: c.ID, Service: c.Service, Env: run.Env, SHA: run.SHA, Purpose: run.Purpose})
+		if err == nil && e.New {
+			r.log.WarnContext(ctx, "queued a run that had no job", "csr", c.ID, "run", run.ID)
+		}
+	}
+}
+
+// handle works on one job until its result is recorded, or until the job
+// must be left to another process.
+func (r *Runner) handle(ctx context.Context, d Delivery, reclaimed bool) {
+	run := d.Job.Run
+	jctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	r.mu.Lock()
+	if _, busy := r.active[run]; busy {
+		r.mu.Unlock()
+		cancel(nil)
+		return
+	}
+	r.active[run] = cancel
+	r.mu.Unlock()
+	stop := context.AfterFunc(ctx, func() { cancel(errShutdown) })
+	defer stop()
+	j := &job{Delivery: d, r: r, cancel: cancel, reclaimed: reclaimed,
+		log: r.log.With("csr", d.Job.CSR, "run", run, "service", d.Job.Service, "env", d.Job.Env)}
+	hb := make(chan struct{})
+	go func() { defer close(hb); j.heartbeat(jctx) }()
+	j.process(jctx)
+	cancel(nil)
+	<-hb
+	r.mu.Lock()
+	delete(r.active, run)
+	r.mu.Unlock()
+}
+
+// job is one delivery being worked on.
+type job struct {
+	Delivery
+	r         *Runner
+	log       *slog.Logger
+	cancel    context.CancelCauseFunc
+	reclaimed bool
+	token     atomic.Int64 // the lock's fencing token, once held
+	following atomic.Bool  // the run is started and being followed
+}
+
+// heartbeat keeps the job this process's while it works: it renews the
+// lock and the pending entry, passes cancellation on, and stops following
+// when a webhook or callback recorded the result.
+func (j *job) heartbeat(ctx context.Context) {
+	r := j.r
+	t := time.NewTicker(r.o.Heartbeat)
+	defer t.Stop()
+	lastOK := time.Now()
+	for {
+		if err := j.beat(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			j.log.WarnContext(ctx, "deploy job heartbeat failed", "err", err)
+			if time.Since(lastOK) > r.o.LockTTL {
+				// The lock has expired unseen: another process may own the
+				// run by now.
+				j.cancel(errLost)
+				return
+			}
+		} else {
+			lastOK = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (j *job) beat(ctx context.Context) error {
+	r := j.r
+	touch, err := r.jobs.TouchJob(ctx, r.consumer, j.MsgID, j.Job.Run)
+	if err != nil {
+		return err
+	}
+	if !touch.Owned {
+		j.cancel(errLost)
+		return nil
+	}
+	if touch.Cancelled {
+		j.cancel(errCancelled)
+	}
+	if tok := j.token.Load(); tok > 0 {
+		ok, err := r.jobs.RenewTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, tok, r.o.LockTTL)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			j.cancel(errLost)
+			return nil
+		}
+	}
+	if j.following.Load() {
+		c, err := r.store.Get(ctx, j.Job.CSR)
+		if err != nil {
+			return err
+		}
+		if run, ok := findRun(c, j.Job.Run); ok && run.Status.Done() {
+			j.cancel(errRecorded)
+		}
+	}
+	return nil
+}
+
+func findRun(c csr.CSR, id string) (csr.Run, bool) {
+	for _, r := range c.Runs {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return csr.Run{}, false
+}
+
+// load reads the job's CSR and run. ok is false when the job is over:
+// finished here because it has nothing to do, or left for later because
+// the store is unreachable.
+func (j *job) load(ctx context.Context) (csr.CSR, csr.Run, bool) {
+	c, err := j.r.store.Get(ctx, j.Job.CSR)
+	if errors.Is(err, store.ErrNotFound) {
+		j.log.ErrorContext(ctx, "deploy job for a CSR that does not exist; dropped")
+		j.finish(ctx)
+		return c, csr.Run{}, false
+	}
+	if err != nil {
+		j.log.WarnContext(ctx, "deploy job left for later: CSR not readable", "err", err)
+		return c, csr.Run{}, false
+	}
+	run, ok := findRun(c, j.Job.Run)
+	if !ok {
+		j.log.ErrorContext(ctx, "deploy job for a run the CSR does not have; dropped")
+		j.finish(ctx)
+		return c, run, false
+	}
+	if run.Status.Done() {
+		j.announceOnce(ctx, c, run)
+		j.finish(ctx)
+		return c, run, false
+	}
+	return c, run, true
+}
+
+func (j *job) process(ctx context.Context) {
+	r := j.r
+	c, run, ok := j.load(ctx)
+	if !ok {
+		return
+	}
+	svc, ok := r.services.Service(c.Service)
+	if !ok {
+		j.record(ctx, deploy.Result{Status: csr.RunFailed, Detail: msg.T(msg.DetailNoService, "service", c.Service).String()})
+		return
+	}
+	if ok, over := j.waitTurn(ctx, svc); !ok {
+		if !over {
+			j.stopped(ctx, nil, deploy.Request{}, deploy.Handle{})
+		}
+		return
+	}
+	defer j.release()
+	// Fresh after waiting: the run may have been linked or ended meanwhile.
+	if c, run, ok = j.load(ctx); !ok {
+		return
+	}
+	if c.State == csr.Cancelled && run.External == "" && run.Status == csr.RunQueued {
+		j.record(ctx, deploy.Result{Status: csr.RunCancelled, Detail: msg.T(msg.DetailCSRCancelled, "csr", string(c.ID)).String()})
+		return
+	}
+	dep, err := r.deployers.For(svc, run.Env)
+	if err != nil {
+		j.fail(ctx, svc, err)
+		return
+	}
+	req := deploy.Request{CSR: c.ID, Service: svc.Name, Repo: svc.Repo, Run: run, Fence: j.token.Load(),
+		Approvals: approvals(c), Progress: j.progress}
+	if len(c.Refs) > 0 {
+		req.Ref = c.Refs[0].Ref
+	}
+	h := deploy.Handle{ID: run.External, URL: run.URL}
+	if h.ID == "" {
+		h, err = j.start(ctx, dep, req, run)
+		switch {
+		case ctx.Err() != nil:
+			j.stopped(ctx, dep, req, h)
+			return
+		case err != nil:
+			j.fail(ctx, svc, err)
+			return
+		}
+	} else if j.reclaimed {
+		j.log.InfoContext(ctx, "following a run another process started", "external", h.ID)
+	}
+	j.following.Store(true)
+	res, err := dep.Follow(ctx, req, h)
+	switch {
+	case ctx.Err() != nil:
+		j.stopped(ctx, dep, req, h)
+	case err != nil:
+		j.fail(ctx, svc, err)
+	default:
+		if res.URL == "" {
+			res.URL = h.URL
+		}
+		j.record(ctx, res)
+	}
+}
+
+// progress records news about the running run in its detail.
+func (j *job) progress(ctx context.Context, detail string) {
+	if err := j.r.apply(ctx, deploy.Report{RunID: j.Job.Run, Status: csr.RunRunning, Detail: detail}); err != nil {
+		j.log.WarnContext(ctx, "run progress not recorded", "err", err)
+	}
+}
+
+// approvals lists the standing chat approvals of c, step by step.
+func approvals(c csr.CSR) string {
+	var parts []string
+	for _, a := range c.Approvals {
+		if !a.Voided && a.Decision == csr.Approve {
+			parts = append(parts, a.Step+": "+string(a.By))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// waitTurn waits in the line of the job's service and environment until
+// the job holds its lock (ok). over: the job turned out finished (its run
+// is in no line any more) and was acknowledged.
+func (j *job) waitTurn(ctx context.Context, svc csr.Service) (ok, over bool) {
+	r := j.r
+	waited := false
+	for {
+		tok, pos, err := r.jobs.AcquireTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, r.o.LockTTL)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return false, false
+			}
+			j.log.WarnContext(ctx, "deploy lock not available", "err", err)
+		case tok > 0:
+			j.token.Store(tok)
+			if waited {
+				r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: j.Job.CSR, Text: msg.T(msg.NoteRunTurn, "run", j.Job.Run,
+					"csr", string(j.Job.CSR), "service", j.Job.Service, "env", j.Job.Env)})
+			}
+			return true, false
+		case pos == 0:
+			// Only a finished job leaves its line; load finds the run
+			// done and acknowledges this delivery.
+			j.load(ctx)
+			return false, true
+		case pos > 1:
+			waited = true
+		}
+		if !sleep(ctx, r.o.LinePoll) {
+			return false, false
+		}
+	}
+}
+
+func (j *job) release() {
+	tok := j.token.Load()
+	if tok == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(j.r.base), 5*time.Second)
+	defer cancel()
+	if err := j.r.jobs.ReleaseTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, tok); err != nil {
+		j.log.WarnContext(ctx, "deploy lock not released; it expires by itself", "err", err)
+	}
+}
+
+// start begins the run, or finds the one an earlier owner of the job began.
+func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request, run csr.Run) (deploy.Handle, error) {
+	r := j.r
+	if run.Status == csr.RunRunning {
+		// An earlier owner got as far as starting it, but recorded no
+		// handle: find it, or start again only where that is harmless.
+		f, canFind := dep.(deploy.Finder)
+		rs, canRestart := dep.(deploy.Restartable)
+		switch {
+		case canFind:
+			h, found, err := f.Find(ctx, req)
+			if err != nil {
+				return h, fmt.Errorf("look for the run an earlier bot process started: %w", err)
+			}
+			if found {
+				j.log.InfoContext(ctx, "found the run an earlier process started", "external", h.ID)
+				return h, j.link(ctx, run, h)
+			}
+		case canRestart && rs.Restartable():
+		default:
+			return deploy.Handle{}, errors.New(msg.T(msg.DetailStartUnknown, "deployer", run.Deployer).String())
+		}
+	}
+	// Fencing: start only while the lock is provably still ours.
+	if ok, err := r.jobs.RenewTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, j.token.Load(), r.o.LockTTL); err != nil || !ok {
+		j.cancel(errLost)
+		return deploy.Handle{}, errLost
+	}
+	// Record that starting began before starting, so a process taking the
+	// job over knows to look for the run rather than start another.
+	if _, _, err := r.store.Update(ctx, j.Job.CSR, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.UpdateRun(run.ID, csr.RunRunning, "", "", r.clock.Now())
+	}); err != nil && !errors.Is(err, csr.ErrNoChange) {
+		return deploy.Handle{}, fmt.Errorf("mark %s running: %w", run.ID, err)
+	}
+	h, err := dep.Start(ctx, req)
+	if err != nil {
+		return h, err
+	}
+	j.log.InfoContext(ctx, "deploy run started", "external", h.ID, "url", h.URL)
+	if err := j.link(ctx, run, h); err != nil {
+		// The run is started; following it still works, only a takeover
+		// would have to find it again.
+		j.log.WarnContext(ctx, "started run not linked on the CSR", "err", err)
+	}
+	return h, nil
+}
+
+func (j *job) link(ctx context.Context, run csr.Run, h deploy.Handle) error {
+	r := j.r
+	_, _, err := r.store.Update(ctx, j.Job.CSR, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.LinkRun(run.ID, h.ID, h.URL, r.clock.Now())
+	})
+	if err != nil && !errors.Is(err, csr.ErrNoChange) {
+		return err
+	}
+	return r.jobs.LinkExternal(ctx, h.ID, run.ID)
+}
+
+// stopped handles a job whose context ended before the run did.
+func (j *job) stopped(ctx context.Context, dep deploy.Deployer, req deploy.Request, h deploy.Handle) {
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, errCancelled):
+		if c, ok := dep.(deploy.Canceller); ok && h.ID != "" {
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if err := c.Cancel(cctx, req, h); err != nil {
+				j.log.WarnContext(ctx, "cancelling the started run failed", "external", h.ID, "err", err)
+			}
+		}
+		j.record(ctx, deploy.Result{Status: csr.RunCancelled, URL: h.URL, Detail: msg.T(msg.DetailCancelled).String()})
+	case errors.Is(cause, errRecorded):
+		j.finish(ctx)
+	default:
+		// Shutting down or taken over: leave the job to its next owner.
+		j.log.InfoContext(ctx, "deploy job left to another process", "why", cause)
+	}
+}
+
+// fail records an error that kept the run from being performed or followed.
+func (j *job) fail(ctx context.Context, svc csr.Service, err error) {
+	j.log.ErrorContext(ctx, "deploy could not run", "err", err)
+	j.r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: j.Job.CSR,
+		Text: msg.T(msg.NoteRunError, "run", j.Job.Run, "csr", string(j.Job.CSR), "error", err.Error())})
+	j.record(ctx, deploy.Result{Status: csr.RunFailed, Detail: err.Error()})
+}
+
+// record saves the run's result on the CSR, announces it, and only then
+// finishes (acknowledges) the job. A result already recorded (by a webhook,
+// a callback, an earlier owner) changes nothing.
+func (j *job) record(ctx context.Context, res deploy.Result) {
+	ctx = context.WithoutCancel(ctx)
+	if err := j.r.apply(ctx, deploy.Report{RunID: j.Job.Run, Status: res.Status, URL: res.URL, Detail: res.Detail}); err != nil {
+		j.log.ErrorContext(ctx, "run result not recorded; the job stays queued", "status", res.Status, "err", err)
+		return
+	}
+	j.finish(ctx)
+}
+
+// finish acknowledges the job.
+func (j *job) finish(ctx context.Context) {
+	r := j.r
+	ctx = context.WithoutCancel(ctx)
+	if err := r.jobs.FinishJob(ctx, j.Delivery); err != nil {
+		j.log.ErrorContext(ctx, "deploy job not acknowledged; it will be taken over and found done", "err", err)
+		return
+	}
+	r.mu.Lock()
+	ch := r.waiters[j.Job.Run]
+	delete(r.waiters, j.Job.Run)
+	r.mu.Unlock()
+	if ch != nil {
+		close(ch)
+	}
+}
+
+// announceOnce announces a result recorded by a process that died before
+// announcing it.
+func (j *job) announceOnce(ctx context.Context, c csr.CSR, run csr.Run) {
+	r := j.r
+	first, err := r.jobs.MarkAnnounced(ctx, run.ID)
+	if err != nil || !first || r.Effects == nil {
+		return
+	}
+	r.Effects.Emit(ctx, c, csr.System, []csr.Event{{Kind: csr.EvRunFinished, Run: run, Notify: people(c)}})
+}
+
+func people(c csr.CSR) []csr.Person {
+	if c.Assignee == c.Requester || c.Assignee == "" {
+		return []csr.Person{c.Requester}
+	}
+	return []csr.Person{c.Requester, c.Assignee}
+}
+
+func (r *Runner) notice(ctx context.Context, n chat.Notice) {
+	if r.Effects != nil {
+		r.Effects.Notice(ctx, n)
+	}
+}
+
+// Report records what a deploy system told about a run: from a webhook
+// delivery, a callback or a poll. It is idempotent: a report already
+// applied returns nil and changes nothing. A report about a run this
+// installation does not know returns ErrUnknownRun.
+func (r *Runner) Report(ctx context.Context, rep deploy.Report) error {
+	if rep.RunID == "" && rep.External != "" {
+		run, err := r.jobs.RunForExternal(ctx, rep.External)
+		if err != nil {
+			return err
+		}
+		rep.RunID = run
+	}
+	if rep.RunID == "" {
+		return ErrUnknownRun
+	}
+	return r.apply(ctx, rep)
+}
+
+func (r *Runner) apply(ctx context.Context, rep deploy.Report) error {
+	now := r.clock.Now()
+	c, evs, err := r.store.Update(ctx, CSROf(rep.RunID), func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		if !rep.Status.Done() {
+			if run, ok := findRun(c, rep.RunID); ok && rep.External != "" && run.External == "" {
+				return c.LinkRun(rep.RunID, rep.External, rep.URL, now)
+			}
+			return c.UpdateRun(rep.RunID, csr.RunRunning, rep.URL, rep.Detail, now)
+		}
+		return c.UpdateRun(rep.RunID, rep.Status, rep.URL, clip(rep.Detail, csr.MaxText), now)
+	})
+	var refusal *csr.Refusal
+	switch {
+	case errors.Is(err, csr.ErrNoChange):
+		return nil
+	case errors.Is(err, store.ErrNotFound), errors.As(err, &refusal) && refusal.Rule == "unknown-run":
+		return fmt.Errorf("%s: %w", rep.RunID, ErrUnknownRun)
+	case err != nil:
+		return fmt.Errorf("record %s %s: %w", rep.RunID, rep.Status, err)
+	}
+	if rep.External != "" {
+		if err := r.jobs.LinkExternal(ctx, rep.External, rep.RunID); err != nil {
+			r.log.WarnContext(ctx, "external id not indexed", "run", rep.RunID, "err", err)
+		}
+	}
+	if !rep.Status.Done() {
+		return nil
+	}
+	r.log.InfoContext(ctx, "run finished", "csr", c.ID, "run", rep.RunID, "status", rep.Status)
+	// A job of this process still following the run can stop now; one in
+	// another process notices on its next heartbeat.
+	r.mu.Lock()
+	stop := r.active[rep.RunID]
+	r.mu.Unlock()
+	if stop != nil {
+		stop(errRecorded)
+	}
+	if r.Effects != nil {
+		r.Effects.Emit(ctx, c, csr.System, evs)
+	}
+	if _, err := r.jobs.MarkAnnounced(ctx, rep.RunID); err != nil {
+		r.log.WarnContext(ctx, "announcement not marked", "run", rep.RunID, "err", err)
+	}
+	return nil
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return "…" + string(r[len(r)-n+1:])
+	}
+	return s
+}

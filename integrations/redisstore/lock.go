@@ -1,0 +1,93 @@
+package redisstore
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// acquireScript gives run the deploy lock of its service and environment
+// when it is at the front of the line and nobody holds the lock. Heads of
+// the line whose job is finished or gone are dropped on the way, so a lost
+// job never blocks the line. The lock's value is "<token>:<run>", where the
+// token is a fresh fencing number.
+//
+// KEYS: line, lock, fence. ARGV: run, ttl ms, job key prefix.
+// Returns {token or 0, position (0: not in line)}.
+//
+// The job keys are built here rather than passed in KEYS because the head
+// is only known inside the script; they share the installation's hash tag,
+// so on a Cluster they are in the same slot as the declared keys.
+var acquireScript = redis.NewScript(`
+local rank = redis.call('ZRANK', KEYS[1], ARGV[1])
+if not rank then
+  local seq = redis.call('HGET', ARGV[3] .. ARGV[1], 'seq')
+  local st = redis.call('HGET', ARGV[3] .. ARGV[1], 'state')
+  if not seq or st == 'done' then return {0, 0} end
+  redis.call('ZADD', KEYS[1], seq, ARGV[1])
+end
+for i = 1, 1000 do
+  local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
+  if head == ARGV[1] then break end
+  local st = redis.call('HGET', ARGV[3] .. head, 'state')
+  if st and st ~= 'done' then
+    return {0, redis.call('ZRANK', KEYS[1], ARGV[1]) + 1}
+  end
+  redis.call('ZREM', KEYS[1], head)
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {0, 1} end
+local token = redis.call('INCR', KEYS[3])
+redis.call('SET', KEYS[2], token .. ':' .. ARGV[1], 'PX', ARGV[2])
+return {token, 1}
+`)
+
+// renewScript extends the lock if it is still the caller's.
+var renewScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`)
+
+// releaseScript deletes the lock if it is still the caller's.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`)
+
+func (s *Store) lockKey(service, env string) string { return s.key("lock", service, env) }
+
+func lockValue(token int64, run string) string { return strconv.FormatInt(token, 10) + ":" + run }
+
+// AcquireTurn tries to give run the deploy lock of service and env. It
+// returns the fencing token (0 when not acquired) and run's position in
+// the line (1: at the front).
+func (s *Store) AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (int64, int, error) {
+	keys := []string{s.lineKey(service, env), s.lockKey(service, env), s.key("fence", service, env)}
+	res, err := acquireScript.Run(ctx, s.rdb, keys, run, ttl.Milliseconds(), s.jobKey("")).Slice()
+	if err != nil {
+		return 0, 0, s.fail("acquire the deploy lock of "+service+"/"+env, err)
+	}
+	return asInt(res[0]), int(asInt(res[1])), nil
+}
+
+// RenewTurn extends the lock; false means it is no longer the caller's.
+func (s *Store) RenewTurn(ctx context.Context, service, env, run string, token int64, ttl time.Duration) (bool, error) {
+	n, err := renewScript.Run(ctx, s.rdb, []string{s.lockKey(service, env)}, lockValue(token, run), ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, s.fail("renew the deploy lock of "+service+"/"+env, err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseTurn gives the lock up if it is still the caller's.
+func (s *Store) ReleaseTurn(ctx context.Context, service, env, run string, token int64) error {
+	if err := releaseScript.Run(ctx, s.rdb, []string{s.lockKey(service, env)}, lockValue(token, run)).Err(); err != nil {
+		return s.fail("release the deploy lock of "+service+"/"+env, err)
+	}
+	return nil
+}

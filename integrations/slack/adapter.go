@@ -1,0 +1,372 @@
+// Package slack is releasebot's Slack messenger: the slash command,
+// mentions and direct messages, buttons, modals, the live CSR card, the
+// approvers' direct messages and the App Home, over HTTP (Events API and
+// interactivity endpoints, request signatures checked) or Socket Mode.
+//
+// Both transports hand the same Adapter the same parsed payloads; it
+// turns them into the bot's messenger-neutral chat.Event, acknowledges at
+// once, runs the command in a bounded worker pool and answers through the
+// response_url or the Web API. Nothing above this package knows which
+// transport carried a request.
+package slack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"releasebot/bot"
+	"releasebot/chat"
+	"releasebot/clock"
+	"releasebot/commands"
+	"releasebot/csr"
+	"releasebot/msg"
+	"releasebot/store"
+)
+
+// Bot runs messenger-neutral events; *bot.Bot implements it.
+type Bot interface {
+	Handle(ctx context.Context, ev chat.Event) bot.Outcome
+}
+
+// CardSource builds a CSR's card and the actions a person may take on it;
+// *commands.Handler implements it.
+type CardSource interface {
+	Card(ctx context.Context, a csr.Actor, c csr.CSR, svc csr.Service) (chat.Card, []chat.Action, error)
+}
+
+// Grammar is the command grammar, for help texts and for checking what a
+// modal will run before closing it; *commands.Registry implements it.
+type Grammar interface {
+	Specs() []commands.Spec
+	Parse(prefix, line string) (commands.Command, error)
+}
+
+// Store is what the adapter reads and remembers: CSRs for cards and the
+// App Home, idempotency claims it gives back, and where its messages are,
+// so that any replica can update them. *redisstore.Store implements it.
+type Store interface {
+	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
+	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
+	Release(ctx context.Context, key string) error
+	SlackRefs(ctx context.Context, id csr.ID) (map[string]string, error)
+	SetSlackRef(ctx context.Context, id csr.ID, field, value string) error
+	ClaimSlackRef(ctx context.Context, id csr.ID, field, value string) (bool, error)
+	DeleteSlackRef(ctx context.Context, id csr.ID, field string) error
+}
+
+// Directory is the configuration the adapter needs; *config.Config
+// implements it.
+type Directory interface {
+	Prefix() string
+	Location() *time.Location
+	Services() []csr.Service
+	Service(name string) (csr.Service, bool)
+	SlackID(p csr.Person) string
+	PersonBySlackID(id string) (csr.Person, bool)
+	IsAdmin(p csr.Person) bool
+}
+
+// Options build an Adapter.
+type Options struct {
+	Settings Settings
+	Bot      Bot
+	Cards    CardSource
+	Grammar  Grammar
+	Store    Store
+	People   Directory
+	Clock    clock.Clock
+	Log      *slog.Logger
+	// Command is the slash command's name, for help texts (default
+	// "/release"); requests are accepted under whatever name Slack sends.
+	Command string
+	// Workers run commands after the acknowledgement (default 16); Queue
+	// is how many may wait for a worker (default 1024) before new requests
+	// are answered "busy".
+	Workers, Queue int
+	// HTTPClient makes the Web API and response_url calls (default: 30 s
+	// timeout).
+	HTTPClient *http.Client
+	// Wait waits out a rate limit; nil waits in real time. Tests record it.
+	Wait func(ctx context.Context, d time.Duration) error
+}
+
+// Adapter is the Slack messenger. Create it with New, serve it with
+// NewHTTPHandler or RunSocketMode, give it to the bot as its notifier, and
+// Close it to drain the work in flight.
+type Adapter struct {
+	bot     Bot
+	cards   CardSource
+	grammar Grammar
+	store   Store
+	dir     Directory
+	clock   clock.Clock
+	log     *slog.Logger
+	api     *webAPI
+	r       renderer
+	command string
+
+	botMu   sync.RWMutex
+	botUser string // the bot's own user id, learned by Identify
+
+	base    context.Context
+	cancel  context.CancelFunc
+	jobs    chan func(context.Context)
+	workers sync.WaitGroup
+	closeMu sync.RWMutex
+	closed  bool
+	pending atomic.Int64 // jobs queued or running
+
+	keeper *keeper
+}
+
+// New builds the adapter and starts its workers.
+func New(o Options) (*Adapter, error) {
+	if o.Settings.BotToken.IsZero() {
+		return nil, missing(EnvBotToken)
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Clock == nil {
+		o.Clock = clock.System{}
+	}
+	if o.Command == "" {
+		o.Command = "/release"
+	}
+	if o.Workers <= 0 {
+		o.Workers = 16
+	}
+	if o.Queue <= 0 {
+		o.Queue = 1024
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.Wait == nil {
+		o.Wait = sleep
+	}
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(o.HTTPClient)}
+	if o.Settings.APIURL != "" {
+		opts = append(opts, slackapi.OptionAPIURL(o.Settings.APIURL))
+	}
+	if !o.Settings.AppToken.IsZero() {
+		opts = append(opts, slackapi.OptionAppLevelToken(o.Settings.AppToken.Reveal()))
+	}
+	base, cancel := context.WithCancel(context.Background())
+	a := &Adapter{
+		bot: o.Bot, cards: o.Cards, grammar: o.Grammar, store: o.Store, dir: o.People, clock: o.Clock, log: o.Log,
+		api: &webAPI{c: slackapi.New(o.Settings.BotToken.Reveal(), opts...), http: o.HTTPClient, wait: o.Wait, log: o.Log,
+			origins: responseOrigins(o.Settings.APIURL)},
+		r:       renderer{cat: msg.English, loc: o.People.Location(), slackID: o.People.SlackID, command: o.Command},
+		command: o.Command,
+		base:    base,
+		cancel:  cancel,
+		jobs:    make(chan func(context.Context), o.Queue),
+	}
+	a.keeper = newKeeper(a)
+	for range o.Workers {
+		a.workers.Add(1)
+		go a.work()
+	}
+	return a, nil
+}
+
+// Identify asks Slack who the bot is (auth.test): it proves the token
+// works before the bot starts serving, and lets the bot ignore its own
+// mentions and messages.
+func (a *Adapter) Identify(ctx context.Context) error {
+	var id string
+	err := a.api.call(ctx, "auth.test", true, func(ctx context.Context) error {
+		resp, err := a.api.c.AuthTestContext(ctx)
+		if err == nil {
+			id = resp.UserID
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	a.botMu.Lock()
+	a.botUser = id
+	a.botMu.Unlock()
+	return nil
+}
+
+func (a *Adapter) self() string {
+	a.botMu.RLock()
+	defer a.botMu.RUnlock()
+	return a.botUser
+}
+
+func (a *Adapter) work() {
+	defer a.workers.Done()
+	for job := range a.jobs {
+		a.safely(job)
+		a.pending.Add(-1)
+	}
+}
+
+// safely runs a job; a panic in one command must not take down the
+// process serving everyone else.
+func (a *Adapter) safely(job func(context.Context)) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("slack job panicked", "panic", p)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(a.base, 5*time.Minute)
+	defer cancel()
+	job(ctx)
+}
+
+// submit queues work to run after the acknowledgement. It never blocks:
+// false means the queue is full (or the adapter closing) and the request
+// should be answered "busy".
+func (a *Adapter) submit(job func(context.Context)) bool {
+	a.closeMu.RLock()
+	defer a.closeMu.RUnlock()
+	if a.closed {
+		return false
+	}
+	a.pending.Add(1)
+	select {
+	case a.jobs <- job:
+		return true
+	default:
+		a.pending.Add(-1)
+		return false
+	}
+}
+
+// Close stops taking work, finishes what was acknowledged and the card
+// updates it caused, and gives up when ctx ends.
+func (a *Adapter) Close(ctx context.Context) error {
+	a.closeMu.Lock()
+	if !a.closed {
+		a.closed = true
+		close(a.jobs)
+	}
+	a.closeMu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		a.workers.Wait()
+		a.keeper.wait()
+		close(done)
+	}()
+	defer a.cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Flush waits until the queued work and the card updates it caused are
+// done: for tests and orderly shutdowns.
+func (a *Adapter) Flush(ctx context.Context) error {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if a.pending.Load() == 0 && a.keeper.idle() {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// botKeyPrefix is how bot.Bot names an event's claim in the store; a
+// refused click gives its claim back so the person may click again once
+// the reason is gone (the window opens, a step completes).
+const botKeyPrefix = "event:"
+
+// target is where an answer goes.
+type target struct {
+	responseURL string // preferred: answers a slash command or a click
+	replace     bool   // replace the message the click came from
+	channel     string
+	user        string
+	threadTS    string
+	ephemeral   bool // only the user sees it
+	dm          bool // channel is a direct message: post normally
+	cardless    bool // the live card shows the change: send only the texts
+}
+
+// run hands one event to the bot and sends the answer.
+func (a *Adapter) run(ctx context.Context, ev chat.Event, to target) {
+	out := a.bot.Handle(ctx, ev)
+	if out.Duplicate {
+		return
+	}
+	if out.Reply.Refusal != nil && strings.HasPrefix(ev.Key, "slack:click:") {
+		if err := a.store.Release(context.WithoutCancel(ctx), botKeyPrefix+ev.Key); err != nil {
+			a.log.WarnContext(ctx, "release of a refused click failed", "key", ev.Key, "err", err)
+		}
+	}
+	a.reply(ctx, to, out.Reply)
+}
+
+// reply sends an answer where it belongs: the response_url when there is
+// one, else an ephemeral message, a direct message or a thread reply.
+func (a *Adapter) reply(ctx context.Context, to target, rep chat.Reply) {
+	if to.cardless {
+		rep.Card, rep.Actions = nil, nil
+	}
+	text, blocks := a.r.Reply(rep)
+	if text == "" && len(blocks) == 0 {
+		return
+	}
+	ephemeral := to.ephemeral || rep.Private
+	if to.responseURL != "" {
+		kind := "in_channel"
+		if ephemeral {
+			kind = "ephemeral"
+		}
+		err := a.api.respond(ctx, to.responseURL, responseMessage{ResponseType: kind, Text: text, Blocks: blocks, ReplaceOriginal: to.replace})
+		if err == nil {
+			return
+		}
+		a.log.WarnContext(ctx, "answer by response_url failed; trying the Web API", "err", err)
+	}
+	opts := []slackapi.MsgOption{slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...)}
+	var err error
+	switch {
+	case to.dm:
+		_, _, err = a.api.post(ctx, to.channel, opts...)
+	case ephemeral && to.channel != "" && to.user != "":
+		if to.threadTS != "" {
+			opts = append(opts, slackapi.MsgOptionTS(to.threadTS))
+		}
+		err = a.api.ephemeral(ctx, to.channel, to.user, opts...)
+	case to.channel != "":
+		if to.threadTS != "" {
+			opts = append(opts, slackapi.MsgOptionTS(to.threadTS))
+		}
+		_, _, err = a.api.post(ctx, to.channel, opts...)
+	case to.user != "":
+		_, _, err = a.api.post(ctx, to.user, opts...)
+	default:
+		err = errors.New("no place to answer")
+	}
+	if err != nil {
+		a.log.ErrorContext(ctx, "answer not delivered", "user", to.user, "channel", to.channel, "err", err)
+	}
+}
+
+// busy is the answer when the work queue is full: nothing was done.
+func (a *Adapter) busy() responseMessage {
+	text := a.r.t(msg.T(msg.SlackBusy))
+	return responseMessage{ResponseType: "ephemeral", Text: text, Blocks: []slackapi.Block{section(text)}}
+}

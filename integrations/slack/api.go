@@ -1,0 +1,228 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+)
+
+// webAPI makes the outgoing calls to Slack. Every call waits out a 429
+// for as long as Retry-After says and tries again, until its context
+// ends: a notice or a card update is delayed, never dropped. Idempotent
+// calls (updates, views) are also retried a few times on 5xx and network
+// errors; posts are not, since a post whose answer was lost may have
+// been made.
+type webAPI struct {
+	c    *slackapi.Client
+	http *http.Client
+	wait func(ctx context.Context, d time.Duration) error
+	log  *slog.Logger
+	// origins are the scheme://host a response_url may point at.
+	origins []string
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+const maxTransientRetries = 3
+
+// call runs fn until it succeeds, fails for good, or ctx ends.
+func (w *webAPI) call(ctx context.Context, method string, idempotent bool, fn func(ctx context.Context) error) error {
+	transient := 0
+	for {
+		err := fn(ctx)
+		if err == nil {
+			return nil
+		}
+		if d, limited := retryAfter(err); limited {
+			w.log.InfoContext(ctx, "slack rate limit: waiting", "method", method, "retry_after", d)
+			if werr := w.wait(ctx, d); werr != nil {
+				return fmt.Errorf("slack %s: rate limited and %w", method, werr)
+			}
+			continue
+		}
+		if idempotent && transient < maxTransientRetries && isTransient(err) {
+			transient++
+			if werr := w.wait(ctx, time.Duration(transient)*500*time.Millisecond); werr != nil {
+				return fmt.Errorf("slack %s: %w", method, err)
+			}
+			continue
+		}
+		return fmt.Errorf("slack %s: %w", method, err)
+	}
+}
+
+// retryAfter reports whether err is a rate limit and how long to wait.
+func retryAfter(err error) (time.Duration, bool) {
+	var rl *slackapi.RateLimitedError
+	if errors.As(err, &rl) {
+		return max(rl.RetryAfter, time.Second), true
+	}
+	var sc slackapi.StatusCodeError
+	if errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests {
+		return time.Second, true // a 429 without Retry-After
+	}
+	var rs *responseStatus
+	if errors.As(err, &rs) && rs.code == http.StatusTooManyRequests {
+		return max(rs.retryAfter, time.Second), true
+	}
+	return 0, false
+}
+
+func isTransient(err error) bool {
+	var sc slackapi.StatusCodeError
+	if errors.As(err, &sc) {
+		return sc.Code >= 500
+	}
+	var rs *responseStatus
+	if errors.As(err, &rs) {
+		return rs.code >= 500
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
+}
+
+// post sends a new message and returns its channel id and timestamp.
+func (w *webAPI) post(ctx context.Context, channel string, opts ...slackapi.MsgOption) (string, string, error) {
+	var ch, ts string
+	err := w.call(ctx, "chat.postMessage", false, func(ctx context.Context) error {
+		var err error
+		ch, ts, err = w.c.PostMessageContext(ctx, channel, opts...)
+		return err
+	})
+	return ch, ts, err
+}
+
+func (w *webAPI) update(ctx context.Context, channel, ts string, opts ...slackapi.MsgOption) error {
+	return w.call(ctx, "chat.update", true, func(ctx context.Context) error {
+		_, _, _, err := w.c.UpdateMessageContext(ctx, channel, ts, opts...)
+		return err
+	})
+}
+
+func (w *webAPI) ephemeral(ctx context.Context, channel, user string, opts ...slackapi.MsgOption) error {
+	return w.call(ctx, "chat.postEphemeral", false, func(ctx context.Context) error {
+		_, err := w.c.PostEphemeralContext(ctx, channel, user, opts...)
+		return err
+	})
+}
+
+func (w *webAPI) openView(ctx context.Context, trigger string, v slackapi.ModalViewRequest) error {
+	// A trigger id is good for 3 seconds: waiting out a long rate limit
+	// would only end in expired_trigger_id.
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	return w.call(ctx, "views.open", true, func(ctx context.Context) error {
+		_, err := w.c.OpenViewContext(ctx, trigger, v)
+		return err
+	})
+}
+
+func (w *webAPI) publishHome(ctx context.Context, user string, v slackapi.HomeTabViewRequest) error {
+	return w.call(ctx, "views.publish", true, func(ctx context.Context) error {
+		_, err := w.c.PublishViewContext(ctx, slackapi.PublishViewContextRequest{UserID: user, View: v})
+		return err
+	})
+}
+
+func (w *webAPI) groupMembers(ctx context.Context, group string) ([]string, error) {
+	var ids []string
+	err := w.call(ctx, "usergroups.users.list", true, func(ctx context.Context) error {
+		var err error
+		ids, err = w.c.GetUserGroupMembersContext(ctx, group)
+		return err
+	})
+	return ids, err
+}
+
+// responseMessage is what a response_url accepts.
+type responseMessage struct {
+	ResponseType    string           `json:"response_type,omitempty"`
+	Text            string           `json:"text"`
+	Blocks          []slackapi.Block `json:"blocks,omitempty"`
+	ReplaceOriginal bool             `json:"replace_original"`
+	ThreadTS        string           `json:"thread_ts,omitempty"`
+}
+
+// responseStatus is a non-2xx answer of a response_url.
+type responseStatus struct {
+	code       int
+	retryAfter time.Duration
+}
+
+func (e *responseStatus) Error() string { return "response_url answered " + strconv.Itoa(e.code) }
+
+var errResponseHost = errors.New("response_url does not point at Slack")
+
+// respond posts to a response_url: the way to answer a slash command or a
+// click, good for 30 minutes and 5 uses. The URL came in a signed request,
+// but it is still checked to point at Slack (or the configured API host),
+// so the bot never posts elsewhere.
+func (w *webAPI) respond(ctx context.Context, responseURL string, m responseMessage) error {
+	u, err := url.Parse(responseURL)
+	if err != nil || !w.allowedHost(u) {
+		return errResponseHost
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return w.call(ctx, "response_url", false, func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := w.http.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		if resp.StatusCode/100 != 2 {
+			secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+			return &responseStatus{code: resp.StatusCode, retryAfter: time.Duration(secs) * time.Second}
+		}
+		return nil
+	})
+}
+
+func (w *webAPI) allowedHost(u *url.URL) bool {
+	origin := strings.ToLower(u.Scheme + "://" + u.Host)
+	for _, o := range w.origins {
+		if origin == o {
+			return true
+		}
+	}
+	return false
+}
+
+// responseOrigins are where response_urls may point: Slack's hooks hosts
+// and the origin of a configured API URL (a fake, a proxy).
+func responseOrigins(apiURL string) []string {
+	out := []string{"https://hooks.slack.com", "https://hooks.slack-gov.com"}
+	if u, err := url.Parse(apiURL); err == nil && apiURL != "" {
+		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return out
+}

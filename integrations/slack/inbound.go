@@ -1,0 +1,258 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	slackapi "github.com/slack-go/slack"
+
+	"releasebot/chat"
+	"releasebot/csr"
+	"releasebot/msg"
+)
+
+// Command handles a slash command: `/release <command>` in the console
+// grammar. It returns at once with the acknowledgement to send (nil: an
+// empty 200); the command runs in the worker pool and answers through the
+// response_url. Bare `/release` and `/release help` answer with the help
+// right away; `/release new`, `/release evidence CSR` and `/release reject
+// CSR` open a form.
+func (a *Adapter) Command(ctx context.Context, sc slackapi.SlashCommand) *responseMessage {
+	text := commandText(sc.Text, a.dir.PersonBySlackID, a.self())
+	name := sc.Command
+	if name == "" {
+		name = a.command
+	}
+	if text == "" || strings.EqualFold(text, "help") {
+		h := a.help(name)
+		return &h
+	}
+	meta := modalMeta{Channel: sc.ChannelID, ResponseURL: sc.ResponseURL}
+	if kind, id, ok := a.wantsForm(text); ok && sc.TriggerID != "" {
+		meta.CSR = id
+		if !a.submit(func(ctx context.Context) { a.openForm(ctx, kind, sc.TriggerID, sc.UserID, meta) }) {
+			b := a.busy()
+			return &b
+		}
+		return nil
+	}
+	key := ""
+	if sc.TriggerID != "" {
+		key = "slack:cmd:" + sc.TriggerID
+	}
+	ev := chat.Event{Key: key, User: sc.UserID, Channel: sc.ChannelID, Text: text}
+	to := target{responseURL: sc.ResponseURL, channel: sc.ChannelID, user: sc.UserID, ephemeral: true}
+	if !a.submit(func(ctx context.Context) { a.run(ctx, ev, to) }) {
+		b := a.busy()
+		return &b
+	}
+	return nil
+}
+
+// wantsForm reports whether a command line is better asked in a form: a
+// bare `new`, `evidence` without a link, `reject` without a reason.
+func (a *Adapter) wantsForm(text string) (string, csr.ID, bool) {
+	words := strings.Fields(text)
+	verb := strings.ToLower(words[0])
+	var id csr.ID
+	if len(words) == 2 {
+		parsed, ok := csr.ParseID(a.dir.Prefix(), words[1])
+		if !ok {
+			return "", "", false
+		}
+		id = parsed
+	}
+	switch {
+	case verb == formNew && len(words) == 1:
+		return formNew, "", true
+	case verb == formEvidence && len(words) <= 2:
+		return formEvidence, id, true
+	case verb == formReject && len(words) == 2:
+		return formReject, id, true
+	}
+	return "", "", false
+}
+
+// EventEnvelope is the outer shape of an Events API delivery, the same in
+// an HTTP request body and a Socket Mode events_api payload.
+type EventEnvelope struct {
+	Type      string          `json:"type"`
+	EventID   string          `json:"event_id"`
+	Challenge string          `json:"challenge"`
+	Event     json.RawMessage `json:"event"`
+}
+
+// innerEvent holds the fields of the events the bot subscribes to.
+type innerEvent struct {
+	Type        string `json:"type"`
+	Subtype     string `json:"subtype"`
+	User        string `json:"user"`
+	BotID       string `json:"bot_id"`
+	Text        string `json:"text"`
+	Channel     string `json:"channel"`
+	ChannelType string `json:"channel_type"`
+	TS          string `json:"ts"`
+	ThreadTS    string `json:"thread_ts"`
+	Tab         string `json:"tab"`
+}
+
+// Event handles an Events API event: a mention in a channel, a direct
+// message, the App Home being opened. It reports false when the work
+// queue is full, so the transport can let Slack deliver it again.
+// Deliveries are keyed by event_id: Slack's retries apply once.
+func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
+	if env.Type != "event_callback" {
+		return true
+	}
+	var in innerEvent
+	if err := json.Unmarshal(env.Event, &in); err != nil {
+		a.log.WarnContext(ctx, "slack event not understood", "event_id", env.EventID, "err", err)
+		return true
+	}
+	me := a.self()
+	if in.BotID != "" || in.User == "" || (me != "" && in.User == me) {
+		return true // never answer a bot, least of all ourselves
+	}
+	key := ""
+	if env.EventID != "" {
+		key = "slack:ev:" + env.EventID
+	}
+	switch in.Type {
+	case "app_mention":
+		text := commandText(stripLeadingMention(in.Text), a.dir.PersonBySlackID, me)
+		thread := in.ThreadTS
+		if thread == "" {
+			thread = in.TS
+		}
+		to := target{channel: in.Channel, user: in.User, threadTS: thread}
+		return a.submit(func(ctx context.Context) { a.chat(ctx, key, in.User, in.Channel, text, to) })
+	case "message":
+		if in.ChannelType != "im" || in.Subtype != "" {
+			return true
+		}
+		text := commandText(in.Text, a.dir.PersonBySlackID, me)
+		to := target{channel: in.Channel, user: in.User, dm: true}
+		return a.submit(func(ctx context.Context) { a.chat(ctx, key, in.User, in.Channel, text, to) })
+	case "app_home_opened":
+		if in.Tab != "home" {
+			return true
+		}
+		return a.submit(func(ctx context.Context) { a.publishHome(ctx, in.User) })
+	}
+	return true
+}
+
+// chat runs a command typed in a message: a mention or a direct message.
+func (a *Adapter) chat(ctx context.Context, key, user, channel, text string, to target) {
+	if text == "" || strings.EqualFold(text, "help") {
+		h := a.help(a.command)
+		to.ephemeral = !to.dm
+		a.replyBlocks(ctx, to, h.Text, h.Blocks)
+		return
+	}
+	a.run(ctx, chat.Event{Key: key, User: user, Channel: channel, Text: text}, to)
+}
+
+func (a *Adapter) replyBlocks(ctx context.Context, to target, text string, blocks []slackapi.Block) {
+	opts := []slackapi.MsgOption{slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...)}
+	if to.threadTS != "" {
+		opts = append(opts, slackapi.MsgOptionTS(to.threadTS))
+	}
+	var err error
+	if to.ephemeral {
+		err = a.api.ephemeral(ctx, to.channel, to.user, opts...)
+	} else {
+		_, _, err = a.api.post(ctx, to.channel, opts...)
+	}
+	if err != nil {
+		a.log.WarnContext(ctx, "help not delivered", "channel", to.channel, "err", err)
+	}
+}
+
+// Interaction handles a button click, a form submission or a shortcut. It
+// returns the acknowledgement body (nil: empty 200) and false when the
+// work queue is full.
+func (a *Adapter) Interaction(ctx context.Context, cb slackapi.InteractionCallback) (any, bool) {
+	switch cb.Type {
+	case slackapi.InteractionTypeBlockActions:
+		return nil, a.clicks(ctx, cb)
+	case slackapi.InteractionTypeViewSubmission:
+		return a.submitForm(ctx, cb)
+	case slackapi.InteractionTypeShortcut, slackapi.InteractionTypeMessageAction:
+		if cb.CallbackID == shortcutNew {
+			return nil, a.submit(func(ctx context.Context) {
+				a.openForm(ctx, formNew, cb.TriggerID, cb.User.ID, modalMeta{Channel: cb.Channel.ID})
+			})
+		}
+	}
+	return nil, true
+}
+
+// clicks handles block_actions: the buttons of cards, direct messages,
+// replies and the App Home.
+func (a *Adapter) clicks(ctx context.Context, cb slackapi.InteractionCallback) bool {
+	for _, act := range cb.ActionCallback.BlockActions {
+		verb := csr.Verb(act.ActionID)
+		ref, ok := parseBlockID(act.BlockID)
+		if _, known := buttonLabels[verb]; !ok || !known {
+			continue // not one of our buttons (a select inside a form)
+		}
+		id, ok := csr.ParseID(a.dir.Prefix(), act.Value)
+		if !ok {
+			continue
+		}
+		channel := cb.Channel.ID
+		if channel == "" {
+			channel = cb.Container.ChannelID
+		}
+		to := target{responseURL: cb.ResponseURL, channel: channel, user: cb.User.ID, ephemeral: true}
+		switch ref.scope {
+		case scopeReply:
+			to.replace = true // the answer replaces the ephemeral reply clicked
+		case scopeHome:
+			to = target{channel: cb.User.ID, user: cb.User.ID, dm: true, cardless: true}
+		default:
+			to.cardless = true // the card or DM clicked is redrawn in place
+		}
+		meta := modalMeta{CSR: id, Channel: channel, ResponseURL: cb.ResponseURL}
+		if verb == csr.VerbReject || verb == csr.VerbEvidence {
+			kind := formReject
+			if verb == csr.VerbEvidence {
+				kind = formEvidence
+			}
+			if !a.submit(func(ctx context.Context) { a.openForm(ctx, kind, cb.TriggerID, cb.User.ID, meta) }) {
+				return false
+			}
+			continue
+		}
+		key := "slack:click:" + cb.TriggerID
+		if ref.version != "" {
+			// The same person pressing the same button on the same drawing
+			// of a CSR twice means it once: a double click.
+			key = "slack:click:" + cb.User.ID + ":" + string(verb) + ":" + string(id) + ":" + ref.version
+		}
+		ev := chat.Event{Key: key, User: cb.User.ID, Channel: channel, Text: string(verb) + " " + string(id)}
+		home := ref.scope == scopeHome
+		if !a.submit(func(ctx context.Context) {
+			a.run(ctx, ev, to)
+			if home {
+				a.publishHome(ctx, cb.User.ID)
+			}
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// help lists the commands with an example of each, as typed in Slack.
+func (a *Adapter) help(command string) responseMessage {
+	lines := []string{a.r.t(msg.T(msg.SlackHelpHeader, "command", command))}
+	for _, s := range a.grammar.Specs() {
+		lines = append(lines, a.r.t(msg.T(msg.SlackHelpLine, "command", command, "example", s.Example, "summary", msg.T(s.Summary).String())))
+	}
+	footer := a.r.t(msg.T(msg.SlackHelpFooter, "command", command, "example", a.dir.Prefix()+"-12"))
+	blocks := append(sections(lines), contextLine(footer))
+	return responseMessage{ResponseType: "ephemeral", Text: fallback(lines[0]), Blocks: blocks}
+}

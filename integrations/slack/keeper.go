@@ -1,0 +1,266 @@
+package slack
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"releasebot/chat"
+	"releasebot/csr"
+)
+
+// keeper keeps the messages about a CSR true: its live card in the
+// service channel and its approvers' direct messages. Any change marks
+// the CSR dirty; one refresh per CSR runs at a time and draws the freshest
+// state from the store, so a burst of transitions becomes one or two
+// chat.update calls (latest wins) and none is lost. Rate limits are waited
+// out in the Web API layer.
+type keeper struct {
+	a      *Adapter
+	mu     sync.Mutex
+	dirty  map[csr.ID]bool
+	active map[csr.ID]bool
+	wg     sync.WaitGroup
+
+	sentMu sync.Mutex
+	sent   map[string][sha256.Size]byte // "channel ts" -> hash of what it shows
+}
+
+func newKeeper(a *Adapter) *keeper {
+	return &keeper{a: a, dirty: map[csr.ID]bool{}, active: map[csr.ID]bool{}, sent: map[string][sha256.Size]byte{}}
+}
+
+// touch marks a CSR's messages for a refresh.
+func (k *keeper) touch(id csr.ID) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.dirty[id] = true
+	if k.active[id] {
+		return
+	}
+	k.active[id] = true
+	k.wg.Add(1)
+	go k.loop(id)
+}
+
+func (k *keeper) idle() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.active) == 0 && len(k.dirty) == 0
+}
+
+func (k *keeper) wait() { k.wg.Wait() }
+
+func (k *keeper) loop(id csr.ID) {
+	defer k.wg.Done()
+	for {
+		k.mu.Lock()
+		if !k.dirty[id] {
+			delete(k.active, id)
+			k.mu.Unlock()
+			return
+		}
+		delete(k.dirty, id)
+		k.mu.Unlock()
+		if k.refresh(id) {
+			k.mu.Lock()
+			k.dirty[id] = true
+			k.mu.Unlock()
+		}
+	}
+}
+
+// refresh redraws every message about one CSR; it reports whether the
+// CSR changed meanwhile (on another replica) and must be drawn again.
+func (k *keeper) refresh(id csr.ID) (again bool) {
+	a := k.a
+	ctx, cancel := context.WithTimeout(a.base, 10*time.Minute)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("card refresh panicked", "csr", id, "panic", p)
+			again = false
+		}
+	}()
+	c, err := a.store.Get(ctx, id)
+	if err != nil {
+		a.log.WarnContext(ctx, "card refresh: CSR not read", "csr", id, "err", err)
+		return false
+	}
+	svc, ok := a.dir.Service(c.Service)
+	if !ok {
+		return false
+	}
+	refs, err := a.store.SlackRefs(ctx, id)
+	if err != nil {
+		a.log.WarnContext(ctx, "card refresh: message refs not read", "csr", id, "err", err)
+		return false
+	}
+	if ref, ok := parseRef(refs[refCard]); ok {
+		text, blocks, err := a.liveCard(ctx, c, svc)
+		if err == nil {
+			k.update(ctx, ref, text, blocks)
+		} else {
+			a.log.WarnContext(ctx, "card not drawn", "csr", id, "err", err)
+		}
+	}
+	fields := make([]string, 0, len(refs))
+	for f := range refs {
+		fields = append(fields, f)
+	}
+	slices.Sort(fields)
+	for _, f := range fields {
+		user, step, ok := parseDMField(f)
+		ref, okRef := parseRef(refs[f])
+		if !ok || !okRef {
+			continue
+		}
+		p, known := a.dir.PersonBySlackID(user)
+		if !known {
+			continue
+		}
+		text, blocks := a.r.ApprovalDM(c, svc, step, p, a.clock.Now())
+		k.update(ctx, ref, text, blocks)
+	}
+	now, err := a.store.Get(ctx, id)
+	return err == nil && now.Version != c.Version
+}
+
+// update sends chat.update unless the message already shows exactly this.
+func (k *keeper) update(ctx context.Context, ref msgRef, text string, blocks []slackapi.Block) {
+	sum := hashMessage(text, blocks)
+	key := ref.String()
+	k.sentMu.Lock()
+	same := k.sent[key] == sum
+	k.sentMu.Unlock()
+	if same {
+		return
+	}
+	err := k.a.api.update(ctx, ref.channel, ref.ts, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
+	if err != nil {
+		var se slackapi.SlackErrorResponse
+		if errors.As(err, &se) {
+			k.a.log.WarnContext(ctx, "message not updated", "channel", ref.channel, "ts", ref.ts, "slack_error", se.Err)
+		} else {
+			k.a.log.WarnContext(ctx, "message not updated", "channel", ref.channel, "ts", ref.ts, "err", err)
+		}
+		return
+	}
+	k.remember(ref, sum)
+}
+
+func (k *keeper) remember(ref msgRef, sum [sha256.Size]byte) {
+	k.sentMu.Lock()
+	defer k.sentMu.Unlock()
+	if len(k.sent) > 10000 {
+		clear(k.sent) // a cache of what was sent, not a record: forgetting costs one redundant update
+	}
+	k.sent[ref.String()] = sum
+}
+
+// hashMessage identifies what a message shows. The notification text is
+// left out: it matters when a message is posted, not when it is redrawn.
+func hashMessage(_ string, blocks []slackapi.Block) [sha256.Size]byte {
+	b, _ := json.Marshal(blocks)
+	return sha256.Sum256(b)
+}
+
+// Message refs, stored per CSR so that any replica can update them.
+const (
+	refCard     = "card"
+	refDMPrefix = "dm:"
+)
+
+// msgRef is where a message is: channel id and timestamp.
+type msgRef struct{ channel, ts string }
+
+func (r msgRef) String() string { return r.channel + " " + r.ts }
+
+func parseRef(s string) (msgRef, bool) {
+	ch, ts, ok := strings.Cut(s, " ")
+	if !ok || ch == "" || ts == "" || ch == "pending" {
+		return msgRef{}, false
+	}
+	return msgRef{ch, ts}, true
+}
+
+// pendingRef marks a card being posted by some replica; one older than
+// pendingTimeout belonged to a replica that died while posting.
+func pendingRef(now time.Time) string { return "pending " + strconv.FormatInt(now.Unix(), 10) }
+
+const pendingTimeout = 2 * time.Minute
+
+func stalePending(s string, now time.Time) bool {
+	rest, ok := strings.CutPrefix(s, "pending ")
+	if !ok {
+		return true
+	}
+	secs, err := strconv.ParseInt(rest, 10, 64)
+	return err != nil || now.Sub(time.Unix(secs, 0)) > pendingTimeout
+}
+
+func dmField(user, step string) string { return refDMPrefix + user + ":" + step }
+
+func parseDMField(f string) (user, step string, ok bool) {
+	rest, ok := strings.CutPrefix(f, refDMPrefix)
+	if !ok {
+		return "", "", false
+	}
+	user, step, ok = strings.Cut(rest, ":")
+	return user, step, ok && user != "" && step != ""
+}
+
+// liveCard draws the channel card of c: the card, and as buttons the
+// moves that make sense now for its owners and approvers. Who clicked is
+// checked when the click arrives; a refused click is explained to that
+// person alone.
+func (a *Adapter) liveCard(ctx context.Context, c csr.CSR, svc csr.Service) (string, []slackapi.Block, error) {
+	card, owner, err := a.cards.Card(ctx, csr.Actor{Person: c.Requester}, c, svc)
+	if err != nil {
+		return "", nil, err
+	}
+	text, blocks := a.r.CardMessage(card, cardActions(c, owner))
+	return text, blocks, nil
+}
+
+// cardActions are the buttons of the live card: the owner's moves, the
+// approvers' while a step is open, and the production deploy whenever the
+// state allows it (whether the window is open is said when clicked, since
+// the card is not redrawn when a window opens).
+func cardActions(c csr.CSR, owner []chat.Action) []chat.Action {
+	order := []csr.Verb{csr.VerbTest, csr.VerbEvidence, csr.VerbSubmit, csr.VerbApprove, csr.VerbReject,
+		csr.VerbDeploy, csr.VerbRevise, csr.VerbCancel}
+	have := map[csr.Verb]chat.Action{}
+	for _, a := range owner {
+		if a.Verb != csr.VerbApprove && a.Verb != csr.VerbReject {
+			have[a.Verb] = a
+		}
+	}
+	add := func(v csr.Verb) {
+		if _, ok := have[v]; !ok {
+			have[v] = chat.Action{Verb: v, CSR: c.ID, Command: string(v) + " " + string(c.ID)}
+		}
+	}
+	switch c.State {
+	case csr.InApproval:
+		add(csr.VerbApprove)
+		add(csr.VerbReject)
+	case csr.Approved, csr.DeployFailed:
+		add(csr.VerbDeploy)
+	}
+	out := make([]chat.Action, 0, len(have))
+	for _, v := range order {
+		if a, ok := have[v]; ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}

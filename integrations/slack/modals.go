@@ -1,0 +1,340 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	slackapi "github.com/slack-go/slack"
+
+	"releasebot/chat"
+	"releasebot/commands"
+	"releasebot/csr"
+	"releasebot/msg"
+)
+
+// Forms (modals), by callback_id, and the global shortcut that opens the
+// new-CSR form.
+const (
+	formNew      = "new"
+	formEvidence = "evidence"
+	formReject   = "reject"
+	shortcutNew  = "new_csr"
+)
+
+// Input block ids of the forms; each input's action id is "v".
+const (
+	fieldService     = "service"
+	fieldTitle       = "title"
+	fieldRef         = "ref"
+	fieldAssignee    = "assignee"
+	fieldEffort      = "effort"
+	fieldDescription = "description"
+	fieldCSR         = "csr"
+	fieldURL         = "url"
+	fieldNote        = "note"
+	fieldReason      = "reason"
+	inputAction      = "v"
+)
+
+// modalMeta travels in a form's private_metadata: which CSR it is about
+// and where to answer once it is submitted.
+type modalMeta struct {
+	CSR         csr.ID `json:"csr,omitempty"`
+	Channel     string `json:"ch,omitempty"`
+	ResponseURL string `json:"ru,omitempty"`
+}
+
+func (m modalMeta) encode() string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func decodeMeta(s string) modalMeta {
+	var m modalMeta
+	_ = json.Unmarshal([]byte(s), &m) // a form of ours always has valid metadata; anything else answers by DM
+	return m
+}
+
+// openForm opens a form on the trigger of a command or click. A trigger
+// lives 3 seconds; when the form cannot open, the person is told how to
+// type the command instead.
+func (a *Adapter) openForm(ctx context.Context, kind, trigger, user string, meta modalMeta) {
+	var view slackapi.ModalViewRequest
+	switch kind {
+	case formNew:
+		view = a.newForm(meta)
+	case formEvidence:
+		view = a.evidenceForm(meta)
+	case formReject:
+		title := ""
+		if meta.CSR != "" {
+			if c, err := a.store.Get(ctx, meta.CSR); err == nil {
+				title = c.Title
+			}
+		}
+		view = a.rejectForm(meta, title)
+	}
+	if err := a.api.openView(ctx, trigger, view); err != nil {
+		a.log.WarnContext(ctx, "form not opened", "form", kind, "user", user, "err", err)
+		a.reply(ctx, target{responseURL: meta.ResponseURL, channel: meta.Channel, user: user, ephemeral: true},
+			chat.Reply{Texts: []msg.Text{msg.T(msg.SlackFormFailed, "command", a.command, "verb", kind)}, Private: true})
+	}
+}
+
+func (a *Adapter) modal(callback string, title msg.ID, submit msg.ID, meta modalMeta, blocks ...slackapi.Block) slackapi.ModalViewRequest {
+	return slackapi.ModalViewRequest{
+		Type:            slackapi.VTModal,
+		CallbackID:      callback,
+		Title:           plainText(a.r.plain(msg.T(title)), 24),
+		Submit:          plainText(a.r.plain(msg.T(submit)), 24),
+		Close:           plainText(a.r.plain(msg.T(msg.SlackFormClose)), 24),
+		PrivateMetadata: meta.encode(),
+		Blocks:          slackapi.Blocks{BlockSet: blocks},
+	}
+}
+
+func (a *Adapter) input(id string, label msg.ID, hint msg.ID, optional bool, el slackapi.BlockElement) *slackapi.InputBlock {
+	var h *slackapi.TextBlockObject
+	if hint != "" {
+		h = plainText(a.r.plain(msg.T(hint)), 2000)
+	}
+	b := slackapi.NewInputBlock(id, plainText(a.r.plain(msg.T(label)), 2000), h, el)
+	b.Optional = optional
+	return b
+}
+
+func (a *Adapter) textInput(placeholder msg.ID, maxLen int, multiline bool, initial string) *slackapi.PlainTextInputBlockElement {
+	var ph *slackapi.TextBlockObject
+	if placeholder != "" {
+		ph = plainText(a.r.plain(msg.T(placeholder)), 150)
+	}
+	el := slackapi.NewPlainTextInputBlockElement(ph, inputAction)
+	el.Multiline = multiline
+	el.MaxLength = maxLen
+	el.InitialValue = initial
+	return el
+}
+
+func (a *Adapter) newForm(meta modalMeta) slackapi.ModalViewRequest {
+	var opts []*slackapi.OptionBlockObject
+	for _, s := range a.dir.Services() {
+		opts = append(opts, slackapi.NewOptionBlockObject(s.Name, plainText(s.Name, 75), nil))
+	}
+	service := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plainText(a.r.plain(msg.T(msg.SlackFormPickService)), 150), inputAction, opts...)
+	if len(opts) == 1 {
+		service.InitialOption = opts[0]
+	}
+	assignee := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeUser, plainText(a.r.plain(msg.T(msg.SlackFormPickPerson)), 150), inputAction)
+	return a.modal(formNew, msg.SlackFormNewTitle, msg.SlackFormCreate, meta,
+		a.input(fieldService, msg.SlackFieldService, "", false, service),
+		a.input(fieldTitle, msg.SlackFieldTitle, "", false, a.textInput(msg.SlackPlaceholderTitle, csr.MaxTitle, false, "")),
+		a.input(fieldRef, msg.SlackFieldRef, msg.SlackHintRef, false, a.textInput(msg.SlackPlaceholderRef, 255, false, "")),
+		a.input(fieldAssignee, msg.SlackFieldAssignee, msg.SlackHintAssignee, true, assignee),
+		a.input(fieldEffort, msg.SlackFieldEffort, "", true, a.textInput(msg.SlackPlaceholderEffort, 16, false, "")),
+		a.input(fieldDescription, msg.SlackFieldDescription, "", true, a.textInput("", csr.MaxText, true, "")),
+	)
+}
+
+func (a *Adapter) evidenceForm(meta modalMeta) slackapi.ModalViewRequest {
+	return a.modal(formEvidence, msg.SlackFormEvidenceTitle, msg.SlackFormAdd, meta,
+		a.input(fieldCSR, msg.SlackFieldCSR, "", false, a.textInput("", 40, false, string(meta.CSR))),
+		a.input(fieldURL, msg.SlackFieldURL, msg.SlackHintURL, false, a.textInput(msg.SlackPlaceholderURL, csr.MaxURL, false, "")),
+		a.input(fieldNote, msg.SlackFieldNote, "", true, a.textInput(msg.SlackPlaceholderNote, csr.MaxNote, false, "")),
+	)
+}
+
+func (a *Adapter) rejectForm(meta modalMeta, title string) slackapi.ModalViewRequest {
+	return a.modal(formReject, msg.SlackFormRejectTitle, msg.SlackFormRejectSubmit, meta,
+		section(a.r.t(msg.T(msg.SlackFormRejecting, "csr", string(meta.CSR), "title", title))),
+		a.input(fieldReason, msg.SlackFieldReason, msg.SlackHintReason, false, a.textInput("", csr.MaxReason, true, "")),
+	)
+}
+
+// value reads one input of a submitted form.
+func value(v slackapi.View, block string) string {
+	act := v.State.Values[block][inputAction]
+	switch {
+	case act.SelectedOption.Value != "":
+		return act.SelectedOption.Value
+	case act.SelectedUser != "":
+		return act.SelectedUser
+	}
+	return strings.TrimSpace(act.Value)
+}
+
+// submitForm checks a submitted form. Problems are shown next to their
+// fields (response_action: errors) and nothing runs; otherwise the form
+// closes and its command runs like a typed one, answered where the form
+// was opened from.
+func (a *Adapter) submitForm(ctx context.Context, cb slackapi.InteractionCallback) (any, bool) {
+	var line string
+	var errs map[string]string
+	meta := decodeMeta(cb.View.PrivateMetadata)
+	switch cb.View.CallbackID {
+	case formNew:
+		line, errs = a.checkNew(cb.View, cb.User.ID)
+	case formEvidence:
+		line, errs = a.checkEvidence(cb.View)
+	case formReject:
+		line, errs = a.checkReject(cb.View, meta.CSR)
+	default:
+		return nil, true
+	}
+	if len(errs) > 0 {
+		return slackapi.NewErrorsViewSubmissionResponse(errs), true
+	}
+	ev := chat.Event{Key: "slack:view:" + cb.View.ID, User: cb.User.ID, Channel: meta.Channel, Text: line}
+	to := target{responseURL: meta.ResponseURL, channel: meta.Channel, user: cb.User.ID, ephemeral: true}
+	if meta.ResponseURL == "" && meta.Channel == "" {
+		to = target{channel: cb.User.ID, user: cb.User.ID, dm: true}
+	}
+	if cb.View.CallbackID == formReject {
+		to.cardless = true // the card and the DM show the rejection
+	}
+	if !a.submit(func(ctx context.Context) { a.run(ctx, ev, to) }) {
+		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{firstField(cb.View.CallbackID): a.r.plain(msg.T(msg.SlackBusy))}), true
+	}
+	return nil, true
+}
+
+func firstField(form string) string {
+	switch form {
+	case formNew:
+		return fieldTitle
+	case formEvidence:
+		return fieldURL
+	default:
+		return fieldReason
+	}
+}
+
+// fieldOf says which field of the new-CSR form a refusal is about.
+func fieldOf(r *csr.Refusal) string {
+	switch r.Why.Args["flag"] {
+	case "--effort":
+		return fieldEffort
+	case "--ref", "--sha":
+		return fieldRef
+	case "--assignee":
+		return fieldAssignee
+	}
+	switch r.Why.Args["field"] {
+	case "title":
+		return fieldTitle
+	case "description":
+		return fieldDescription
+	case "note":
+		return fieldNote
+	case "reason":
+		return fieldReason
+	}
+	switch r.Why.ID {
+	case msg.RefuseEffort:
+		return fieldEffort
+	case msg.RefuseRefRequired:
+		return fieldRef
+	case msg.RefuseUnknownService:
+		return fieldService
+	case msg.RefuseUnknownPerson:
+		return fieldAssignee
+	case msg.RefuseBadURL:
+		return fieldURL
+	}
+	return fieldTitle
+}
+
+// checkNew turns the new-CSR form into a `new` command, checked by the
+// same grammar and rules as a typed one, before the form closes.
+func (a *Adapter) checkNew(v slackapi.View, user string) (string, map[string]string) {
+	errs := map[string]string{}
+	service, title, ref := value(v, fieldService), value(v, fieldTitle), value(v, fieldRef)
+	svc, ok := a.dir.Service(service)
+	if !ok {
+		errs[fieldService] = a.r.plain(msg.T(msg.RefuseUnknownService, "service", service))
+	}
+	line := "new " + quote(service) + " " + quote(title) + " --ref " + quote(ref)
+	if uid := value(v, fieldAssignee); uid != "" {
+		p, known := a.dir.PersonBySlackID(uid)
+		if !known {
+			errs[fieldAssignee] = a.r.plain(msg.T(msg.SlackFormUnknownPerson))
+		} else {
+			line += " --assignee " + quote("@"+string(p))
+		}
+	}
+	if e := value(v, fieldEffort); e != "" {
+		line += " --effort " + quote(e)
+	}
+	if d := value(v, fieldDescription); d != "" {
+		line += " --description " + quote(d)
+	}
+	if len(errs) > 0 {
+		return "", errs
+	}
+	cmd, err := a.grammar.Parse(a.dir.Prefix(), line)
+	if err != nil {
+		return "", a.fieldError(err)
+	}
+	n, ok := cmd.(commands.New)
+	if !ok {
+		return "", map[string]string{fieldTitle: a.r.plain(msg.T(msg.RefuseInternal, "ref", "form"))}
+	}
+	requester, _ := a.dir.PersonBySlackID(user)
+	in := csr.NewRequest{Title: n.Title, Requester: requester, Effort: n.Effort, Description: n.Description,
+		Refs: []csr.Ref{{Repo: svc.Repo, Ref: n.Ref}}}
+	if _, _, err := csr.New("", in, svc, a.clock.Now()); err != nil {
+		return "", a.fieldError(err)
+	}
+	return line, nil
+}
+
+func (a *Adapter) fieldError(err error) map[string]string {
+	var r *csr.Refusal
+	if !errors.As(err, &r) {
+		return map[string]string{fieldTitle: a.r.plain(msg.T(msg.RefuseInternal, "ref", "form"))}
+	}
+	text := a.r.plain(r.Why)
+	if !r.Next.IsZero() {
+		text += " " + a.r.plain(r.Next)
+	}
+	return map[string]string{fieldOf(r): clip(text, 2000)}
+}
+
+func (a *Adapter) checkEvidence(v slackapi.View) (string, map[string]string) {
+	raw := value(v, fieldCSR)
+	id, ok := csr.ParseID(a.dir.Prefix(), raw)
+	if !ok {
+		return "", map[string]string{fieldCSR: a.r.plain(msg.T(msg.RefuseBadCSRID, "value", clip(raw, 40), "example", a.dir.Prefix()+"-12"))}
+	}
+	link, note := value(v, fieldURL), value(v, fieldNote)
+	// The rules for a link and a note do not depend on the CSR: try them
+	// on a blank draft to show problems next to the fields.
+	if _, _, err := (csr.CSR{ID: id, State: csr.Draft}).AddEvidence(csr.Actor{}, link, note, a.clock.Now()); err != nil {
+		return "", a.fieldError(err)
+	}
+	line := "evidence " + string(id) + " " + quote(link)
+	if note != "" {
+		line += " " + quote(note)
+	}
+	return line, nil
+}
+
+func (a *Adapter) checkReject(v slackapi.View, id csr.ID) (string, map[string]string) {
+	reason := value(v, fieldReason)
+	switch {
+	case id == "":
+		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseInternal, "ref", "form"))}
+	case reason == "":
+		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseReasonRequired))}
+	case utf8.RuneCountInString(reason) > csr.MaxReason:
+		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextTooLong, "field", "reason",
+			"len", strconv.Itoa(utf8.RuneCountInString(reason)), "max", strconv.Itoa(csr.MaxReason)))}
+	case strings.ContainsFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
+		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextControl, "field", "reason"))}
+	}
+	return "reject " + string(id) + " " + quote(reason), nil
+}

@@ -1,0 +1,221 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+
+	slackapi "github.com/slack-go/slack"
+
+	"releasebot/bot"
+	"releasebot/chat"
+	"releasebot/commands"
+	"releasebot/csr"
+)
+
+var _ bot.Notifier = (*Adapter)(nil)
+
+// Notify delivers a notice of the bot. A notice about a CSR goes into the
+// thread of the CSR's live card (posted with the first such notice), the
+// milestones (those carrying the card) also to the channel; approval
+// requests become direct messages with Approve and Reject buttons; other
+// notices to people are direct messages. Every notice about a CSR also
+// redraws its card and direct messages.
+func (a *Adapter) Notify(ctx context.Context, n chat.Notice) error {
+	var errs []error
+	if n.Channel != "" {
+		errs = append(errs, a.channelNotice(ctx, n))
+	}
+	if len(n.To) > 0 {
+		switch {
+		case len(n.Actions) > 0:
+			errs = append(errs, a.approvalRequests(ctx, n))
+		case n.Channel == "":
+			errs = append(errs, a.directNotice(ctx, n))
+		}
+	}
+	if n.CSR != "" {
+		a.keeper.touch(n.CSR)
+	}
+	return errors.Join(errs...)
+}
+
+func (a *Adapter) channelNotice(ctx context.Context, n chat.Notice) error {
+	text, blocks := a.r.Notice(n)
+	opts := []slackapi.MsgOption{slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...)}
+	if n.CSR == "" {
+		_, _, err := a.api.post(ctx, n.Channel, opts...)
+		return err
+	}
+	ref, created, err := a.ensureCard(ctx, n.CSR, n.Channel, text)
+	if err != nil {
+		a.log.WarnContext(ctx, "card not posted", "csr", n.CSR, "channel", n.Channel, "err", err)
+	}
+	if created {
+		return nil // the card is the announcement
+	}
+	if ref.channel == "" {
+		_, _, err := a.api.post(ctx, n.Channel, opts...)
+		return err
+	}
+	opts = append(opts, slackapi.MsgOptionTS(ref.ts))
+	if n.Card != nil {
+		opts = append(opts, slackapi.MsgOptionBroadcast())
+	}
+	_, _, err = a.api.post(ctx, ref.channel, opts...)
+	return err
+}
+
+// ensureCard returns where the live card of a CSR is, posting it when
+// there is none yet. One replica posts it: the one that claims the ref.
+func (a *Adapter) ensureCard(ctx context.Context, id csr.ID, channel, text string) (msgRef, bool, error) {
+	refs, err := a.store.SlackRefs(ctx, id)
+	if err != nil {
+		return msgRef{}, false, err
+	}
+	now := a.clock.Now()
+	if v, ok := refs[refCard]; ok {
+		if r, ok := parseRef(v); ok {
+			return r, false, nil
+		}
+		if !stalePending(v, now) {
+			return msgRef{}, false, nil // another replica is posting it
+		}
+		if err := a.store.DeleteSlackRef(ctx, id, refCard); err != nil {
+			return msgRef{}, false, err
+		}
+	}
+	claimed, err := a.store.ClaimSlackRef(ctx, id, refCard, pendingRef(now))
+	if err != nil || !claimed {
+		return msgRef{}, false, err
+	}
+	posted := false
+	defer func() {
+		if !posted {
+			if err := a.store.DeleteSlackRef(context.WithoutCancel(ctx), id, refCard); err != nil {
+				a.log.WarnContext(ctx, "card claim not given back", "csr", id, "err", err)
+			}
+		}
+	}()
+	c, err := a.store.Get(ctx, id)
+	if err != nil {
+		return msgRef{}, false, err
+	}
+	svc, ok := a.dir.Service(c.Service)
+	if !ok {
+		return msgRef{}, false, errors.New("unknown service " + c.Service)
+	}
+	fallbackText, blocks, err := a.liveCard(ctx, c, svc)
+	if err != nil {
+		return msgRef{}, false, err
+	}
+	if text == "" {
+		text = fallbackText
+	}
+	ch, ts, err := a.api.post(ctx, channel, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
+	if err != nil {
+		return msgRef{}, false, err
+	}
+	ref := msgRef{ch, ts}
+	if err := a.store.SetSlackRef(context.WithoutCancel(ctx), id, refCard, ref.String()); err != nil {
+		return msgRef{}, false, err
+	}
+	posted = true
+	a.keeper.remember(ref, hashMessage(text, blocks))
+	return ref, true, nil
+}
+
+// approvalRequests sends each approver of the step that just opened a
+// direct message with the CSR's summary and Approve / Reject buttons, and
+// records it so it can be closed when the step completes.
+func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
+	var c csr.CSR
+	if n.Card != nil {
+		c = n.Card.CSR
+	} else {
+		var err error
+		if c, err = a.store.Get(ctx, n.CSR); err != nil {
+			return err
+		}
+	}
+	svc, ok := a.dir.Service(c.Service)
+	if !ok {
+		return errors.New("unknown service " + c.Service)
+	}
+	st, ok := c.OpenStep(svc)
+	if !ok {
+		return nil
+	}
+	step := st.Step.Name
+	var errs []error
+	for _, p := range n.To {
+		uid := a.dir.SlackID(p)
+		if uid == "" {
+			a.log.WarnContext(ctx, "approver has no Slack id", "csr", c.ID, "person", p)
+			continue
+		}
+		text, blocks := a.r.ApprovalDM(c, svc, step, p, a.clock.Now())
+		ch, ts, err := a.api.post(ctx, uid, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ref := msgRef{ch, ts}
+		a.keeper.remember(ref, hashMessage(text, blocks))
+		if err := a.store.SetSlackRef(context.WithoutCancel(ctx), c.ID, dmField(uid, step), ref.String()); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (a *Adapter) directNotice(ctx context.Context, n chat.Notice) error {
+	text, blocks := a.r.Notice(n)
+	var errs []error
+	for _, p := range n.To {
+		uid := a.dir.SlackID(p)
+		if uid == "" {
+			continue
+		}
+		if _, _, err := a.api.post(ctx, uid, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Effects wraps the command handler's effects so that every transition,
+// also one that notifies nobody (an approval that does not complete a
+// step, evidence, a revision), redraws the CSR's card and direct messages.
+func (a *Adapter) Effects(inner commands.Effects) commands.Effects {
+	return effects{inner: inner, a: a}
+}
+
+type effects struct {
+	inner commands.Effects
+	a     *Adapter
+}
+
+func (e effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.Event) {
+	e.inner.Emit(ctx, c, by, evs)
+	e.a.keeper.touch(c.ID)
+}
+
+func (e effects) Notice(ctx context.Context, n chat.Notice) { e.inner.Notice(ctx, n) }
+
+// LateNotifier lets the app be built before the adapter that delivers its
+// notices: app.New wants a notifier, the adapter wants the app's bot.
+type LateNotifier struct{ n atomic.Pointer[bot.Notifier] }
+
+// Set points the notifier at its real target.
+func (l *LateNotifier) Set(n bot.Notifier) { l.n.Store(&n) }
+
+// Notify delivers through the real notifier, or reports that there is none
+// yet.
+func (l *LateNotifier) Notify(ctx context.Context, n chat.Notice) error {
+	p := l.n.Load()
+	if p == nil {
+		return errors.New("slack notifier not ready")
+	}
+	return (*p).Notify(ctx, n)
+}
