@@ -150,3 +150,14 @@ func TestGitHubDeploysEndToEnd(t *testing.T) {
 	require.Len(t, shipped, 1)
 	require.True(t, strings.Contains(shipped[0].Text.Args["commits"], "Publish version 0.7"))
 }
+
+// TestGitHubWithoutCredentials: a config that deploys through GitHub
+// does not start without credentials, and says which variables to set.
+func TestGitHubWithoutCredentials(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	cfg, err := config.Parse("github.yaml", []byte(githubYAML))
+	require.NoError(t, err)
+	_, err = app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Getenv: func(string) string { return "" },
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Notifier: func(console.Renderer) bot.Notifier { return &recorded{} }})
+	require.ErrorContains(t, err, "set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID")
+}

@@ -29,6 +29,8 @@ type Config struct {
 	admins    map[csr.Person]bool
 	groups    map[string][]csr.Person
 	reminders []Reminder // see reminders.go
+
+	slackGroups slackGroups // see slackgroups.go
 }
 
 // Deployer says how one environment of a service is deployed. Kind selects

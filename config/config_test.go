@@ -278,7 +278,7 @@ func TestProblems(t *testing.T) {
 	}{
 		{name: "empty file", data: []byte("# nothing\n"), line: 1, msg: "the file is empty"},
 		{name: "not YAML", data: []byte("timezone: UTC\n  people: x\n"), line: 2, msg: "not valid YAML: mapping values are not allowed"},
-		{name: "not a mapping", data: []byte("- a\n"), line: 1, msg: "must be a mapping with the fields admins, csr_prefix, groups, people, reminders, services, timezone"},
+		{name: "not a mapping", data: []byte("- a\n"), line: 1, msg: "must be a mapping with the fields admins, csr_prefix, groups, people, reminders, services, slack_usergroups, timezone"},
 		{name: "missing top-level fields", data: []byte("csr_prefix: CSR\n"), line: 1, field: "people", msg: "is required", problems: 3},
 		{name: "null required field", data: edit(t, "timezone: UTC", "timezone:"), line: 1, field: "timezone", msg: "is required"},
 		{name: "Local timezone", data: edit(t, "timezone: UTC", "timezone: Local"), line: 1, field: "timezone", msg: "not a time zone"},

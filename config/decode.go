@@ -53,7 +53,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	}
 	f := d.fields(root, "", map[string]bool{
 		"timezone": true, "csr_prefix": false, "admins": false,
-		"people": true, "groups": false, "services": true, "reminders": false,
+		"people": true, "groups": false, "services": true, "reminders": false, "slack_usergroups": false,
 	})
 	if loc, ok := d.location(f["timezone"], "timezone"); ok {
 		c.loc = loc
@@ -72,6 +72,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	}
 	d.services(f["services"], c)
 	d.reminders(f["reminders"], c) // after services: reminders name them
+	d.slackUserGroups(f["slack_usergroups"], f["services"], c)
 	return c
 }
 

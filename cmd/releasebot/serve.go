@@ -70,6 +70,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "releasebot: Slack did not accept %s (auth.test): %v\n", slack.EnvBotToken, err)
 		return 1
 	}
+	// Approval steps naming a group that follows a Slack user group take
+	// its current members.
+	a.Handler.Config = ad.FollowUserGroups(ctx, cfg, 5*time.Minute)
 
 	mux := http.NewServeMux()
 	a.Routes(mux)

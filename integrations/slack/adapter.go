@@ -123,6 +123,8 @@ type Adapter struct {
 	closeMu sync.RWMutex
 	closed  bool
 	pending atomic.Int64 // jobs queued or running
+	// background is work of the adapter's own (refreshing user groups).
+	background sync.WaitGroup
 
 	keeper *keeper
 }
@@ -261,7 +263,10 @@ func (a *Adapter) Close(ctx context.Context) error {
 		a.keeper.wait()
 		close(done)
 	}()
-	defer a.cancel()
+	defer func() {
+		a.cancel()
+		a.background.Wait()
+	}()
 	select {
 	case <-done:
 		return nil

@@ -68,10 +68,11 @@ type fakeSlack struct {
 	failing   map[string]string
 	wsURL     func() string // apps.connections.open answers this
 	opens     int
+	groups    map[string][]string // usergroups.users.list: user group -> members
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{t: t, limited: map[string]int{}, failing: map[string]string{}}
+	f := &fakeSlack{t: t, limited: map[string]int{}, failing: map[string]string{}, groups: map[string][]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -102,7 +103,9 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	call := apiCall{Method: method}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var m map[string]any
-		require.NoError(f.t, json.Unmarshal(body, &m))
+		if len(body) > 0 {
+			require.NoError(f.t, json.Unmarshal(body, &m))
+		}
 		call.View, _ = m["view"].(map[string]any)
 		call.User, _ = m["user_id"].(string)
 	} else {
@@ -150,6 +153,9 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		resp = fixtureJSON(f.t, "api.views.publish.ok.json")
 	case "usergroups.users.list":
 		resp = fixtureJSON(f.t, "api.usergroups.users.list.ok.json")
+		if m, ok := f.groups[call.Params.Get("usergroup")]; ok {
+			resp["users"] = m
+		}
 	case "apps.connections.open":
 		f.opens++
 		resp = map[string]any{"ok": true, "url": f.wsURL()}
@@ -195,6 +201,27 @@ func (f *fakeSlack) Responses() []responseCall {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]responseCall(nil), f.responses...)
+}
+
+// Fail makes every call of a method answer ok:false with this error.
+func (f *fakeSlack) Fail(method, slackError string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failing[method] = slackError
+}
+
+// SetGroup sets the members usergroups.users.list answers for a group.
+func (f *fakeSlack) SetGroup(id string, members ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.groups[id] = members
+}
+
+// Opens counts apps.connections.open calls: one per Socket Mode connection.
+func (f *fakeSlack) Opens() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.opens
 }
 
 // RateLimit makes the next n calls of a method answer 429, Retry-After: 1.

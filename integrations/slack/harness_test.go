@@ -103,6 +103,7 @@ type harness struct {
 	secret Secret
 	prefix string
 	rdb    redis.UniversalClient
+	groups *GroupsConfig
 
 	waitMu sync.Mutex
 	waits  []time.Duration
@@ -114,7 +115,19 @@ type harnessOption func(*Options)
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
-	return newHarnessOn(t, newFakeSlack(t), rdb, prefix, opts...)
+	return newHarnessOn(t, newFakeSlack(t), rdb, prefix, testConfig, opts...)
+}
+
+func newHarnessOnFake(t *testing.T, fake *fakeSlack, opts ...harnessOption) *harness {
+	t.Helper()
+	rdb, prefix := redistest.Client(t)
+	return newHarnessOn(t, fake, rdb, prefix, testConfig, opts...)
+}
+
+// urlValues returns the payload field of an interactivity form body.
+func urlValues(body []byte) (string, error) {
+	v, err := url.ParseQuery(string(body))
+	return v.Get("payload"), err
 }
 
 func testLogger(t *testing.T) *slog.Logger {
@@ -124,9 +137,9 @@ func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, prefix string, opts ...harnessOption) *harness {
+func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, prefix, cfgYAML string, opts ...harnessOption) *harness {
 	t.Helper()
-	cfg, err := config.Parse("test.yaml", []byte(testConfig))
+	cfg, err := config.Parse("test.yaml", []byte(cfgYAML))
 	require.NoError(t, err)
 	h := &harness{t: t, fake: fake, clock: clock.NewManual(friday2300), secret: NewSecret(testSecret), prefix: prefix, rdb: rdb}
 	late := &LateNotifier{}
@@ -152,6 +165,8 @@ func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, pref
 	late.Set(ad)
 	a.Handler.Effects = ad.Effects(a.Handler.Effects)
 	require.NoError(t, ad.Identify(context.Background()))
+	h.groups = ad.FollowUserGroups(context.Background(), cfg, time.Hour)
+	a.Handler.Config = h.groups
 	h.ad = ad
 	h.srv = httptest.NewServer(NewHTTPHandler(ad, NewVerifier(h.secret, h.clock.Now)))
 	t.Cleanup(func() {

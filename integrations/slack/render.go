@@ -72,17 +72,6 @@ func (r renderer) person(p csr.Person) string {
 	return "@" + mrkdwnEscaper.Replace(string(p))
 }
 
-func (r renderer) people(ps []csr.Person) string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = r.person(p)
-	}
-	if len(out) == 0 {
-		return r.t(msg.T(msg.SlackNobody))
-	}
-	return strings.Join(out, ", ")
-}
-
 func (r renderer) when(t time.Time) string {
 	if t.IsZero() {
 		return ""

@@ -1,0 +1,64 @@
+package slack
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"releasebot/csr"
+	"releasebot/internal/redistest"
+)
+
+// TestApproversFromUserGroup: the `sm` step follows Slack user group
+// S0SMTEAM01. Only its members who are configured people are approvers:
+// they get the DM, others are refused; a change in Slack applies after a
+// refresh.
+func TestApproversFromUserGroup(t *testing.T) {
+	fake := newFakeSlack(t)
+	fake.SetGroup("S0SMTEAM01", dave, "U0STRANGER")
+	rdb, prefix := redistest.Client(t)
+	cfgYAML := testConfig + "slack_usergroups:\n  sm: S0SMTEAM01\n"
+	h := newHarnessOn(t, fake, rdb, prefix, cfgYAML)
+	members, ok := h.groups.Members("sm")
+	require.True(t, ok)
+	require.Equal(t, []csr.Person{"dave"}, members)
+
+	h.toApproval()
+	h.click(bob, h.dm("CSR-1", bob, "lead"), "approve")
+	h.settle()
+	refs, err := h.app.Store.SlackRefs(context.Background(), "CSR-1")
+	require.NoError(t, err)
+	_, toCarol := refs[dmField(carol, "sm")]
+	require.False(t, toCarol, "carol is in the config group but not in the Slack user group")
+	h.dm("CSR-1", dave, "sm")
+
+	trigger, _ := h.slash(carol, "approve CSR-1")
+	h.settle()
+	require.Contains(t, responseText(h.response(trigger)), "not an approver of step `sm`")
+
+	// Slack's membership changes: carol joins, dave leaves.
+	fake.SetGroup("S0SMTEAM01", carol)
+	h.groups.groups.refresh(context.Background())
+	trigger, _ = h.slash(dave, "approve CSR-1")
+	h.settle()
+	require.Contains(t, responseText(h.response(trigger)), "not an approver")
+	trigger, _ = h.slash(carol, "approve CSR-1")
+	h.settle()
+	require.True(t, strings.Contains(responseText(h.response(trigger)), "You approved step `sm`"), responseText(h.response(trigger)))
+	require.Len(t, fake.Calls("usergroups.users.list"), 2)
+}
+
+// TestUserGroupUnreachable: until Slack answers, a group's config members
+// approve.
+func TestUserGroupUnreachable(t *testing.T) {
+	fake := newFakeSlack(t)
+	fake.Fail("usergroups.users.list", "missing_scope")
+	rdb, prefix := redistest.Client(t)
+	h := newHarnessOn(t, fake, rdb, prefix, testConfig+"slack_usergroups:\n  sm: S0SMTEAM01\n")
+	_, ok := h.groups.Members("sm")
+	require.False(t, ok)
+	svc, _ := h.groups.Service("billing-api")
+	require.Equal(t, []csr.Person{"carol", "dave"}, svc.Line[1].Approvers)
+}
