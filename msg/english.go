@@ -145,14 +145,17 @@ const (
 	NoteUnfrozen      ID = "note.unfrozen"
 	NoteCancelled     ID = "note.cancelled"
 
-	CardActions   ID = "card.actions"
-	CardState     ID = "card.state"
-	CardPeople    ID = "card.people"
-	CardEffort    ID = "card.effort"
-	CardShips     ID = "card.ships"
-	CardEvidence  ID = "card.evidence"
-	CardApprovals ID = "card.approvals"
-	CardRuns      ID = "card.runs"
+	CardActions     ID = "card.actions"
+	CardState       ID = "card.state"
+	CardPeople      ID = "card.people"
+	CardEffort      ID = "card.effort"
+	CardShips       ID = "card.ships"
+	CardEvidence    ID = "card.evidence"
+	CardApprovals   ID = "card.approvals"
+	CardRuns        ID = "card.runs"
+	CardPRs         ID = "card.prs"
+	CardCommits     ID = "card.commits"
+	CardMoreCommits ID = "card.more_commits"
 
 	ConsoleWelcome ID = "console.welcome"
 	ConsoleHelp    ID = "console.help"
@@ -365,14 +368,17 @@ var coreEnglish = Catalog{
 	HelpProcess:  "explain a service's release process: environments, approval steps, windows, freezes.",
 	HelpHelp:     "list the commands, or explain one.",
 
-	CardActions:   "Your actions: {actions}",
-	CardState:     "state",
-	CardPeople:    "people",
-	CardEffort:    "effort {effort}",
-	CardShips:     "ships",
-	CardEvidence:  "evidence",
-	CardApprovals: "approvals",
-	CardRuns:      "run",
+	CardActions:     "Your actions: {actions}",
+	CardState:       "state",
+	CardPeople:      "people",
+	CardEffort:      "effort {effort}",
+	CardShips:       "ships",
+	CardEvidence:    "evidence",
+	CardApprovals:   "approvals",
+	CardRuns:        "run",
+	CardPRs:         "PRs",
+	CardCommits:     "commit",
+	CardMoreCommits: "… and {n} more",
 
 	ConsoleWelcome: "releasebot console — acting as {person}. Type `help` for commands, `as NAME` to act as someone else ({people}), a number to pick an action, `clock TIME` to move time, `quit` to leave.",
 	ConsoleHelp:    "Console: `as NAME` switches the acting person; a number runs one of the actions shown last; `clock +2h` or `clock 2026-12-04T22:30` moves time; `quit` leaves.",

@@ -77,6 +77,25 @@ func (r Renderer) Card(card chat.Card) string {
 	line(msg.CardPeople, people)
 	for _, ref := range c.Refs {
 		line(msg.CardShips, fmt.Sprintf("%s %s@%s", ref.Repo, ref.Ref, ref.ShortSHA()))
+		if len(ref.PRs) > 0 {
+			prs := make([]string, len(ref.PRs))
+			for i, n := range ref.PRs {
+				prs[i] = fmt.Sprintf("#%d", n)
+			}
+			line(msg.CardPRs, strings.Join(prs, ", "))
+		}
+		const shown = 5
+		for i, cm := range ref.Commits {
+			if i == shown {
+				line(msg.CardCommits, r.t(msg.T(msg.CardMoreCommits, "n", fmt.Sprint(len(ref.Commits)-shown))))
+				break
+			}
+			sha := cm.SHA
+			if len(sha) > 7 {
+				sha = sha[:7]
+			}
+			line(msg.CardCommits, sha+" "+cm.Title)
+		}
 	}
 	for _, e := range c.Evidence {
 		note := ""
