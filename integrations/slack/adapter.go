@@ -125,6 +125,9 @@ type Adapter struct {
 	pending atomic.Int64 // jobs queued or running
 	// background is work of the adapter's own (refreshing user groups).
 	background sync.WaitGroup
+	// quick bounds and counts the deadline-bound jobs run beside the pool.
+	quick   chan struct{}
+	quickWG sync.WaitGroup
 
 	keeper *keeper
 }
@@ -172,6 +175,7 @@ func New(o Options) (*Adapter, error) {
 		base:    base,
 		cancel:  cancel,
 		jobs:    make(chan func(context.Context), o.Queue),
+		quick:   make(chan struct{}, 64),
 	}
 	a.keeper = newKeeper(a)
 	for range o.Workers {
@@ -248,6 +252,34 @@ func (a *Adapter) submit(job func(context.Context)) bool {
 	}
 }
 
+// soon runs short, deadline-bound work (opening a form must happen within
+// its trigger's 3 seconds) beside the pool, so that it never waits behind
+// queued commands; when too many run already it queues like the rest.
+func (a *Adapter) soon(job func(context.Context)) bool {
+	select {
+	case a.quick <- struct{}{}:
+	default:
+		return a.submit(job)
+	}
+	a.closeMu.RLock()
+	defer a.closeMu.RUnlock()
+	if a.closed {
+		<-a.quick
+		return false
+	}
+	a.pending.Add(1)
+	a.quickWG.Add(1)
+	go func() {
+		defer func() {
+			a.pending.Add(-1)
+			a.quickWG.Done()
+			<-a.quick
+		}()
+		a.safely(job)
+	}()
+	return true
+}
+
 // Close stops taking work, finishes what was acknowledged and the card
 // updates it caused, and gives up when ctx ends.
 func (a *Adapter) Close(ctx context.Context) error {
@@ -260,6 +292,7 @@ func (a *Adapter) Close(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		a.workers.Wait()
+		a.quickWG.Wait()
 		a.keeper.wait()
 		close(done)
 	}()
@@ -319,6 +352,7 @@ func (a *Adapter) run(ctx context.Context, ev chat.Event, to target) {
 		if err := a.store.Release(context.WithoutCancel(ctx), botKeyPrefix+ev.Key); err != nil {
 			a.log.WarnContext(ctx, "release of a refused click failed", "key", ev.Key, "err", err)
 		}
+		to.replace = false // keep the message clicked; say why beside it
 	}
 	a.reply(ctx, to, out.Reply)
 }

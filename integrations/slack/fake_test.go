@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -45,6 +46,7 @@ type apiCall struct {
 	Blocks  []map[string]any
 	View    map[string]any
 	Params  url.Values
+	At      time.Time
 }
 
 // responseCall is one post to a response_url.
@@ -69,6 +71,7 @@ type fakeSlack struct {
 	wsURL     func() string // apps.connections.open answers this
 	opens     int
 	groups    map[string][]string // usergroups.users.list: user group -> members
+	limitedAt []time.Time         // when 429s were answered
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -100,7 +103,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	call := apiCall{Method: method}
+	call := apiCall{Method: method, At: time.Now()}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var m map[string]any
 		if len(body) > 0 {
@@ -121,6 +124,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	if f.limited[method] > 0 {
 		f.limited[method]--
+		f.limitedAt = append(f.limitedAt, time.Now())
 		f.mu.Unlock()
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -215,6 +219,13 @@ func (f *fakeSlack) SetGroup(id string, members ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.groups[id] = members
+}
+
+// LimitedAt says when 429s were answered.
+func (f *fakeSlack) LimitedAt() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.limitedAt...)
 }
 
 // Opens counts apps.connections.open calls: one per Socket Mode connection.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -202,6 +203,21 @@ func TestRateLimitIsWaitedOut(t *testing.T) {
 	require.Len(t, thread, 2, "both run notices posted, the rate-limited one after its wait: %q", thread)
 }
 
+// TestRateLimitRealWait: with the real clock, the call after a 429 comes
+// no sooner than Retry-After (1 s) later.
+func TestRateLimitRealWait(t *testing.T) {
+	h := newHarness(t, func(o *Options) { o.Wait = nil })
+	h.fake.RateLimit("chat.postMessage", 1)
+	h.slash(alice, `new billing-api "Fix rounding" --ref main`)
+	h.settle()
+	limited := h.fake.LimitedAt()
+	require.Len(t, limited, 1)
+	posts := h.fake.Calls("chat.postMessage")
+	require.NotEmpty(t, posts, "the post was made after all")
+	require.GreaterOrEqual(t, posts[0].At.Sub(limited[0]), time.Second)
+	require.True(t, showsState(h.card("CSR-1"), csr.Draft))
+}
+
 // TestCardUpdatesAreCoalesced: many changes to one CSR while Slack is
 // slow become far fewer chat.update calls, and the last one shows the
 // final state.
@@ -292,4 +308,37 @@ func (h *harness) toApproval() {
 		h.settle()
 	}
 	require.Equal(h.t, csr.InApproval, h.state("CSR-1"))
+}
+
+// TestClickOnEphemeralReply: the buttons of an answer only the person sees
+// (here `show`) act like the card's; the answer is replaced by the new one.
+func TestClickOnEphemeralReply(t *testing.T) {
+	h := newHarness(t)
+	h.slash(alice, `new billing-api "Fix rounding" --ref main`)
+	h.settle()
+	trigger, _ := h.slash(alice, "show CSR-1")
+	h.settle()
+	shown := h.response(trigger)
+	var blocks []map[string]any
+	for _, b := range shown["blocks"].([]any) {
+		blocks = append(blocks, b.(map[string]any))
+	}
+	blockID, value, ok := button(blocks, "test")
+	require.True(t, ok, "the answer offers alice's actions: %v", buttons(blocks))
+
+	p := fixtureJSON(t, "interaction.block_actions.ephemeral-button.json")
+	p["user"].(map[string]any)["id"] = alice
+	p["trigger_id"] = "4000.ephemeral"
+	p["response_url"] = h.fake.ResponseURL("4000.ephemeral")
+	act := p["actions"].([]any)[0].(map[string]any)
+	act["action_id"], act["block_id"], act["value"] = "test", blockID, value
+	raw, err := json.Marshal(p)
+	require.NoError(t, err)
+	resp := h.send(PathInteractions, form, []byte(url.Values{"payload": {string(raw)}}.Encode()), h.clock.Now(), nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	h.settle()
+	answer := h.response("4000.ephemeral")
+	require.Equal(t, true, answer["replace_original"])
+	require.Contains(t, responseText(answer), "Test deploy CSR-1/test/1 of CSR-1 to test started.")
+	require.Equal(t, csr.Tested, h.state("CSR-1"))
 }

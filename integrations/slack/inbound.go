@@ -31,7 +31,7 @@ func (a *Adapter) Command(ctx context.Context, sc slackapi.SlashCommand) *respon
 	meta := modalMeta{Channel: sc.ChannelID, ResponseURL: sc.ResponseURL}
 	if kind, id, ok := a.wantsForm(text); ok && sc.TriggerID != "" {
 		meta.CSR = id
-		if !a.submit(func(ctx context.Context) { a.openForm(ctx, kind, sc.TriggerID, sc.UserID, meta) }) {
+		if !a.soon(func(ctx context.Context) { a.openForm(ctx, kind, sc.TriggerID, sc.UserID, meta) }) {
 			b := a.busy()
 			return &b
 		}
@@ -181,7 +181,7 @@ func (a *Adapter) Interaction(ctx context.Context, cb slackapi.InteractionCallba
 		return a.submitForm(ctx, cb)
 	case slackapi.InteractionTypeShortcut, slackapi.InteractionTypeMessageAction:
 		if cb.CallbackID == shortcutNew {
-			return nil, a.submit(func(ctx context.Context) {
+			return nil, a.soon(func(ctx context.Context) {
 				a.openForm(ctx, formNew, cb.TriggerID, cb.User.ID, modalMeta{Channel: cb.Channel.ID})
 			})
 		}
@@ -221,7 +221,7 @@ func (a *Adapter) clicks(ctx context.Context, cb slackapi.InteractionCallback) b
 			if verb == csr.VerbEvidence {
 				kind = formEvidence
 			}
-			if !a.submit(func(ctx context.Context) { a.openForm(ctx, kind, cb.TriggerID, cb.User.ID, meta) }) {
+			if !a.soon(func(ctx context.Context) { a.openForm(ctx, kind, cb.TriggerID, cb.User.ID, meta) }) {
 				return false
 			}
 			continue

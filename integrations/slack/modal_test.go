@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -187,4 +188,29 @@ func TestAppHome(t *testing.T) {
 	h.send(PathEvents, "application/json", stranger, h.clock.Now(), nil)
 	h.settle()
 	require.Contains(t, viewBlocksText(h.lastView("views.publish")), "not in releasebot's list of people")
+}
+
+// TestShortcutAndClosedForm: the global shortcut opens the new-CSR form
+// (other shortcuts are not ours); closing a form changes nothing.
+func TestShortcutAndClosedForm(t *testing.T) {
+	h := newHarness(t)
+	post := func(p map[string]any) {
+		raw, err := json.Marshal(p)
+		require.NoError(t, err)
+		resp := h.send(PathInteractions, form, []byte(url.Values{"payload": {string(raw)}}.Encode()), h.clock.Now(), nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	}
+	shortcut := fixtureJSON(t, "socket-mode.interactive.shortcut.json")["payload"].(map[string]any)
+	post(shortcut) // callback_id do-something
+	h.settle()
+	require.Empty(t, h.fake.Calls("views.open"))
+	shortcut["callback_id"] = shortcutNew
+	post(shortcut)
+	h.settle()
+	require.Equal(t, "new", h.lastView("views.open")["callback_id"])
+
+	before := len(h.fake.Calls(""))
+	post(fixtureJSON(t, "interaction.view_closed.json"))
+	h.settle()
+	require.Len(t, h.fake.Calls(""), before)
 }
