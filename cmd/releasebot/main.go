@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"releasebot/app"
 	"releasebot/bot"
@@ -33,6 +35,7 @@ const usage = `usage:
   releasebot [serve] [--config FILE] [--listen :3000] [--command /release]
                                                         run the bot in Slack (the default when SLACK_BOT_TOKEN is set)
   releasebot config check FILE                          validate a config file
+  releasebot healthcheck [--url URL]                    exit 0 when a running bot answers /healthz (for containers)
 
 Environment: REDIS_URL (default: an embedded in-memory Redis), REDIS_PREFIX,
 RELEASEBOT_CONFIG (default config.yaml, else config.example.yaml), LOG_LEVEL.
@@ -55,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, args, stderr)
 	case "config":
 		return runConfig(args, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -144,4 +149,33 @@ func newLogger(w io.Writer, def slog.Level) *slog.Logger {
 		_ = level.UnmarshalText([]byte(s))
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// runHealthcheck asks a running bot's /healthz (which pings the store), so a
+// container without curl can be health-checked by the binary itself.
+func runHealthcheck(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:3000/healthz", "health endpoint of the running bot")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: healthcheck: %v\n", err)
+		return 2
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: healthcheck: %v\n", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "releasebot: healthcheck: %s answered %s\n", *url, resp.Status)
+		return 1
+	}
+	return 0
 }
