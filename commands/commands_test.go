@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -159,7 +160,10 @@ func TestDeployOutsideWindowAndFreezeOverride(t *testing.T) {
 	last := c.History[len(c.History)-1]
 	require.Equal(t, csr.Person("grace"), last.By)
 	require.Contains(t, last.Note, "override (freeze): fix for the outage")
-	_ = r
+	require.Contains(t, render(r), "deployed CSR-1 despite the deploy policy")
+	announced := e.effects.notices[len(e.effects.notices)-1]
+	require.Equal(t, "#billing-releases", announced.Channel, "the override is announced to the channel")
+	require.Equal(t, msg.NoteOverride, announced.Text.ID)
 }
 
 func TestListScopes(t *testing.T) {
@@ -212,4 +216,35 @@ func TestStoreDown(t *testing.T) {
 		require.Equal(t, "store-unavailable", r.Refusal.Rule, "%s: %s", line, render(r))
 		require.Contains(t, render(r), "unreachable")
 	}
+}
+
+// TestRollbackOnlyOfWhatRunsNow: rolling back an older CSR would silently
+// undo the newer one, so only the CSR in production may roll back.
+func TestRollbackOnlyOfWhatRunsNow(t *testing.T) {
+	e := newEnv(t)
+	e.walk(csr.Deployed)
+	first, err := e.store.Get(context.Background(), "CSR-1")
+	require.NoError(t, err)
+
+	e.ok("alice", `new billing-api "Second fix" --ref release-2`)
+	e.ok("alice", "test CSR-2")
+	e.finishRuns("CSR-2")
+	e.ok("frank", "evidence CSR-2 https://ci.example.com/run/2")
+	e.ok("alice", "submit CSR-2")
+	for _, p := range []string{"bob", "carol", "erin"} {
+		e.ok(p, "approve CSR-2")
+	}
+	e.clock.Set(friday2300.Add(time.Minute))
+	e.ok("alice", "deploy CSR-2")
+	e.finishRuns("CSR-2")
+
+	before := e.snapshot()
+	r := e.do("alice", "rollback CSR-1")
+	require.NotNil(t, r.Refusal)
+	require.Equal(t, "rollback-not-current", r.Refusal.Rule)
+	require.Contains(t, render(r), "CSR-2 was deployed after it")
+	require.Equal(t, before, e.snapshot())
+
+	r = e.ok("alice", "rollback CSR-2")
+	require.Contains(t, render(r), "to "+first.SHA()[:7])
 }

@@ -394,7 +394,15 @@ func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Rep
 		return chat.Reply{}, err
 	}
 	run := runOf(evs)
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyDeployStart, "run", run.ID, "csr", string(c.ID), "env", run.Env))
+	texts := []msg.Text{msg.T(msg.ReplyDeployStart, "run", run.ID, "csr", string(c.ID), "env", run.Env)}
+	if last := c.History[len(c.History)-1]; strings.HasPrefix(last.Note, "override") {
+		// An override is a decision the whole team must see, not only the
+		// history.
+		override := msg.T(msg.NoteOverride, "by", "@"+string(req.Actor.Person), "csr", string(c.ID), "note", last.Note)
+		h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: override})
+		texts = append(texts, override)
+	}
+	return h.cardReply(ctx, req, c, svc, texts...)
 }
 
 // Rollback redeploys the previous production commit of the service.
@@ -410,9 +418,15 @@ func runRollback(ctx context.Context, h *Handler, req Request, r Rollback) (chat
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	prev, err := h.previousDeploy(ctx, c, svc)
+	prev, current, err := h.previousDeploy(ctx, c, svc)
 	if err != nil {
 		return chat.Reply{}, err
+	}
+	if current != "" && current != c.ID {
+		// Rolling back an older CSR would silently undo the newer one.
+		return chat.Reply{}, &csr.Refusal{Rule: "rollback-not-current",
+			Why:  msg.T(msg.RefuseNotCurrent, "csr", string(c.ID), "env", svc.ProdEnv(), "current", string(current)),
+			Next: msg.T(msg.NextRollbackCurrent, "current", string(current))}
 	}
 	c, svc, evs, err := h.transition(ctx, req, r.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
 		return c.Rollback(req.Actor, prev, now, svc)
@@ -424,27 +438,33 @@ func runRollback(ctx context.Context, h *Handler, req Request, r Rollback) (chat
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyRollback, "run", run.ID, "csr", string(c.ID), "sha", shortSHA(prev)))
 }
 
-// previousDeploy finds the commit that was in production before c: the
-// newest successful production run of the service that ended before c's.
-func (h *Handler) previousDeploy(ctx context.Context, c csr.CSR, svc csr.Service) (string, error) {
+// previousDeploy finds the commit that was in production before c (the
+// newest successful production run of the service that ended before c's)
+// and which CSR is in production now.
+func (h *Handler) previousDeploy(ctx context.Context, c csr.CSR, svc csr.Service) (prev string, current csr.ID, err error) {
 	mine, ok := c.LastRun(csr.PurposeDeploy)
 	if !ok {
-		return "", nil
+		return "", "", nil
 	}
 	all, err := h.Store.List(ctx, storeFilterService(svc.Name))
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	var best csr.Run
+	var best, newest csr.Run
 	for _, o := range all {
 		for _, r := range o.Runs {
-			if r.Env == svc.ProdEnv() && r.Status == csr.RunSucceeded && r.Purpose != csr.PurposeTest &&
-				r.EndedAt.Before(mine.StartedAt) && r.EndedAt.After(best.EndedAt) && r.SHA != c.SHA() {
+			if r.Env != svc.ProdEnv() || r.Status != csr.RunSucceeded || r.Purpose == csr.PurposeTest {
+				continue
+			}
+			if r.EndedAt.After(newest.EndedAt) {
+				newest, current = r, o.ID
+			}
+			if r.EndedAt.Before(mine.StartedAt) && r.EndedAt.After(best.EndedAt) && r.SHA != c.SHA() {
 				best = r
 			}
 		}
 	}
-	return best.SHA, nil
+	return best.SHA, current, nil
 }
 
 func shortSHA(s string) string {
@@ -478,5 +498,10 @@ func runCancel(ctx context.Context, h *Handler, req Request, cn Cancel) (chat.Re
 	if err != nil {
 		return chat.Reply{}, err
 	}
+	note := msg.T(msg.NoteCancelled, "csr", string(c.ID), "by", "@"+string(req.Actor.Person))
+	if cn.Reason != "" {
+		note = msg.T(msg.NoteCancelledWhy, "csr", string(c.ID), "by", "@"+string(req.Actor.Person), "reason", cn.Reason)
+	}
+	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: note})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCancelled, "csr", string(c.ID)))
 }

@@ -103,7 +103,7 @@ func (r *Registry) unknownVerb(verb string) error {
 	if s, ok := closest(verb, r.order); ok {
 		return syntaxError(why, msg.T(msg.NextDidYouMean, "suggestion", r.specs[s].Usage))
 	}
-	return syntaxError(why, msg.T(msg.NextHelpVerb, "verb", "VERB"))
+	return syntaxError(why, msg.T(msg.NextHelpAll))
 }
 
 // Verbs lists the registered verbs, sorted.

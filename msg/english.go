@@ -47,6 +47,7 @@ const (
 	RefuseInternal          ID = "refuse.internal"
 	RefuseBadTime           ID = "refuse.bad_time"
 	RefuseTooLong           ID = "refuse.too_long"
+	RefuseNotCurrent        ID = "refuse.not_current"
 
 	NextAddEvidence     ID = "next.add_evidence"
 	NextAskAdmin        ID = "next.ask_admin"
@@ -82,6 +83,7 @@ const (
 	NextWaitRun         ID = "next.wait_run"
 	NextWindow          ID = "next.window"
 	NextHelpVerb        ID = "next.help_verb"
+	NextHelpAll         ID = "next.help_all"
 	NextDidYouMean      ID = "next.did_you_mean"
 	NextListCSRs        ID = "next.list_csrs"
 	NextListServices    ID = "next.list_services"
@@ -89,6 +91,7 @@ const (
 	NextRetryLater      ID = "next.retry_later"
 	NextTimeFormat      ID = "next.time_format"
 	NextShorter         ID = "next.shorter"
+	NextRollbackCurrent ID = "next.rollback_current"
 
 	ReplyRefused      ID = "reply.refused"
 	ReplyCreated      ID = "reply.created"
@@ -120,7 +123,6 @@ const (
 	ReplyListLine     ID = "reply.list_line"
 	ReplyHistoryLine  ID = "reply.history_line"
 	ReplyActing       ID = "reply.acting"
-	ReplyOverride     ID = "reply.override"
 	ReplyProcessHead  ID = "reply.process_header"
 	ReplyProcessEnvs  ID = "reply.process_envs"
 	ReplyProcessStep  ID = "reply.process_step"
@@ -144,6 +146,8 @@ const (
 	NoteFrozen        ID = "note.frozen"
 	NoteUnfrozen      ID = "note.unfrozen"
 	NoteCancelled     ID = "note.cancelled"
+	NoteOverride      ID = "note.override"
+	NoteCancelledWhy  ID = "note.cancelled_why"
 
 	CardActions     ID = "card.actions"
 	CardState       ID = "card.state"
@@ -250,6 +254,7 @@ var coreEnglish = Catalog{
 	RefuseInternal:          "something went wrong (ref {ref}). Nothing was changed.",
 	RefuseBadTime:           "`{value}` is not a time I understand.",
 	RefuseTooLong:           "the command is {len} characters long; the limit is {max}.",
+	RefuseNotCurrent:        "{csr} is no longer what runs in {env}: {current} was deployed after it, and rolling {csr} back would undo {current} too.",
 
 	NextAddEvidence:     "add evidence with `evidence {csr} URL \"what was tested\"`, then `submit {csr}`.",
 	NextAskAdmin:        "ask an admin (see `process SERVICE`).",
@@ -285,6 +290,7 @@ var coreEnglish = Catalog{
 	NextWaitRun:         "wait for it to finish.",
 	NextWindow:          "the window next opens {next}; deploy then, schedule it with `deploy {csr} --at HH:MM`, or an admin overrides with `deploy {csr} --override \"reason\"`.",
 	NextHelpVerb:        "see `help {verb}`.",
+	NextHelpAll:         "type `help` to see every command.",
 	NextDidYouMean:      "did you mean `{suggestion}`? See `help` for every command.",
 	NextListCSRs:        "see your CSRs with `list mine`, or all with `list all`.",
 	NextListServices:    "services: {services}.",
@@ -292,6 +298,7 @@ var coreEnglish = Catalog{
 	NextRetryLater:      "try again in a minute; if it persists, ask an admin to run `releasebot doctor`.",
 	NextTimeFormat:      "use `22:30`, `2026-12-01 22:30` or `2026-12-01T22:30` (time zone {tz}).",
 	NextShorter:         "split it into shorter commands.",
+	NextRollbackCurrent: "roll back {current} first (`rollback {current}`), or ship a fix with a new CSR.",
 
 	ReplyRefused:      "✋ Not done: {why}",
 	ReplyCreated:      "Created {csr}: {title}.",
@@ -323,7 +330,6 @@ var coreEnglish = Catalog{
 	ReplyListLine:     "{csr} [{state}] {service}: {title} (@{requester}). {next}",
 	ReplyHistoryLine:  "{at}  @{by}  {action}  {move}  {note}",
 	ReplyActing:       "You are now acting as {person}.",
-	ReplyOverride:     "Recorded override by {by}: {reason}.",
 	ReplyProcessHead:  "How {service} ({repo}) is released:",
 	ReplyProcessEnvs:  "1. Environments, in order: {envs}. `test CSR` deploys to {test}; `deploy CSR` to {prod}.",
 	ReplyProcessStep:  "   approval step {n}/{total} `{step}`: {required} of {people}",
@@ -347,6 +353,8 @@ var coreEnglish = Catalog{
 	NoteFrozen:        "❄️ {service} is frozen until {until} by {by}: {reason}",
 	NoteUnfrozen:      "{service} is no longer frozen ({by}).",
 	NoteCancelled:     "{csr} was cancelled by {by}.",
+	NoteCancelledWhy:  "{csr} was cancelled by {by}: {reason}",
+	NoteOverride:      "⚠️ {by} deployed {csr} despite the deploy policy, recorded as: {note}",
 
 	HelpNew:      "open a change request for a service; it starts as a draft.",
 	HelpShow:     "show a CSR's card: what it ships, approvals, runs and what happens next.",

@@ -41,3 +41,17 @@ func TestOptions(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 }
+
+// TestOptionsNeverEchoesThePassword: a malformed REDIS_URL is reported
+// without the password it carries.
+func TestOptionsNeverEchoesThePassword(t *testing.T) {
+	for _, raw := range []string{
+		"redis://:s3cr3tpw@127.0.0.1:bad/0",
+		"redis://user:s3cr3tpw@127.0.0.1:6379/notanumber",
+		"redis://:s3cr3tpw@[::1/0",
+	} {
+		_, err := redisstore.Options(raw)
+		require.Error(t, err, raw)
+		require.NotContains(t, err.Error(), "s3cr3tpw", raw)
+	}
+}

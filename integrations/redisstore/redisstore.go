@@ -151,7 +151,13 @@ func addrOf(rdb redis.UniversalClient) string {
 func Options(rawURL string) (*redis.UniversalOptions, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("redis url: %w", err)
+		// url.Error quotes the whole URL, password included: report only
+		// what is wrong with it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("redis url is malformed (%v); want redis://[:password@]host:port/db", err)
 	}
 	q := u.Query()
 	extra, master := q["addr"], q.Get("master")
