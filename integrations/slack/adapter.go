@@ -130,6 +130,11 @@ type Adapter struct {
 	quickWG sync.WaitGroup
 
 	keeper *keeper
+
+	// The help and busy acknowledgements never change: rendered once, as
+	// they are answered on the request's own goroutine.
+	helpOnce, busyOnce sync.Once
+	helpAck, busyAck   responseMessage
 }
 
 // New builds the adapter and starts its workers.
@@ -404,8 +409,12 @@ func (a *Adapter) reply(ctx context.Context, to target, rep chat.Reply) {
 	}
 }
 
-// busy is the answer when the work queue is full: nothing was done.
+// busy is the answer when the work queue is full: nothing was done. Its
+// blocks are shared: encode them, never change them.
 func (a *Adapter) busy() responseMessage {
-	text := a.r.t(msg.T(msg.SlackBusy))
-	return responseMessage{ResponseType: "ephemeral", Text: text, Blocks: []slackapi.Block{section(text)}}
+	a.busyOnce.Do(func() {
+		text := a.r.t(msg.T(msg.SlackBusy))
+		a.busyAck = responseMessage{ResponseType: "ephemeral", Text: text, Blocks: []slackapi.Block{section(text)}}
+	})
+	return a.busyAck
 }

@@ -127,8 +127,8 @@ func (h *httpHandler) interactions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed form", http.StatusBadRequest)
 		return
 	}
-	var cb slackapi.InteractionCallback
-	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+	cb, err := decodeInteraction([]byte(form.Get("payload")))
+	if err != nil {
 		http.Error(w, "malformed payload", http.StatusBadRequest)
 		return
 	}
@@ -143,6 +143,41 @@ func (h *httpHandler) interactions(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 }
+
+// decodeInteraction decodes an interactivity payload as slack-go's
+// InteractionCallback.UnmarshalJSON does, but reads past the message the
+// click came from (and the original_message of attachments) without
+// decoding it. Slack sends that message whole, a card is kilobytes of
+// blocks, slack-go decodes every block of it, and nothing here reads it:
+// it was most of the cost of acknowledging a click (see bench/README.md).
+func decodeInteraction(payload []byte) (slackapi.InteractionCallback, error) {
+	type alias slackapi.InteractionCallback // without its UnmarshalJSON
+	var cb slackapi.InteractionCallback
+	lean := struct {
+		*alias
+		Message         skipJSON `json:"message"`
+		OriginalMessage skipJSON `json:"original_message"`
+	}{alias: (*alias)(&cb)}
+	if err := json.Unmarshal(payload, &lean); err != nil {
+		return cb, err
+	}
+	switch cb.Type {
+	case slackapi.InteractionTypeBlockActions:
+		if len(cb.RawState) > 0 {
+			if err := json.Unmarshal(cb.RawState, &cb.BlockActionState); err != nil {
+				return cb, err
+			}
+		}
+	case slackapi.InteractionTypeDialogSubmission:
+		cb.State = string(cb.RawState)
+	}
+	return cb, nil
+}
+
+// skipJSON is a JSON value read past, not decoded.
+type skipJSON struct{}
+
+func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
 
 // NewVerifier returns the verifier of the signing secret, on the real
 // clock unless now is given.

@@ -247,7 +247,17 @@ func (a *Adapter) clicks(ctx context.Context, cb slackapi.InteractionCallback) b
 }
 
 // help lists the commands with an example of each, as typed in Slack.
+// The help of the configured command is rendered once; its blocks are
+// shared: encode them, never change them.
 func (a *Adapter) help(command string) responseMessage {
+	if command != a.command {
+		return a.renderHelp(command)
+	}
+	a.helpOnce.Do(func() { a.helpAck = a.renderHelp(command) })
+	return a.helpAck
+}
+
+func (a *Adapter) renderHelp(command string) responseMessage {
 	lines := []string{a.r.t(msg.T(msg.SlackHelpHeader, "command", command))}
 	for _, s := range a.grammar.Specs() {
 		lines = append(lines, a.r.t(msg.T(msg.SlackHelpLine, "command", command, "example", s.Example, "summary", msg.T(s.Summary).String())))
