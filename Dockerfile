@@ -9,13 +9,22 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/releasebot ./cmd/releasebot
 
-# distroless/static has CA certificates (for Slack and GitHub over TLS) and
-# tzdata is embedded in the binary, so deploy windows resolve their zones.
-FROM gcr.io/distroless/static-debian12:nonroot
+# A slim Debian rather than distroless: `command` deployers run the
+# operator's scripts, which need a shell and the team's tools (extend this
+# image with them: FROM releasebot, then apt-get install what the scripts use).
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /var/lib/releasebot --create-home releasebot
 COPY --from=build /out/releasebot /usr/local/bin/releasebot
+# The example documents every key; mount your own config.yaml over
+# /etc/releasebot/config.yaml (time zones are embedded in the binary).
 COPY config.example.yaml /etc/releasebot/config.example.yaml
 ENV RELEASEBOT_CONFIG=/etc/releasebot/config.yaml
-USER nonroot:nonroot
+USER releasebot
+WORKDIR /var/lib/releasebot
 EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=4s CMD ["/usr/local/bin/releasebot", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/releasebot"]
 CMD ["serve"]
