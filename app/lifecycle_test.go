@@ -47,16 +47,21 @@ func rehearse(t *testing.T, script string) string {
 // deployed, with every guard rail refusing on the way.
 func TestLifecycleScript(t *testing.T) {
 	out := rehearse(t, "../examples/lifecycle.script")
-	// Each command's reply, keyed by "person> command".
-	replies := map[string][]string{}
-	var cur string
+	// Each command with its reply, in script order.
+	type step struct{ command, reply string }
+	var steps []step
+	prompt := regexp.MustCompile(`^[a-z]+> .*$`)
 	for _, line := range strings.Split(out, "\n") {
-		if m := regexp.MustCompile(`^([a-z]+> .*)$`).FindStringSubmatch(line); m != nil {
-			cur = m[1]
+		if prompt.MatchString(line) {
+			steps = append(steps, step{command: line})
 			continue
 		}
-		replies[cur] = append(replies[cur], line)
+		if len(steps) > 0 {
+			steps[len(steps)-1].reply += line + "\n"
+		}
 	}
+	// The refusals, in the order the script meets them: each must be the
+	// answer to that very command, not to another line with the same text.
 	refusals := []struct{ command, reason string }{
 		{"alice> deploy CSR-1", "production deploys need a fully approved CSR"},
 		{"alice> submit CSR-1", "needs test evidence"},
@@ -66,14 +71,24 @@ func TestLifecycleScript(t *testing.T) {
 		{"alice> deploy CSR-1", "allowed only Mon-Fri 22:00-02:00 Asia/Seoul"},
 		{"alice> deploy CSR-1", "billing-api is frozen until 2026-12-04 23:00 KST: payment provider maintenance"},
 	}
+	i := 0
 	for _, r := range refusals {
-		require.Regexp(t, "✋ Not done: [^\n]*"+regexp.QuoteMeta(r.reason), strings.Join(replies[r.command], "\n"), r.command)
+		for i < len(steps) && steps[i].command != r.command || i < len(steps) && !strings.Contains(steps[i].reply, "✋ Not done:") {
+			i++
+		}
+		require.Less(t, i, len(steps), "no refused %q left in the script's output", r.command)
+		require.Contains(t, steps[i].reply, r.reason, r.command)
+		i++
+	}
+	replies := map[string]string{}
+	for _, s := range steps {
+		replies[s.command] = s.reply
 	}
 	require.Contains(t, out, "[#billing-releases] ✅ Production deploy CSR-1/deploy/1 of CSR-1 to prod succeeded.")
-	show := strings.Join(replies["alice> show CSR-1"], "\n")
+	show := replies["alice> show CSR-1"]
 	require.Contains(t, show, "state      deployed")
 	require.Contains(t, show, "CSR-1 is deployed to prod")
-	require.Contains(t, strings.Join(replies["alice> history CSR-1"], "\n"), "deploying → deployed")
+	require.Contains(t, replies["alice> history CSR-1"], "deploying → deployed")
 }
 
 func TestScriptErrorsStopBeforeRunning(t *testing.T) {
