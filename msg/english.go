@@ -163,7 +163,6 @@ const (
 
 	ConsoleWelcome ID = "console.welcome"
 	ConsoleHelp    ID = "console.help"
-	ConsoleAsWho   ID = "console.as_who"
 	ConsoleNoPick  ID = "console.no_pick"
 	ConsoleAskFor  ID = "console.ask_for"
 	ConsoleClock   ID = "console.clock"
@@ -390,7 +389,6 @@ var coreEnglish = Catalog{
 
 	ConsoleWelcome: "releasebot console — acting as {person}. Type `help` for commands, `as NAME` to act as someone else ({people}), a number to pick an action, `clock TIME` to move time, `quit` to leave.",
 	ConsoleHelp:    "Console: `as NAME` switches the acting person; a number runs one of the actions shown last; `clock +2h` or `clock 2026-12-04T22:30` moves time; `quit` leaves.",
-	ConsoleAsWho:   "`as` needs one of: {people}.",
 	ConsoleNoPick:  "there is no action {n}; pick one of the numbers shown after the last card.",
 	ConsoleAskFor:  "{what}: ",
 	ConsoleClock:   "🕒 The clock now reads {time}.",

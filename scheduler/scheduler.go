@@ -190,6 +190,9 @@ func (s *Scheduler) tick(ctx context.Context) error {
 func (s *Scheduler) hold(ctx context.Context) bool {
 	held, err := s.o.Lease.Hold(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return false // shutting down: not a lease problem
+		}
 		if !s.failing.Swap(true) {
 			s.o.Log.WarnContext(ctx, "scheduler: cannot check the lease; no schedules run here until it works", "err", err)
 		}

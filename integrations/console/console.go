@@ -156,9 +156,17 @@ func (c *Console) pick(ctx context.Context, s string, ask func(what string) stri
 // `help` additions, or a bot command.
 func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
 	if rest, ok := strings.CutPrefix(line, "as "); ok || line == "as" {
+		if !ok {
+			rest = ""
+		}
 		who := csr.Person(strings.TrimPrefix(strings.TrimSpace(rest), "@"))
 		if !c.People.HasPerson(who) {
-			c.say(msg.T(msg.ConsoleAsWho, "people", c.peopleList()))
+			why := msg.T(msg.RefuseMissingArg, "verb", "as", "arg", "a person's name")
+			if who != "" {
+				why = msg.T(msg.RefuseUnknownPerson, "person", string(who))
+			}
+			c.Out.Print(c.Render.Reply(chat.Reply{Refusal: &chat.Refusal{Rule: "unknown-person", Why: why,
+				Next: msg.T(msg.NextListPeople, "people", c.peopleList())}}))
 			return
 		}
 		c.actor = who
