@@ -167,6 +167,22 @@ const (
 	ConsoleAskFor  ID = "console.ask_for"
 	ConsoleClock   ID = "console.clock"
 
+	DoctorAllOK         ID = "doctor.all_ok"
+	DoctorFailed        ID = "doctor.failed"
+	DoctorConfigOK      ID = "doctor.config_ok"
+	DoctorConfigBad     ID = "doctor.config_bad"
+	DoctorRedisOK       ID = "doctor.redis_ok"
+	DoctorRedisDown     ID = "doctor.redis_down"
+	DoctorRedisOld      ID = "doctor.redis_old"
+	DoctorRedisEmbedded ID = "doctor.redis_embedded"
+	DoctorSlackOK       ID = "doctor.slack_ok"
+	DoctorSlackBad      ID = "doctor.slack_bad"
+	DoctorSlackOff      ID = "doctor.slack_off"
+	DoctorGitHubBad     ID = "doctor.github_bad"
+	DoctorGitHubOff     ID = "doctor.github_off"
+	DoctorRepoOK        ID = "doctor.repo_ok"
+	DoctorRepoBad       ID = "doctor.repo_bad"
+
 	HelpNew      ID = "help.new"
 	HelpShow     ID = "help.show"
 	HelpList     ID = "help.list"
@@ -392,4 +408,20 @@ var coreEnglish = Catalog{
 	ConsoleNoPick:  "there is no action {n}; pick one of the numbers shown after the last card.",
 	ConsoleAskFor:  "{what}: ",
 	ConsoleClock:   "🕒 The clock now reads {time}.",
+
+	DoctorAllOK:         "Everything answers.",
+	DoctorFailed:        "{n} check(s) failed; fix them from the top (later checks often fail because of an earlier one).",
+	DoctorConfigOK:      "{file}: {services} service(s), {people} people",
+	DoctorConfigBad:     "{error}",
+	DoctorRedisOK:       "Redis {version} answers in {ms} ms",
+	DoctorRedisDown:     "{error}. Start Redis (`redis-server --daemonize yes --save ''`) or fix REDIS_URL.",
+	DoctorRedisOld:      "Redis {version} is too old: the deploy queue needs 6.2 or newer (XAUTOCLAIM).",
+	DoctorRedisEmbedded: "REDIS_URL is not set: the bot would use an embedded in-memory Redis, which is lost on exit and not shared by replicas.",
+	DoctorSlackOK:       "signed in as {bot} in {team} ({mode})",
+	DoctorSlackBad:      "{error}",
+	DoctorSlackOff:      "SLACK_BOT_TOKEN is not set: `releasebot` runs the console, not Slack.",
+	DoctorGitHubBad:     "{error}",
+	DoctorGitHubOff:     "no GitHub credentials: only fake, command and webhook deployers can run.",
+	DoctorRepoOK:        "{repo} is readable",
+	DoctorRepoBad:       "{repo}: {error}. Check the repository name in the config and that the token or app installation can see it.",
 }

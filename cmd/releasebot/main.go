@@ -36,6 +36,7 @@ const usage = `usage:
                                                         run the bot in Slack (the default when SLACK_BOT_TOKEN is set)
   releasebot config check FILE                          validate a config file
   releasebot healthcheck [--url URL]                    exit 0 when a running bot answers /healthz (for containers)
+  releasebot doctor [--config FILE]                     check config, Redis, Slack and GitHub, and say what to fix
 
 Environment: REDIS_URL (default: an embedded in-memory Redis), REDIS_PREFIX,
 RELEASEBOT_CONFIG (default config.yaml, else config.example.yaml), LOG_LEVEL.
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runConfig(args, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, args, stderr)
+	case "doctor":
+		return runDoctor(ctx, args, stdout, stderr, os.Getenv)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
