@@ -48,6 +48,24 @@ type Options struct {
 	// Schedules tunes the scheduler of scheduled deploys and reminders
 	// (schedules.go).
 	Schedules ScheduleOptions
+	// Policy is the service policy every part of the app applies: the
+	// command handler, the effects, the deploy queue and the scheduler.
+	// nil means Config. A messenger that resolves approvers elsewhere
+	// (slack.GroupsConfig follows Slack user groups) passes its view here,
+	// so that no part of the bot sees other approvers than the rest.
+	Policy Policy
+	// Defer: New starts no background work (the deploy worker, the
+	// scheduler loop) until Start. A messenger that must be ready before
+	// the first notice or lease (cmd/releasebot serve) sets it; the
+	// console does not.
+	Defer bool
+}
+
+// Policy is the configuration as the bot applies it: *config.Config, or a
+// view of it whose approval steps follow a messenger's user groups.
+type Policy interface {
+	commands.Config
+	Services() []csr.Service
 }
 
 // App is a running releasebot.
@@ -65,7 +83,11 @@ type App struct {
 	Scheduler *scheduler.Scheduler
 	schedules schedules
 
-	closers []func()
+	mu       sync.Mutex // guards the fields below: Start and Close
+	started  bool
+	closed   bool
+	starters []func(ctx context.Context) // the background work Start begins
+	closers  []func()
 }
 
 // redisLog sends go-redis's own messages (failed dials) to slog at debug
@@ -98,19 +120,50 @@ func New(ctx context.Context, o Options) (*App, error) {
 		}
 	}
 	cfg := o.Config
+	if o.Policy == nil {
+		o.Policy = cfg
+	}
 	a.Store = redisstore.New(rdb, o.Prefix)
 	a.Renderer = console.Renderer{Catalog: msg.English, Loc: cfg.Location()}
-	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: cfg, Clock: o.Clock, Log: o.Log}
+	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: o.Policy, Clock: o.Clock, Log: o.Log}
 	refs, err := a.wireDeploys(ctx, o, effects)
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	a.Handler = &commands.Handler{Registry: commands.Default(), Store: a.Store, Config: cfg, Clock: o.Clock,
+	a.Handler = &commands.Handler{Registry: commands.Default(), Store: a.Store, Config: o.Policy, Clock: o.Clock,
 		Refs: refs, Effects: effects, Log: o.Log}
 	a.Bot = &bot.Bot{Handler: a.Handler, Claims: a.Store, People: people{cfg}, Log: o.Log}
-	a.startSchedules(ctx, o, cfg, effects)
+	a.startSchedules(o, cfg, effects)
+	if !o.Defer {
+		a.Start(ctx)
+	}
 	return a, nil
+}
+
+// Start begins the background work: the deploy worker and, unless
+// Schedules.NoLoop, the scheduler loop, which may post notices and take
+// the scheduler lease at once. New calls it unless Options.Defer; `serve`
+// calls it once Slack has accepted the bot's token and can deliver
+// notices. ctx bounds the work; Close stops it. Calling Start again, or
+// after Close, does nothing.
+func (a *App) Start(ctx context.Context) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.started || a.closed {
+		return
+	}
+	a.started = true
+	for _, start := range a.starters {
+		start(ctx)
+	}
+}
+
+// onStart registers background work for Start.
+func (a *App) onStart(start func(ctx context.Context)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.starters = append(a.starters, start)
 }
 
 func (a *App) connect(ctx context.Context, url string) (redis.UniversalClient, error) {
@@ -145,12 +198,16 @@ func (a *App) Routes(mux *http.ServeMux) {
 
 // Close waits for running deploys and releases connections.
 func (a *App) Close() {
+	a.mu.Lock()
+	a.closed = true // a Start from now on starts nothing
+	closers := a.closers
+	a.mu.Unlock()
 	a.stopSchedules() // first: it may start deploys
 	if a.Runner != nil {
 		a.Runner.Wait()
 	}
-	for i := len(a.closers) - 1; i >= 0; i-- {
-		a.closers[i]()
+	for i := len(closers) - 1; i >= 0; i-- {
+		closers[i]()
 	}
 }
 

@@ -34,7 +34,8 @@ type deployWiring struct {
 }
 
 // wireDeploys builds the deployers of every service and environment, the
-// deploy queue and its worker, and returns the ref resolver for commands.
+// deploy queue and its worker (run from Start), and returns the ref
+// resolver for commands.
 func (a *App) wireDeploys(ctx context.Context, o Options, effects *bot.Effects) (commands.RefResolver, error) {
 	getenv := o.Getenv
 	if getenv == nil {
@@ -56,18 +57,27 @@ func (a *App) wireDeploys(ctx context.Context, o Options, effects *bot.Effects) 
 	if err != nil {
 		return nil, err
 	}
+	// A deployer that can never learn its result would leave runs hanging
+	// silently; say so loudly at startup.
+	for _, w := range deploy.CheckEnvironment(deps, a.deploys.callbackSecret) {
+		o.Log.ErrorContext(ctx, "deploy setup: "+w)
+	}
 	qo := o.Deploys
-	qo.Store, qo.Jobs, qo.Deployers, qo.Services, qo.Clock, qo.Log = a.Store, a.Store, deps, cfg, o.Clock, o.Log
+	qo.Store, qo.Jobs, qo.Deployers, qo.Services, qo.Clock, qo.Log = a.Store, a.Store, deps, o.Policy, o.Clock, o.Log
 	a.Runner = deployq.New(ctx, qo)
 	a.Runner.Effects = effects
 	effects.Runs = a.Runner
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		a.Runner.Work(wctx)
-	}()
-	a.closers = append(a.closers, func() { stop(); <-done })
+	// The worker claims and reclaims jobs and announces their results:
+	// it starts with Start, once the notices can be delivered.
+	a.onStart(func(ctx context.Context) {
+		wctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			a.Runner.Work(wctx)
+		}()
+		a.closers = append(a.closers, func() { stop(); <-done }) // Start holds a.mu
+	})
 	a.deploys.github = &github.Webhook{Secret: deploy.NewSecret(getenv(github.EnvWebhookSecret)), Reports: a.Runner,
 		Claims: a.Store, Unknown: deployq.ErrUnknownRun, Log: o.Log}
 	if client != nil {

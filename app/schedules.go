@@ -36,9 +36,10 @@ type schedules struct {
 	log  *slog.Logger
 }
 
-// startSchedules builds the scheduler and, unless o.Schedules.NoLoop, runs
-// it in the background until Close: in the console and in `serve` alike.
-func (a *App) startSchedules(ctx context.Context, o Options, cfg *config.Config, effects *bot.Effects) {
+// startSchedules builds the scheduler and, unless o.Schedules.NoLoop, has
+// Start run it in the background until Close: in the console and in
+// `serve` alike. Its services are o.Policy, as the commands see them.
+func (a *App) startSchedules(o Options, cfg *config.Config, effects *bot.Effects) {
 	so := o.Schedules
 	a.schedules.log = o.Log
 	ttl := so.LeaseTTL
@@ -49,7 +50,7 @@ func (a *App) startSchedules(ctx context.Context, o Options, cfg *config.Config,
 		Store:     a.Store,
 		Lease:     a.Store.Lease("scheduler", ttl),
 		Effects:   effects,
-		Services:  cfg,
+		Services:  o.Policy,
 		Reminders: cfg.Reminders(),
 		Clock:     o.Clock,
 		Log:       o.Log,
@@ -60,13 +61,15 @@ func (a *App) startSchedules(ctx context.Context, o Options, cfg *config.Config,
 	if so.NoLoop {
 		return
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	a.schedules.stop = cancel
-	a.schedules.wg.Add(1)
-	go func() {
-		defer a.schedules.wg.Done()
-		a.Scheduler.Run(ctx)
-	}()
+	a.onStart(func(ctx context.Context) {
+		ctx, cancel := context.WithCancel(ctx)
+		a.schedules.stop = cancel
+		a.schedules.wg.Add(1)
+		go func() {
+			defer a.schedules.wg.Done()
+			a.Scheduler.Run(ctx)
+		}()
+	})
 }
 
 // stopSchedules ends the background loop and gives up the lease, so

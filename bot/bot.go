@@ -5,6 +5,8 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"time"
@@ -57,13 +59,16 @@ func (b *Bot) Handle(ctx context.Context, ev chat.Event) Outcome {
 		key = "event:" + ev.Key
 		first, err := b.Claims.Claim(ctx, key, store.DefaultIdempotencyTTL)
 		if err != nil {
-			b.Log.WarnContext(ctx, "idempotency claim failed", "user", person, "err", err)
 			if errors.Is(err, store.ErrUnavailable) {
+				b.Log.WarnContext(ctx, "idempotency claim failed", "user", person, "err", err)
 				return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "store-unavailable",
 					Why: msg.T(msg.RefuseStoreDown), Next: msg.T(msg.NextRetryLater)}}}
 			}
+			// The person quotes the reference; it finds this line.
+			ref := newRef()
+			b.Log.ErrorContext(ctx, "idempotency claim failed", "ref", ref, "user", person, "err", err)
 			return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "internal",
-				Why: msg.T(msg.RefuseInternal, "ref", "claim"), Next: msg.T(msg.NextRetryLater)}}}
+				Why: msg.T(msg.RefuseInternal, "ref", ref), Next: msg.T(msg.NextRetryLater)}}}
 		}
 		if !first {
 			b.Log.InfoContext(ctx, "duplicate event dropped", "key", ev.Key, "user", person)
@@ -83,6 +88,14 @@ func (b *Bot) Handle(ctx context.Context, ev chat.Event) Outcome {
 
 func retryable(rule string) bool {
 	return rule == "internal" || rule == "store-unavailable" || rule == "conflict"
+}
+
+// newRef is a short random reference for an internal failure: shown to the
+// person and logged with the error (as commands.Handler does).
+func newRef() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func clipUser(u string) string {

@@ -1,7 +1,9 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -202,4 +204,36 @@ func TestStoreDownAnswers(t *testing.T) {
 	out := handle(a, "U0ALICE001", "ev-1", `new billing-api "t" --ref main`)
 	require.NotNil(t, out.Reply.Refusal)
 	require.Equal(t, "store-unavailable", out.Reply.Refusal.Rule)
+}
+
+type brokenClaims struct{}
+
+func (brokenClaims) Claim(context.Context, string, time.Duration) (bool, error) {
+	return false, errors.New("WRONGTYPE Operation against a key holding the wrong kind of value")
+}
+func (brokenClaims) Release(context.Context, string) error { return nil }
+
+type everyone struct{}
+
+func (everyone) Person(user string) (csr.Person, bool) { return csr.Person(user), true }
+func (everyone) IsAdmin(csr.Person) bool               { return false }
+
+// TestInternalFailureRefIsLogged: a claim that fails for an unexpected
+// reason shows a reference the person can quote, and the log line with the
+// error carries the same reference, fresh for each failure.
+func TestInternalFailureRefIsLogged(t *testing.T) {
+	var logs bytes.Buffer
+	b := &bot.Bot{Claims: brokenClaims{}, People: everyone{}, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	refs := map[string]bool{}
+	for i := range 2 {
+		out := b.Handle(context.Background(), chat.Event{Key: fmt.Sprintf("ev-%d", i), User: "alice", Text: "list"})
+		require.NotNil(t, out.Reply.Refusal)
+		require.Equal(t, "internal", out.Reply.Refusal.Rule)
+		ref := out.Reply.Refusal.Why.Args["ref"]
+		require.Regexp(t, `^[0-9a-f]{6}$`, ref)
+		require.Contains(t, logs.String(), "ref="+ref+" ")
+		refs[ref] = true
+	}
+	require.Len(t, refs, 2, "each failure has its own reference")
+	require.Contains(t, logs.String(), "WRONGTYPE")
 }

@@ -104,7 +104,7 @@ func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, er
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	ref := csr.Ref{Repo: svc.Repo, Ref: n.Ref, SHA: sha}
+	ref := csr.Ref{Repo: svc.Repo, Ref: n.Ref, SHA: sha, Floating: floating(n.Ref, n.SHA)}
 	base := h.ships(ctx, svc, &ref)
 	in := csr.NewRequest{Title: n.Title, Requester: req.Actor.Person, Assignee: assignee, Effort: n.Effort,
 		Refs: []csr.Ref{ref}, Description: n.Description, Risk: n.Risk}
@@ -145,6 +145,12 @@ func (h *Handler) resolve(ctx context.Context, svc csr.Service, ref, sha string)
 	return h.Refs.Resolve(ctx, svc.Repo, ref)
 }
 
+// floating reports whether a ref follows its branch: not pinned with
+// --sha, and not a full commit SHA (which cannot move).
+func floating(ref, sha string) bool {
+	return sha == "" && !(len(ref) == 40 && isHex(ref))
+}
+
 func isHex(s string) bool {
 	for _, r := range s {
 		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
@@ -162,15 +168,74 @@ func (Test) Verb() string { return "test" }
 
 func parseTest(p *parser) (Test, error) { id, err := idOnly(p); return Test{id}, err }
 
+// runTest tests the CSR's commit. A ref that follows its branch is looked
+// up first; if the branch moved, the CSR ships the new commit, as after
+// `update` (approvals voided), and the test runs it: one saved transition.
 func runTest(ctx context.Context, h *Handler, req Request, t Test) (chat.Reply, error) {
+	from, to, base, err := h.followRef(ctx, req, t.CSR)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	moved := false
 	c, svc, evs, err := h.transition(ctx, req, t.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
-		return c.Test(req.Actor, now, svc)
+		moved = false
+		// Move only what was looked up: a ref changed meanwhile (an
+		// `update`) is tested as it now is.
+		if to == nil || len(c.Refs) == 0 || c.Refs[0].Ref != from.Ref || c.Refs[0].SHA != from.SHA || !c.Refs[0].Floating {
+			return c.Test(req.Actor, now, svc)
+		}
+		// What `test` refuses comes first: ChangeRef allows more states.
+		if _, _, err := c.Test(req.Actor, now, svc); err != nil {
+			return c, nil, err
+		}
+		d, evs, err := c.ChangeRef(req.Actor, *to, now)
+		if err != nil {
+			return c, nil, err
+		}
+		d, more, err := d.Test(req.Actor, now, svc)
+		if err != nil {
+			return c, nil, err
+		}
+		moved = true
+		return d, append(evs, more...), nil
 	})
 	if err != nil {
 		return chat.Reply{}, err
 	}
 	run := runOf(evs)
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyTestStarted, "run", run.ID, "csr", string(c.ID), "env", run.Env))
+	var texts []msg.Text
+	if moved {
+		texts = append(texts, msg.T(msg.ReplyRefMoved, "ref", to.Ref, "from", from.ShortSHA(), "to", to.ShortSHA(), "csr", string(c.ID)))
+		h.announceShips(ctx, c, svc, base)
+	}
+	texts = append(texts, msg.T(msg.ReplyTestStarted, "run", run.ID, "csr", string(c.ID), "env", run.Env))
+	return h.cardReply(ctx, req, c, svc, texts...)
+}
+
+// followRef looks up again the branch or tag the CSR follows (a ref not
+// pinned with --sha), for `test`. to is the ref to ship when it moved, nil
+// when it did not, when the ref is pinned, or when `test` is refused anyway
+// (then no lookup is made). from is the ref the CSR had; base is what
+// ships(to) compared with.
+func (h *Handler) followRef(ctx context.Context, req Request, id csr.ID) (from csr.Ref, to *csr.Ref, base string, err error) {
+	c, svc, err := h.load(ctx, id)
+	if err != nil {
+		return from, nil, "", err
+	}
+	if len(c.Refs) == 0 || !c.Refs[0].Floating || c.Refs[0].Ref == "" {
+		return from, nil, "", nil
+	}
+	if _, _, err := c.Test(req.Actor, h.Clock.Now(), svc); err != nil {
+		return from, nil, "", nil // the transition says why
+	}
+	from = c.Refs[0]
+	sha, err := h.resolve(ctx, svc, from.Ref, "")
+	if err != nil || sha == from.SHA {
+		return from, nil, "", err
+	}
+	ref := csr.Ref{Repo: svc.Repo, Ref: from.Ref, SHA: sha, Floating: true}
+	base = h.ships(ctx, svc, &ref)
+	return from, &ref, base, nil
 }
 
 func runOf(evs []csr.Event) csr.Run {
@@ -337,10 +402,16 @@ func runUpdate(ctx context.Context, h *Handler, req Request, u Update) (chat.Rep
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	ref := csr.Ref{Repo: svc.Repo, Ref: u.Ref, SHA: sha}
+	ref := csr.Ref{Repo: svc.Repo, Ref: u.Ref, SHA: sha, Floating: floating(u.Ref, u.SHA)}
 	base := h.ships(ctx, svc, &ref)
 	c, svc, _, err := h.transition(ctx, req, u.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
-		return c.ChangeRef(req.Actor, ref, now)
+		d, evs, err := c.ChangeRef(req.Actor, ref, now)
+		if errors.Is(err, csr.ErrNoChange) && len(c.Refs) > 0 && c.Refs[0].Ref == ref.Ref {
+			// The same commit, pinned now with --sha, or following its
+			// branch again without it.
+			return c.SetFloating(req.Actor, ref.Floating, now)
+		}
+		return d, evs, err
 	})
 	if errors.Is(err, csr.ErrNoChange) {
 		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyUnchanged, "csr", string(u.CSR))}, Private: true}, nil

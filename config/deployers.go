@@ -85,6 +85,12 @@ func decodeWebhook(d *decoder, f map[string]*yaml.Node, path string, dep *Deploy
 	dep.CallbackURL = d.httpURL(f["callback_url"], join(path, "callback_url"))
 	dep.Timeout = d.duration(f["timeout"], join(path, "timeout"))
 	dep.Poll = d.duration(f["poll"], join(path, "poll"))
+	// Without either, the bot never learns how a run ended: every run
+	// would wait out its timeout and fail.
+	if f != nil && isNull(f["status_url"]) && isNull(f["callback_url"]) {
+		d.errorf(f["kind"], join(path, "status_url"), "a webhook deployer needs a way to learn each run's result: status_url (the bot polls it) "+
+			"or callback_url (the endpoint reports to the bot's /deploy/callback, signed with DEPLOY_WEBHOOK_SECRET)")
+	}
 }
 
 func decodeActions(d *decoder, f map[string]*yaml.Node, path string, dep *Deployer) {

@@ -8,6 +8,7 @@ package csr
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,7 +87,12 @@ type Ref struct {
 	Repo string `json:"repo"`
 	Ref  string `json:"ref"` // branch, tag or SHA as the person typed it
 	SHA  string `json:"sha"` // the commit it resolved to
-	PRs  []int  `json:"prs,omitempty"`
+	// Floating: Ref names a branch or tag the person did not pin with
+	// --sha, so it is looked up again at `test` and the CSR follows it if
+	// it moved. False for a pinned commit, and for refs saved before refs
+	// floated: those keep the commit they have.
+	Floating bool  `json:"floating,omitempty"`
+	PRs      []int `json:"prs,omitempty"`
 	// Commits lists what this ref ships beyond what is deployed (from the
 	// source host's compare), newest last; empty when unknown.
 	Commits []Commit `json:"commits,omitempty"`
@@ -216,6 +222,40 @@ func (c CSR) SHA() string {
 		return ""
 	}
 	return c.Refs[0].SHA
+}
+
+// People are the requester and the assignee, each once: who is told
+// about the CSR's results.
+func (c CSR) People() []Person {
+	if c.Assignee == c.Requester || c.Assignee == "" {
+		return []Person{c.Requester}
+	}
+	return []Person{c.Requester, c.Assignee}
+}
+
+// SetFloating records whether the CSR's first ref follows its branch
+// (floating) or stays at its commit (pinned), for `update` naming the
+// commit the CSR already ships: the commit is the same, so approvals stand
+// and the state does not change. The same setting returns ErrNoChange.
+func (c CSR) SetFloating(a Actor, floating bool, at time.Time) (CSR, []Event, error) {
+	if len(c.Refs) == 0 || c.Refs[0].Floating == floating {
+		return c, nil, ErrNoChange
+	}
+	allowed := []State{Draft, Tested, TestFailed, InApproval, Approved, Rejected, Scheduled}
+	if !slices.Contains(allowed, c.State) {
+		return c, nil, c.wrongState("update", allowed...)
+	}
+	if r := c.mayOperate(a); r != nil {
+		return c, nil, r
+	}
+	d := c.clone()
+	d.Refs[0].Floating = floating
+	action := "pin"
+	if floating {
+		action = "follow"
+	}
+	d.record(at, a.Person, action, d.State, d.Refs[0].Ref+"@"+d.Refs[0].ShortSHA())
+	return d, nil, nil
 }
 
 // clone returns a deep copy so that a refused transition never aliases the

@@ -23,6 +23,10 @@ type Reporter interface {
 func CallbackHandler(rep Reporter, secret deploy.Secret, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if secret.IsZero() {
+			// Not silent: a run waiting for this callback fails at its
+			// timeout, and the operator should know why.
+			log.ErrorContext(r.Context(), "deploy callback refused: DEPLOY_WEBHOOK_SECRET is not set, so callbacks cannot be verified; "+
+				"set it, or the runs that wait for callbacks fail at their timeout", "remote", r.RemoteAddr)
 			http.Error(w, "deploy callbacks are off: DEPLOY_WEBHOOK_SECRET is not set", http.StatusServiceUnavailable)
 			return
 		}

@@ -18,6 +18,7 @@ import (
 	"releasebot/clock"
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/wait"
 	"releasebot/msg"
 	"releasebot/store"
 )
@@ -167,6 +168,7 @@ func (r *Runner) Start(c csr.CSR, svc csr.Service, run csr.Run) {
 	ctx, cancel := context.WithTimeout(r.base, 10*time.Second)
 	defer cancel()
 	if _, err := r.Enqueue(ctx, c, svc, run); err != nil {
+		err = deploy.Redact(err)
 		r.log.ErrorContext(ctx, "deploy run not queued", "csr", c.ID, "run", run.ID, "err", err)
 		r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID,
 			Text: msg.T(msg.NoteRunError, "run", run.ID, "csr", string(c.ID), "error", err.Error())})
@@ -260,7 +262,7 @@ func (r *Runner) Work(ctx context.Context) {
 			break
 		}
 		r.log.WarnContext(ctx, "deploy queue not ready", "err", err)
-		if !sleep(ctx, 2*time.Second) {
+		if wait.Sleep(ctx, 2*time.Second) != nil {
 			return
 		}
 	}
@@ -273,24 +275,13 @@ func (r *Runner) Work(ctx context.Context) {
 	jobs.Wait()
 }
 
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
 func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 	sem := make(chan struct{}, r.o.MaxJobs)
 	failing := false
 	for ctx.Err() == nil {
 		free := cap(sem) - len(sem)
 		if free == 0 {
-			sleep(ctx, r.o.LinePoll)
+			_ = wait.Sleep(ctx, r.o.LinePoll)
 			continue
 		}
 		ds, err := r.jobs.ReadJobs(ctx, r.consumer, min(free, 16), r.o.Block)
@@ -302,7 +293,7 @@ func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 				r.log.WarnContext(ctx, "reading deploy jobs failed; retrying", "err", err)
 			}
 			failing = true
-			sleep(ctx, time.Second)
+			_ = wait.Sleep(ctx, time.Second)
 			continue
 		}
 		failing = false
@@ -320,7 +311,7 @@ func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 
 func (r *Runner) reclaimLoop(ctx context.Context, jobs *sync.WaitGroup) {
 	every := max(r.o.ReclaimIdle/4, 10*time.Millisecond)
-	for sleep(ctx, every) {
+	for wait.Sleep(ctx, every) == nil {
 		ds, err := r.jobs.ReclaimJobs(ctx, r.consumer, r.o.ReclaimIdle, 16)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -343,7 +334,7 @@ func (r *Runner) reclaimLoop(ctx context.Context, jobs *sync.WaitGroup) {
 // that saved the transition died before queueing its job. Queueing is
 // idempotent, so every process may sweep.
 func (r *Runner) sweepLoop(ctx context.Context) {
-	for sleep(ctx, r.o.Sweep) {
+	for wait.Sleep(ctx, r.o.Sweep) == nil {
 		r.sweep(ctx)
 	}
 }
@@ -558,7 +549,7 @@ func (j *job) process(ctx context.Context) {
 			return
 		}
 	} else if j.reclaimed {
-		j.log.InfoContext(ctx, "following a run another process started", "external", h.ID)
+		j.log.InfoContext(ctx, "following a run another process started", "external", deploy.RedactText(h.ID))
 	}
 	j.following.Store(true)
 	res, err := dep.Follow(ctx, req, h)
@@ -622,7 +613,7 @@ func (j *job) waitTurn(ctx context.Context, svc csr.Service) (ok, over bool) {
 		case pos > 1:
 			waited = true
 		}
-		if !sleep(ctx, r.o.LinePoll) {
+		if wait.Sleep(ctx, r.o.LinePoll) != nil {
 			return false, false
 		}
 	}
@@ -655,7 +646,7 @@ func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request
 				return h, fmt.Errorf("look for the run an earlier bot process started: %w", err)
 			}
 			if found {
-				j.log.InfoContext(ctx, "found the run an earlier process started", "external", h.ID)
+				j.log.InfoContext(ctx, "found the run an earlier process started", "external", deploy.RedactText(h.ID))
 				return h, j.link(ctx, run, h)
 			}
 		case canRestart && rs.Restartable():
@@ -679,7 +670,7 @@ func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request
 	if err != nil {
 		return h, err
 	}
-	j.log.InfoContext(ctx, "deploy run started", "external", h.ID, "url", h.URL)
+	j.log.InfoContext(ctx, "deploy run started", "external", deploy.RedactText(h.ID), "url", deploy.RedactURL(h.URL))
 	if err := j.link(ctx, run, h); err != nil {
 		// The run is started; following it still works, only a takeover
 		// would have to find it again.
@@ -708,7 +699,7 @@ func (j *job) stopped(ctx context.Context, dep deploy.Deployer, req deploy.Reque
 			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
 			if err := c.Cancel(cctx, req, h); err != nil {
-				j.log.WarnContext(ctx, "cancelling the started run failed", "external", h.ID, "err", err)
+				j.log.WarnContext(ctx, "cancelling the started run failed", "external", deploy.RedactText(h.ID), "err", deploy.Redact(err))
 			}
 		}
 		j.record(ctx, deploy.Result{Status: csr.RunCancelled, URL: h.URL, Detail: msg.T(msg.DetailCancelled).String()})
@@ -721,7 +712,10 @@ func (j *job) stopped(ctx context.Context, dep deploy.Deployer, req deploy.Reque
 }
 
 // fail records an error that kept the run from being performed or followed.
+// The error is shown in the channel and kept on the run, so the URLs in it
+// are redacted first: they may carry credentials (?token=…, user:pass@).
 func (j *job) fail(ctx context.Context, svc csr.Service, err error) {
+	err = deploy.Redact(err)
 	j.log.ErrorContext(ctx, "deploy could not run", "err", err)
 	j.r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: j.Job.CSR,
 		Text: msg.T(msg.NoteRunError, "run", j.Job.Run, "csr", string(j.Job.CSR), "error", err.Error())})
@@ -765,14 +759,7 @@ func (j *job) announceOnce(ctx context.Context, c csr.CSR, run csr.Run) {
 	if err != nil || !first || r.Effects == nil {
 		return
 	}
-	r.Effects.Emit(ctx, c, csr.System, []csr.Event{{Kind: csr.EvRunFinished, Run: run, Notify: people(c)}})
-}
-
-func people(c csr.CSR) []csr.Person {
-	if c.Assignee == c.Requester || c.Assignee == "" {
-		return []csr.Person{c.Requester}
-	}
-	return []csr.Person{c.Requester, c.Assignee}
+	r.Effects.Emit(ctx, c, csr.System, []csr.Event{{Kind: csr.EvRunFinished, Run: run, Notify: c.People()}})
 }
 
 func (r *Runner) notice(ctx context.Context, n chat.Notice) {

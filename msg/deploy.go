@@ -13,6 +13,14 @@ const (
 	DetailReviewApproved ID = "detail.review_approved"
 	DetailReviewFailed   ID = "detail.review_failed"
 	DetailReviewNotMine  ID = "detail.review_not_mine"
+
+	// Refs on the source host (integrations/github.Refs, `test`).
+	RefuseUnknownRef  ID = "refuse.unknown_ref"
+	NextUnknownRef    ID = "next.unknown_ref"
+	RefuseUnknownRepo ID = "refuse.unknown_repo"
+	NextUnknownRepo   ID = "next.unknown_repo"
+	RefuseGitHubDown  ID = "refuse.github_down"
+	ReplyRefMoved     ID = "reply.ref_moved"
 )
 
 var deployEnglish = Catalog{
@@ -27,4 +35,11 @@ var deployEnglish = Catalog{
 	DetailReviewApproved: "approved the wait on GitHub environment {env} for its required reviewers, as {csr} is fully approved in chat.",
 	DetailReviewFailed:   "the run waits for the required reviewers of GitHub environment {env}, and approving it for them failed: {error}. Approve it on GitHub.",
 	DetailReviewNotMine:  "the run waits for the required reviewers of GitHub environment {env}, and the bot's GitHub identity is not one of them. Approve it on GitHub, or make the bot a reviewer.",
+
+	RefuseUnknownRef:  "there is no branch, tag or commit `{ref}` in {repo}; nothing was changed.",
+	NextUnknownRef:    "check the branch name and that it is pushed to {repo}, or name the commit with `--sha`.",
+	RefuseUnknownRepo: "GitHub shows the bot no repository {repo}, so `{ref}` could not be looked up; nothing was changed.",
+	NextUnknownRepo:   "ask an admin to check the service's `repo` in the config and that the bot's GitHub access can read {repo}.",
+	RefuseGitHubDown:  "GitHub could not be reached to look up `{ref}` in {repo}; nothing was changed.",
+	ReplyRefMoved:     "`{ref}` moved from {from} to {to}: {csr} now ships {to}.",
 }

@@ -47,16 +47,23 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	if redisURL == "" {
 		log.Warn("REDIS_URL is not set: using an embedded in-memory Redis; every CSR is lost when the bot stops, and replicas cannot share it")
 	}
-	late := &slack.LateNotifier{}
-	a, err := app.New(ctx, app.Options{Config: cfg, RedisURL: redisURL, Prefix: os.Getenv("REDIS_PREFIX"), Log: log,
-		Notifier: func(console.Renderer) bot.Notifier { return late }})
+	// Approval steps naming a group that follows a Slack user group take
+	// its current members: one view for the commands, the effects, the
+	// deploy queue, the scheduler's reminders and the adapter alike.
+	policy := slack.NewGroupsConfig(cfg)
+	late := &slack.LateNotifier{Log: log}
+	// Deferred: no deploy worker or scheduler runs (no job is claimed, no
+	// lease taken, no notice sent) until Slack has accepted the token and
+	// the notifier is set; a.Start below.
+	a, err := app.New(ctx, app.Options{Config: cfg, Policy: policy, Defer: true, RedisURL: redisURL,
+		Prefix: os.Getenv("REDIS_PREFIX"), Log: log, Notifier: func(console.Renderer) bot.Notifier { return late }})
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
 		return 1
 	}
 	defer a.Close()
 	ad, err := slack.New(slack.Options{Settings: settings, Bot: a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry,
-		Store: a.Store, People: cfg, Clock: a.Clock, Log: log, Command: *command, Workers: *workers})
+		Store: a.Store, People: policy, Clock: a.Clock, Log: log, Command: *command, Workers: *workers})
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
 		return 1
@@ -70,9 +77,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "releasebot: Slack did not accept %s (auth.test): %v\n", slack.EnvBotToken, err)
 		return 1
 	}
-	// Approval steps naming a group that follows a Slack user group take
-	// its current members.
-	a.Handler.Config = ad.FollowUserGroups(ctx, cfg, 5*time.Minute)
+	ad.FollowGroups(ctx, policy, 5*time.Minute)
+	a.Start(ctx)
 
 	mux := http.NewServeMux()
 	a.Routes(mux)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -85,7 +86,7 @@ func TestDefaultVerb(t *testing.T) {
 // checks the token (auth.test), serves /healthz beside /slack/*, refuses
 // an unsigned request, accepts a signed one, and stops cleanly.
 func TestServeHTTPMode(t *testing.T) {
-	_, prefix := redistest.Client(t)
+	rdb, prefix := redistest.Client(t)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
@@ -120,6 +121,12 @@ func TestServeHTTPMode(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	}, 10*time.Second, 20*time.Millisecond, "serve did not come up: %s", errb.String())
+	// Once Slack accepted the token, the background work runs: the
+	// scheduler holds its lease and the deploy worker its consumer group.
+	require.Eventually(t, func() bool {
+		n, err := rdb.Exists(context.Background(), "{"+prefix+"}:lease:scheduler", "{"+prefix+"}:deploys").Result()
+		return err == nil && n == 2
+	}, 10*time.Second, 20*time.Millisecond, "serve did not start the scheduler and the deploy worker: %s", errb.String())
 
 	body := []byte("command=%2Frelease&text=help&user_id=U0ALICE001&channel_id=C1&trigger_id=1.2.3")
 	resp, err := http.Post(base+slack.PathCommands, "application/x-www-form-urlencoded", bytes.NewReader(body))
@@ -173,4 +180,47 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestServeBadTokenStartsNothing: a replica whose bot token Slack refuses
+// exits before it does anything shared: it takes no scheduler lease (so no
+// reminder firing is claimed and lost), creates or reclaims no deploy job,
+// and writes nothing to Redis. Slack's answer is held back a moment so
+// that background work started too early would show.
+func TestServeBadTokenStartsNothing(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	pattern := "{" + prefix + "}:*"
+	var early atomic.Value // the keys seen while auth.test was pending
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/auth.test" {
+			tick := time.NewTicker(10 * time.Millisecond)
+			defer tick.Stop()
+			for deadline := time.Now().Add(500 * time.Millisecond); time.Now().Before(deadline); <-tick.C {
+				if keys, err := rdb.Keys(r.Context(), pattern).Result(); err == nil && len(keys) > 0 {
+					early.Store(keys)
+					break
+				}
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_auth"})
+	}))
+	defer api.Close()
+	clearSlackEnv(t)
+	t.Setenv(slack.EnvBotToken, botToken)
+	t.Setenv(slack.EnvSigningSecret, signingSecret)
+	t.Setenv(slack.EnvAPIURL, api.URL+"/api/")
+	t.Setenv("REDIS_URL", redistest.URL())
+	t.Setenv("REDIS_PREFIX", prefix)
+	t.Setenv("LOG_LEVEL", "error")
+
+	var errb syncBuffer
+	code := run(context.Background(), []string{"serve", "--config", "../../config.example.yaml", "--listen", freeAddr(t)},
+		strings.NewReader(""), &bytes.Buffer{}, &errb)
+	require.Equal(t, 1, code)
+	require.Contains(t, errb.String(), "auth.test")
+	require.Nil(t, early.Load(), "background work ran before Slack accepted the token")
+	keys, err := rdb.Keys(context.Background(), pattern).Result()
+	require.NoError(t, err)
+	require.Empty(t, keys, "a replica that never served left state behind")
 }

@@ -92,3 +92,15 @@ func TestCommandChatTextNeverInArgv(t *testing.T) {
 		require.Contains(t, res.Detail, " ref="+ref+" ", "the ref arrives verbatim, unevaluated")
 	}
 }
+
+// TestCommandErrorsNameOnlyTheProgram: a program that cannot start fails
+// the run with an error naming the program, never its other arguments or
+// its environment, which may carry credentials.
+func TestCommandErrorsNameOnlyTheProgram(t *testing.T) {
+	t.Setenv("DEPLOY_TOKEN", "SECRET123")
+	c := deploy.NewCommand([]string{"testdata/no-such-program", "--token=SECRET123"}, time.Minute, 5)
+	c.PassEnv = []string{"DEPLOY_TOKEN"}
+	_, err := c.Start(context.Background(), cmdRequest("main"))
+	require.ErrorContains(t, err, "command deployer: start testdata/no-such-program")
+	require.NotContains(t, err.Error(), "SECRET123")
+}

@@ -13,12 +13,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
 	"releasebot/csr"
+	"releasebot/internal/secret"
 )
 
 // Request is one deploy run to perform.
@@ -153,27 +153,10 @@ func (f Fake) Follow(ctx context.Context, r Request, h Handle) (Result, error) {
 	return Result{Status: csr.RunSucceeded, URL: h.URL}, nil
 }
 
-// Secret is a credential. It prints as [redacted] in logs, errors and
-// formatted output; only Reveal gives its value.
-type Secret struct{ v string }
+// Secret is a credential: it prints as [redacted] in logs, errors and
+// formatted output; only Reveal gives its value. It is secret.Value, shared
+// with the Slack settings.
+type Secret = secret.Value
 
 // NewSecret wraps a credential.
-func NewSecret(v string) Secret { return Secret{v: v} }
-
-// Reveal returns the credential, for the one place that must send it.
-func (s Secret) Reveal() string { return s.v }
-
-// IsZero reports whether no secret is set.
-func (s Secret) IsZero() bool { return s.v == "" }
-
-// String implements fmt.Stringer.
-func (s Secret) String() string { return "[redacted]" }
-
-// GoString implements fmt.GoStringer, for %#v.
-func (s Secret) GoString() string { return "[redacted]" }
-
-// LogValue implements slog.LogValuer.
-func (s Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
-
-// MarshalText keeps the secret out of JSON and YAML encodings.
-func (s Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
+func NewSecret(v string) Secret { return secret.New(v) }

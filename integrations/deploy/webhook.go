@@ -112,7 +112,7 @@ func (w *Webhook) Start(ctx context.Context, r Request) (Handle, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
 	if err != nil {
-		return Handle{}, fmt.Errorf("webhook deployer: %w", err)
+		return Handle{}, fmt.Errorf("webhook deployer: %w", redactHTTP(err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", r.Run.ID)
@@ -121,12 +121,13 @@ func (w *Webhook) Start(ctx context.Context, r Request) (Handle, error) {
 	}
 	resp, err := w.client().Do(req)
 	if err != nil {
-		return Handle{}, fmt.Errorf("webhook deployer: post to %s: %w", redactURL(w.URL), err)
+		// net/http names the whole URL, query and all: redacted.
+		return Handle{}, fmt.Errorf("webhook deployer: %w", redactHTTP(err))
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode/100 != 2 {
-		return Handle{}, fmt.Errorf("webhook deployer: %s answered %s: %s", redactURL(w.URL), resp.Status, clipText(string(data), 200))
+		return Handle{}, fmt.Errorf("webhook deployer: %s answered %s: %s", RedactURL(w.URL), resp.Status, clipText(redactEcho(string(data), w.URL), 200))
 	}
 	var ans webhookAnswer
 	_ = json.Unmarshal(data, &ans) // an empty or non-JSON answer is fine
@@ -134,14 +135,15 @@ func (w *Webhook) Start(ctx context.Context, r Request) (Handle, error) {
 	if status == "" && w.StatusURL != "" {
 		status = strings.ReplaceAll(w.StatusURL, "{run}", url.PathEscape(r.Run.ID))
 	}
+	link := linkURL(ans.URL)
 	if status != "" {
-		return Handle{ID: "poll:" + status, URL: ans.URL}, nil
+		return Handle{ID: "poll:" + status, URL: link}, nil
 	}
 	id := ans.ID
 	if id == "" {
 		id = r.Run.ID
 	}
-	return Handle{ID: "callback:" + id, URL: ans.URL}, nil
+	return Handle{ID: "callback:" + id, URL: link}, nil
 }
 
 // Restartable implements Restartable: the endpoint de-duplicates by the
@@ -196,11 +198,11 @@ func (w *Webhook) timedOut(ctx context.Context, h Handle) (Result, error) {
 func (w *Webhook) poll(ctx context.Context, statusURL string) (Result, bool, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, statusURL, nil)
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, false, redactHTTP(err)
 	}
 	resp, err := w.client().Do(req)
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, false, redactHTTP(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
@@ -214,7 +216,7 @@ func (w *Webhook) poll(ctx context.Context, statusURL string) (Result, bool, err
 	if !ok || !st.Done() {
 		return Result{}, false, nil
 	}
-	return Result{Status: st, URL: s.URL, Detail: clipText(s.Detail, 2000)}, true, nil
+	return Result{Status: st, URL: linkURL(s.URL), Detail: clipText(s.Detail, 2000)}, true, nil
 }
 
 func parseStatus(s string) (csr.RunStatus, bool) {
@@ -252,24 +254,11 @@ func ParseCallback(r *http.Request, secret Secret) (Report, error) {
 	if !ok || s.Run == "" {
 		return Report{}, fmt.Errorf("callback: need run_id and a status (queued, running, succeeded, failed, cancelled), got %q %q", s.Run, s.Status)
 	}
-	if s.URL != "" {
-		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") {
-			s.URL = ""
-		}
-	}
-	return Report{RunID: s.Run, Status: st, URL: s.URL, Detail: clipText(s.Detail, 2000)}, nil
+	return Report{RunID: s.Run, Status: st, URL: linkURL(s.URL), Detail: clipText(s.Detail, 2000)}, nil
 }
 
 // ErrBadSignature: a delivery's signature is missing or does not match.
 var ErrBadSignature = errors.New("signature missing or wrong")
-
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "the configured URL"
-	}
-	return u.Redacted()
-}
 
 func clipText(s string, n int) string {
 	if r := []rune(s); len(r) > n {

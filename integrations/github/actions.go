@@ -15,6 +15,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/wait"
 )
 
 // MarkerInput is the workflow input that carries the run id
@@ -155,8 +156,8 @@ func (a *Actions) find(ctx context.Context, r deploy.Request, since time.Time) (
 		if !a.now().Before(deadline) {
 			return deploy.Handle{}, false, nil
 		}
-		if !sleep(ctx, every) {
-			return deploy.Handle{}, false, ctx.Err()
+		if err := wait.Sleep(ctx, every); err != nil {
+			return deploy.Handle{}, false, err
 		}
 	}
 }
@@ -210,7 +211,7 @@ func (a *Actions) Follow(ctx context.Context, r deploy.Request, h deploy.Handle)
 		case err != nil && !transient(err):
 			return deploy.Result{}, fmt.Errorf("get workflow run %d of %s: %w", id, r.Repo, err)
 		case err != nil:
-			a.log().WarnContext(ctx, "polling the workflow run failed; retrying", "run", r.Run.ID, "err", err)
+			a.log().WarnContext(ctx, "polling the workflow run failed; retrying", "run", r.Run.ID, "err", deploy.Redact(err))
 		case run.GetStatus() == "completed":
 			return a.result(ctx, owner, repo, run), nil
 		case run.GetStatus() == "waiting" && a.ApproveReviews && !approved:
@@ -219,8 +220,8 @@ func (a *Actions) Follow(ctx context.Context, r deploy.Request, h deploy.Handle)
 		if !a.now().Before(deadline) {
 			return deploy.Result{Status: csr.RunFailed, URL: h.URL, Detail: fmt.Sprintf("the workflow run did not complete within %s", orDefault(a.Timeout, 2*time.Hour))}, nil
 		}
-		if !sleep(ctx, a.poll()) {
-			return deploy.Result{}, ctx.Err()
+		if err := wait.Sleep(ctx, a.poll()); err != nil {
+			return deploy.Result{}, err
 		}
 	}
 }
@@ -312,15 +313,4 @@ func transient(err error) bool {
 		return false
 	}
 	return true // a network error
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -183,7 +183,7 @@ func (t *appTransport) installationToken(ctx context.Context) (deploy.Secret, er
 	}
 	jwt, err := appJWT(t.s.AppID, t.s.PrivateKey, t.clock())
 	if err != nil {
-		return deploy.Secret{}, err
+		return deploy.Secret{}, fmt.Errorf("%w: %w", errAppAuth, err)
 	}
 	api := t.s.APIURL
 	if api == "" {
@@ -204,18 +204,22 @@ func (t *appTransport) installationToken(ctx context.Context) (deploy.Secret, er
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
-		return deploy.Secret{}, fmt.Errorf("GitHub App installation token: GitHub answered %s (check %s and %s)", resp.Status, EnvAppID, EnvInstallationID)
+		return deploy.Secret{}, fmt.Errorf("%w: GitHub answered %s (check %s and %s)", errAppAuth, resp.Status, EnvAppID, EnvInstallationID)
 	}
 	var body struct {
 		Token     string    `json:"token"`
 		ExpiresAt time.Time `json:"expires_at"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Token == "" {
-		return deploy.Secret{}, fmt.Errorf("GitHub App installation token: unreadable answer: %v", err)
+		return deploy.Secret{}, fmt.Errorf("%w: unreadable answer: %v", errAppAuth, err)
 	}
 	t.token, t.expires = deploy.NewSecret(body.Token), body.ExpiresAt
 	return t.token, nil
 }
+
+// errAppAuth: the GitHub App's installation token could not be had for a
+// reason other than the network (a wrong app id, key or installation).
+var errAppAuth = errors.New("GitHub App installation token")
 
 // appJWT is the app's RS256-signed JSON Web Token: valid from a minute
 // ago (clock skew) for nine minutes (GitHub allows ten).

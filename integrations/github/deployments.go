@@ -13,6 +13,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/wait"
 )
 
 // Deployments deploys through the GitHub Deployments API: it creates a
@@ -135,7 +136,7 @@ func (d *Deployments) Follow(ctx context.Context, r deploy.Request, h deploy.Han
 		case err != nil && !transient(err):
 			return deploy.Result{}, fmt.Errorf("deployment %d statuses: %w", id, err)
 		case err != nil:
-			d.log().WarnContext(ctx, "polling deployment statuses failed; retrying", "run", r.Run.ID, "err", err)
+			d.log().WarnContext(ctx, "polling deployment statuses failed; retrying", "run", r.Run.ID, "err", deploy.Redact(err))
 		default:
 			if res, done := statusResult(sts); done {
 				return res, nil
@@ -144,8 +145,8 @@ func (d *Deployments) Follow(ctx context.Context, r deploy.Request, h deploy.Han
 		if !d.now().Before(deadline) {
 			return deploy.Result{Status: csr.RunFailed, URL: h.URL, Detail: "no final deployment status within " + timeout.String()}, nil
 		}
-		if !sleep(ctx, orDefault(d.Poll, 15*time.Second)) {
-			return deploy.Result{}, ctx.Err()
+		if err := wait.Sleep(ctx, orDefault(d.Poll, 15*time.Second)); err != nil {
+			return deploy.Result{}, err
 		}
 	}
 }

@@ -2,7 +2,9 @@ package github
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,6 +13,8 @@ import (
 	gh "github.com/google/go-github/v62/github"
 
 	"releasebot/csr"
+	"releasebot/integrations/deploy"
+	"releasebot/msg"
 )
 
 // Refs resolves refs on GitHub and lists what a commit ships. It
@@ -20,6 +24,10 @@ type Refs struct {
 }
 
 // Resolve returns the commit SHA a branch, tag or abbreviated SHA names.
+// What a person can act on is a *csr.Refusal: a ref the repository does not
+// have ("unknown-ref"), a repository the bot cannot see ("unknown-repo"),
+// GitHub unreachable or overloaded ("github-unavailable"). Anything else
+// (bad credentials, say) is an error for the operator.
 func (g Refs) Resolve(ctx context.Context, repo, ref string) (string, error) {
 	owner, name, err := splitRepo(repo)
 	if err != nil {
@@ -27,9 +35,39 @@ func (g Refs) Resolve(ctx context.Context, repo, ref string) (string, error) {
 	}
 	c, _, err := g.Client.Repositories.GetCommit(ctx, owner, name, ref, &gh.ListOptions{PerPage: 1})
 	if err != nil {
-		return "", fmt.Errorf("resolve %s in %s on GitHub: %w", ref, repo, err)
+		return "", resolveError(ctx, repo, ref, err)
 	}
 	return c.GetSHA(), nil
+}
+
+// resolveError says why GitHub gave no commit for ref.
+func resolveError(ctx context.Context, repo, ref string, err error) error {
+	refusal := func(rule string, why, next msg.Text) error { return &csr.Refusal{Rule: rule, Why: why, Next: next} }
+	unavailable := refusal("github-unavailable", msg.T(msg.RefuseGitHubDown, "ref", ref, "repo", repo), msg.T(msg.NextRetryLater))
+	var er *gh.ErrorResponse
+	var rl *gh.RateLimitError
+	var arl *gh.AbuseRateLimitError
+	switch {
+	case ctx.Err() != nil: // the command was abandoned, not GitHub's doing
+	case errors.Is(err, errAppAuth): // the operator's to fix
+	case errors.As(err, &rl), errors.As(err, &arl):
+		return unavailable
+	case errors.As(err, &er) && er.Response != nil:
+		switch code := er.Response.StatusCode; {
+		// 422 "No commit found for SHA: x" is GitHub's answer for a ref
+		// the repository does not have; 409: the repository is empty.
+		case code == http.StatusUnprocessableEntity || code == http.StatusConflict ||
+			(code == http.StatusNotFound && strings.Contains(er.Message, "No commit found")):
+			return refusal("unknown-ref", msg.T(msg.RefuseUnknownRef, "ref", ref, "repo", repo), msg.T(msg.NextUnknownRef, "repo", repo))
+		case code == http.StatusNotFound: // the repository is missing, or hidden from the bot
+			return refusal("unknown-repo", msg.T(msg.RefuseUnknownRepo, "ref", ref, "repo", repo), msg.T(msg.NextUnknownRepo, "repo", repo))
+		case code >= 500:
+			return unavailable
+		}
+	default: // no answer: the network, a timeout
+		return unavailable
+	}
+	return fmt.Errorf("resolve %s in %s on GitHub: %w", ref, repo, deploy.Redact(err))
 }
 
 // maxShips bounds the commits kept on a CSR.

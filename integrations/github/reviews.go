@@ -32,7 +32,7 @@ func (a *Actions) approve(ctx context.Context, owner, repo string, runID int64, 
 	}
 	var pending []pendingDeployment
 	if _, err := a.Client.Do(ctx, req, &pending); err != nil {
-		a.log().WarnContext(ctx, "pending deployments not readable", "run", r.Run.ID, "err", err)
+		a.log().WarnContext(ctx, "pending deployments not readable", "run", r.Run.ID, "err", deploy.Redact(err))
 		return false
 	}
 	var ids []int64
@@ -48,7 +48,7 @@ func (a *Actions) approve(ctx context.Context, owner, repo string, runID int64, 
 	comment := fmt.Sprintf("Approved in chat: %s (%s). Approvals: %s", r.CSR, r.Run.ID, r.Approvals)
 	if _, _, err := a.Client.Actions.PendingDeployments(ctx, owner, repo, runID, &gh.PendingDeploymentsRequest{
 		EnvironmentIDs: ids, State: "approved", Comment: comment}); err != nil {
-		r.Tell(ctx, msg.T(msg.DetailReviewFailed, "env", env, "error", err.Error()).String())
+		r.Tell(ctx, msg.T(msg.DetailReviewFailed, "env", env, "error", deploy.Redact(err).Error()).String())
 		return true
 	}
 	r.Tell(ctx, msg.T(msg.DetailReviewApproved, "env", env, "csr", string(r.CSR)).String())

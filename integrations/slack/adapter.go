@@ -26,9 +26,11 @@ import (
 	"releasebot/chat"
 	"releasebot/clock"
 	"releasebot/commands"
+	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/msg"
 	"releasebot/store"
+	"releasebot/internal/wait"
 )
 
 // Bot runs messenger-neutral events; *bot.Bot implements it.
@@ -81,9 +83,15 @@ type Options struct {
 	Cards    CardSource
 	Grammar  Grammar
 	Store    Store
-	People   Directory
-	Clock    clock.Clock
-	Log      *slog.Logger
+	// People is the directory of people and service policy: the
+	// *GroupsConfig the app applies too (see NewGroupsConfig). A plain
+	// *config.Config is wrapped in a GroupsConfig of its own.
+	People Directory
+	Clock  clock.Clock
+	Log    *slog.Logger
+	// Catalog renders every sentence the adapter shows (default
+	// msg.English).
+	Catalog msg.Catalog
 	// Command is the slash command's name, for help texts (default
 	// "/release"); requests are accepted under whatever name Slack sends.
 	Command string
@@ -106,7 +114,8 @@ type Adapter struct {
 	cards   CardSource
 	grammar Grammar
 	store   Store
-	dir     Directory
+	dir     Directory     // set by New, never replaced: workers read it
+	groups  *GroupsConfig // dir, when it is one
 	clock   clock.Clock
 	log     *slog.Logger
 	api     *webAPI
@@ -161,8 +170,15 @@ func New(o Options) (*Adapter, error) {
 		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
 	if o.Wait == nil {
-		o.Wait = sleep
+		o.Wait = wait.Sleep
 	}
+	if o.Catalog == nil {
+		o.Catalog = msg.English
+	}
+	if cfg, ok := o.People.(*config.Config); ok {
+		o.People = NewGroupsConfig(cfg)
+	}
+	groups, _ := o.People.(*GroupsConfig)
 	opts := []slackapi.Option{slackapi.OptionHTTPClient(o.HTTPClient)}
 	if o.Settings.APIURL != "" {
 		opts = append(opts, slackapi.OptionAPIURL(o.Settings.APIURL))
@@ -172,10 +188,10 @@ func New(o Options) (*Adapter, error) {
 	}
 	base, cancel := context.WithCancel(context.Background())
 	a := &Adapter{
-		bot: o.Bot, cards: o.Cards, grammar: o.Grammar, store: o.Store, dir: o.People, clock: o.Clock, log: o.Log,
+		bot: o.Bot, cards: o.Cards, grammar: o.Grammar, store: o.Store, dir: o.People, groups: groups, clock: o.Clock, log: o.Log,
 		api: &webAPI{c: slackapi.New(o.Settings.BotToken.Reveal(), opts...), http: o.HTTPClient, wait: o.Wait, log: o.Log,
 			origins: responseOrigins(o.Settings.APIURL)},
-		r:       renderer{cat: msg.English, loc: o.People.Location(), slackID: o.People.SlackID, command: o.Command},
+		r:       renderer{cat: o.Catalog, loc: o.People.Location(), slackID: o.People.SlackID, command: o.Command},
 		command: o.Command,
 		base:    base,
 		cancel:  cancel,

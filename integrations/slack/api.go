@@ -33,17 +33,6 @@ type webAPI struct {
 	origins []string
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 const maxTransientRetries = 3
 
 // call runs fn until it succeeds, fails for good, or ctx ends.
@@ -177,7 +166,8 @@ var errResponseHost = errors.New("response_url does not point at Slack")
 // respond posts to a response_url: the way to answer a slash command or a
 // click, good for 30 minutes and 5 uses. The URL came in a signed request,
 // but it is still checked to point at Slack (or the configured API host),
-// so the bot never posts elsewhere.
+// so the bot never posts elsewhere. It is a credential: no error returned
+// quotes it (see hideResponseURL).
 func (w *webAPI) respond(ctx context.Context, responseURL string, m responseMessage) error {
 	u, err := url.Parse(responseURL)
 	if err != nil || !w.allowedHost(u) {
@@ -190,12 +180,12 @@ func (w *webAPI) respond(ctx context.Context, responseURL string, m responseMess
 	return w.call(ctx, "response_url", false, func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 		if err != nil {
-			return err
+			return hideResponseURL(err)
 		}
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := w.http.Do(req)
 		if err != nil {
-			return err
+			return hideResponseURL(err)
 		}
 		defer resp.Body.Close()
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

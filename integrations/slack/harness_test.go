@@ -28,6 +28,7 @@ import (
 	"releasebot/deployq"
 	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
+	"releasebot/internal/wait"
 )
 
 const testConfig = `
@@ -104,6 +105,7 @@ type harness struct {
 	prefix string
 	rdb    redis.UniversalClient
 	groups *GroupsConfig
+	logs   *logBuffer // everything the app and the adapter logged
 
 	waitMu sync.Mutex
 	waits  []time.Duration
@@ -130,21 +132,45 @@ func urlValues(body []byte) (string, error) {
 	return v.Get("payload"), err
 }
 
-func testLogger(t *testing.T) *slog.Logger {
+// testLogger logs to buf, and also to stderr when SLACK_TEST_LOG is set.
+func testLogger(buf *logBuffer) *slog.Logger {
+	var w io.Writer = buf
 	if os.Getenv("SLACK_TEST_LOG") != "" {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		w = io.MultiWriter(buf, os.Stderr)
 	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// logBuffer collects log output written from many goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, prefix, cfgYAML string, opts ...harnessOption) *harness {
 	t.Helper()
 	cfg, err := config.Parse("test.yaml", []byte(cfgYAML))
 	require.NoError(t, err)
-	h := &harness{t: t, fake: fake, clock: clock.NewManual(friday2300), secret: NewSecret(testSecret), prefix: prefix, rdb: rdb}
+	h := &harness{t: t, fake: fake, clock: clock.NewManual(friday2300), secret: NewSecret(testSecret), prefix: prefix, rdb: rdb,
+		logs: &logBuffer{}}
+	// Wired as `releasebot serve` does: one policy view for everyone, the
+	// app's background work started once Slack is ready.
+	h.groups = NewGroupsConfig(cfg)
 	late := &LateNotifier{}
-	log := testLogger(t)
-	ao := app.Options{Config: cfg, Prefix: prefix, Clock: h.clock, Log: log,
+	log := testLogger(h.logs)
+	ao := app.Options{Config: cfg, Policy: h.groups, Defer: true, Prefix: prefix, Clock: h.clock, Log: log,
 		Notifier: func(console.Renderer) bot.Notifier { return late }, Getenv: func(string) string { return "" },
 		Deploys: deployq.Options{Block: 50 * time.Millisecond, LinePoll: 20 * time.Millisecond}}
 	ao.Redis = rdb
@@ -154,7 +180,7 @@ func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, pref
 	h.app = a
 	o := Options{
 		Settings: Settings{BotToken: NewSecret("xoxb-0000-test-token"), SigningSecret: h.secret, APIURL: fake.APIURL()},
-		Bot:      a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry, Store: a.Store, People: cfg, Clock: h.clock, Log: log,
+		Bot:      a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry, Store: a.Store, People: h.groups, Clock: h.clock, Log: log,
 		Wait: h.wait,
 	}
 	for _, opt := range opts {
@@ -165,8 +191,8 @@ func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, pref
 	late.Set(ad)
 	a.Handler.Effects = ad.Effects(a.Handler.Effects)
 	require.NoError(t, ad.Identify(context.Background()))
-	h.groups = ad.FollowUserGroups(context.Background(), cfg, time.Hour)
-	a.Handler.Config = h.groups
+	ad.FollowGroups(context.Background(), h.groups, time.Hour)
+	a.Start(context.Background())
 	h.ad = ad
 	h.srv = httptest.NewServer(NewHTTPHandler(ad, NewVerifier(h.secret, h.clock.Now)))
 	t.Cleanup(func() {
@@ -185,7 +211,7 @@ func (h *harness) wait(ctx context.Context, d time.Duration) error {
 	h.waitMu.Lock()
 	h.waits = append(h.waits, d)
 	h.waitMu.Unlock()
-	return sleep(ctx, time.Millisecond)
+	return wait.Sleep(ctx, time.Millisecond)
 }
 
 func (h *harness) waited() []time.Duration {

@@ -260,7 +260,7 @@ func (a *Adapter) help(command string) responseMessage {
 func (a *Adapter) renderHelp(command string) responseMessage {
 	lines := []string{a.r.t(msg.T(msg.SlackHelpHeader, "command", command))}
 	for _, s := range a.grammar.Specs() {
-		lines = append(lines, a.r.t(msg.T(msg.SlackHelpLine, "command", command, "example", s.Example, "summary", msg.T(s.Summary).String())))
+		lines = append(lines, a.r.t(msg.T(msg.SlackHelpLine, "command", command, "example", s.Example, "summary", a.r.plain(msg.T(s.Summary)))))
 	}
 	footer := a.r.t(msg.T(msg.SlackHelpFooter, "command", command, "example", a.dir.Prefix()+"-12"))
 	blocks := append(sections(lines), contextLine(footer))

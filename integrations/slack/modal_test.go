@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -213,4 +214,24 @@ func TestShortcutAndClosedForm(t *testing.T) {
 	post(fixtureJSON(t, "interaction.view_closed.json"))
 	h.settle()
 	require.Len(t, h.fake.Calls(""), before)
+}
+
+// TestFormInternalFailureRef: a form that cannot be checked for a reason
+// of ours (here a reject form whose metadata names no CSR) shows a
+// reference the person can quote, and the log line with the cause carries
+// the same reference.
+func TestFormInternalFailureRef(t *testing.T) {
+	h := newHarness(t)
+	reason := map[string]map[string]any{fieldReason: {"type": "plain_text_input", "value": "no rollback plan"}}
+	meta := modalMeta{Channel: "C0TEAM0001"}.encode()
+	refs := map[string]bool{}
+	for range 2 {
+		errs := submissionErrors(t, h.submitView(bob, "V0REJ00009", "reject", meta, reason))
+		text, _ := errs[fieldReason].(string)
+		m := regexp.MustCompile(`ref ([0-9a-f]{6})\b`).FindStringSubmatch(text)
+		require.NotNil(t, m, "no reference in %q", text)
+		require.Regexp(t, `level=ERROR msg="form submission failed" ref=`+m[1]+` form=reject err=`, h.logs.String())
+		refs[m[1]] = true
+	}
+	require.Len(t, refs, 2, "each failure has its own reference")
 }

@@ -2,8 +2,11 @@ package slack
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -177,11 +180,11 @@ func (a *Adapter) submitForm(ctx context.Context, cb slackapi.InteractionCallbac
 	meta := decodeMeta(cb.View.PrivateMetadata)
 	switch cb.View.CallbackID {
 	case formNew:
-		line, errs = a.checkNew(cb.View, cb.User.ID)
+		line, errs = a.checkNew(ctx, cb.View, cb.User.ID)
 	case formEvidence:
-		line, errs = a.checkEvidence(cb.View)
+		line, errs = a.checkEvidence(ctx, cb.View)
 	case formReject:
-		line, errs = a.checkReject(cb.View, meta.CSR)
+		line, errs = a.checkReject(ctx, cb.View, meta.CSR)
 	default:
 		return nil, true
 	}
@@ -211,6 +214,22 @@ func firstField(form string) string {
 	default:
 		return fieldReason
 	}
+}
+
+// formFailure logs an internal failure of a submitted form under a fresh
+// reference and returns what to show the person, who can quote it.
+func (a *Adapter) formFailure(ctx context.Context, form string, err error) string {
+	ref := newRef()
+	a.log.ErrorContext(ctx, "form submission failed", "ref", ref, "form", form, "err", err)
+	return a.r.plain(msg.T(msg.RefuseInternal, "ref", ref))
+}
+
+// newRef is a short random reference for an internal failure, as
+// commands.Handler shows them.
+func newRef() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // fieldOf says which field of the new-CSR form a refusal is about.
@@ -250,7 +269,7 @@ func fieldOf(r *csr.Refusal) string {
 
 // checkNew turns the new-CSR form into a `new` command, checked by the
 // same grammar and rules as a typed one, before the form closes.
-func (a *Adapter) checkNew(v slackapi.View, user string) (string, map[string]string) {
+func (a *Adapter) checkNew(ctx context.Context, v slackapi.View, user string) (string, map[string]string) {
 	errs := map[string]string{}
 	service, title, ref := value(v, fieldService), value(v, fieldTitle), value(v, fieldRef)
 	svc, ok := a.dir.Service(service)
@@ -277,25 +296,27 @@ func (a *Adapter) checkNew(v slackapi.View, user string) (string, map[string]str
 	}
 	cmd, err := a.grammar.Parse(a.dir.Prefix(), line)
 	if err != nil {
-		return "", a.fieldError(err)
+		return "", a.fieldError(ctx, formNew, err)
 	}
 	n, ok := cmd.(commands.New)
 	if !ok {
-		return "", map[string]string{fieldTitle: a.r.plain(msg.T(msg.RefuseInternal, "ref", "form"))}
+		return "", map[string]string{fieldTitle: a.formFailure(ctx, formNew, fmt.Errorf("the form's line parsed as %T, not new", cmd))}
 	}
 	requester, _ := a.dir.PersonBySlackID(user)
 	in := csr.NewRequest{Title: n.Title, Requester: requester, Effort: n.Effort, Description: n.Description,
 		Refs: []csr.Ref{{Repo: svc.Repo, Ref: n.Ref}}}
 	if _, _, err := csr.New("", in, svc, a.clock.Now()); err != nil {
-		return "", a.fieldError(err)
+		return "", a.fieldError(ctx, formNew, err)
 	}
 	return line, nil
 }
 
-func (a *Adapter) fieldError(err error) map[string]string {
+// fieldError shows a refusal next to the field it is about; any other
+// error is an internal failure, logged under a reference shown instead.
+func (a *Adapter) fieldError(ctx context.Context, form string, err error) map[string]string {
 	var r *csr.Refusal
 	if !errors.As(err, &r) {
-		return map[string]string{fieldTitle: a.r.plain(msg.T(msg.RefuseInternal, "ref", "form"))}
+		return map[string]string{firstField(form): a.formFailure(ctx, form, err)}
 	}
 	text := a.r.plain(r.Why)
 	if !r.Next.IsZero() {
@@ -304,7 +325,7 @@ func (a *Adapter) fieldError(err error) map[string]string {
 	return map[string]string{fieldOf(r): clip(text, 2000)}
 }
 
-func (a *Adapter) checkEvidence(v slackapi.View) (string, map[string]string) {
+func (a *Adapter) checkEvidence(ctx context.Context, v slackapi.View) (string, map[string]string) {
 	raw := value(v, fieldCSR)
 	id, ok := csr.ParseID(a.dir.Prefix(), raw)
 	if !ok {
@@ -314,7 +335,7 @@ func (a *Adapter) checkEvidence(v slackapi.View) (string, map[string]string) {
 	// The rules for a link and a note do not depend on the CSR: try them
 	// on a blank draft to show problems next to the fields.
 	if _, _, err := (csr.CSR{ID: id, State: csr.Draft}).AddEvidence(csr.Actor{}, link, note, a.clock.Now()); err != nil {
-		return "", a.fieldError(err)
+		return "", a.fieldError(ctx, formEvidence, err)
 	}
 	line := "evidence " + string(id) + " " + quote(link)
 	if note != "" {
@@ -323,11 +344,11 @@ func (a *Adapter) checkEvidence(v slackapi.View) (string, map[string]string) {
 	return line, nil
 }
 
-func (a *Adapter) checkReject(v slackapi.View, id csr.ID) (string, map[string]string) {
+func (a *Adapter) checkReject(ctx context.Context, v slackapi.View, id csr.ID) (string, map[string]string) {
 	reason := value(v, fieldReason)
 	switch {
 	case id == "":
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseInternal, "ref", "form"))}
+		return "", map[string]string{fieldReason: a.formFailure(ctx, formReject, errors.New("the form's metadata names no CSR"))}
 	case reason == "":
 		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseReasonRequired))}
 	case utf8.RuneCountInString(reason) > csr.MaxReason:

@@ -3,6 +3,9 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
 	"sync/atomic"
 
 	slackapi "github.com/slack-go/slack"
@@ -204,18 +207,55 @@ func (e effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.E
 func (e effects) Notice(ctx context.Context, n chat.Notice) { e.inner.Notice(ctx, n) }
 
 // LateNotifier lets the app be built before the adapter that delivers its
-// notices: app.New wants a notifier, the adapter wants the app's bot.
-type LateNotifier struct{ n atomic.Pointer[bot.Notifier] }
+// notices: app.New wants a notifier, the adapter wants the app's bot. Set
+// it before the app starts its background work (app.Options.Defer, then
+// app.App.Start), as `serve` does.
+//
+// It never drops a notice: one that arrives before Set is a wiring bug,
+// logged as an error, and waits for Set (or for its context to end, which
+// is reported to the caller).
+type LateNotifier struct {
+	// Log reports notices that arrive too early; nil means slog.Default().
+	Log *slog.Logger
 
-// Set points the notifier at its real target.
-func (l *LateNotifier) Set(n bot.Notifier) { l.n.Store(&n) }
+	init  sync.Once
+	ready chan struct{} // closed by Set
+	set   atomic.Bool
+	n     bot.Notifier // written once, before ready is closed
+}
 
-// Notify delivers through the real notifier, or reports that there is none
-// yet.
-func (l *LateNotifier) Notify(ctx context.Context, n chat.Notice) error {
-	p := l.n.Load()
-	if p == nil {
-		return errors.New("slack notifier not ready")
+func (l *LateNotifier) readyCh() chan struct{} {
+	l.init.Do(func() { l.ready = make(chan struct{}) })
+	return l.ready
+}
+
+// Set points the notifier at its real target, once: a second Set is a
+// wiring bug and panics.
+func (l *LateNotifier) Set(n bot.Notifier) {
+	if n == nil || !l.set.CompareAndSwap(false, true) {
+		panic("slack.LateNotifier: Set must be called once, with a notifier")
 	}
-	return (*p).Notify(ctx, n)
+	l.n = n
+	close(l.readyCh())
+}
+
+// Notify delivers through the real notifier, waiting for Set if need be.
+func (l *LateNotifier) Notify(ctx context.Context, n chat.Notice) error {
+	ready := l.readyCh()
+	select {
+	case <-ready:
+	default:
+		log := l.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.ErrorContext(ctx, "BUG: a notice arrived before the Slack notifier was set; it waits until it is. "+
+			"Start the app's background work only after LateNotifier.Set", "csr", n.CSR, "channel", n.Channel)
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return fmt.Errorf("the Slack notifier was never set: %w", context.Cause(ctx))
+		}
+	}
+	return l.n.Notify(ctx, n)
 }

@@ -229,7 +229,7 @@ func (r renderer) Card(card chat.Card, actions []chat.Action, scope string) []sl
 		fields = append(fields, field(msg.SlackCardShips, r.refs(c.Refs)))
 	}
 	blocks = append(blocks, slackapi.NewSectionBlock(nil, fields, nil))
-	blocks = append(blocks, contextLine(progressLine(c.State)))
+	blocks = append(blocks, contextLine(r.progressLine(c.State)))
 	if len(svc.Line) > 0 {
 		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackCardApprovals))+"*\n"+strings.Join(r.steps(c, svc), "\n")))
 	}
@@ -287,12 +287,24 @@ func (r renderer) refs(refs []csr.Ref) string {
 	return strings.Join(lines, "\n")
 }
 
-func progressLine(s csr.State) string {
+// stageNames are the catalog's names of chat.Progress's stages.
+var stageNames = map[string]msg.ID{
+	"draft":       msg.SlackStageDraft,
+	"tested":      msg.SlackStageTested,
+	"in approval": msg.SlackStageInApproval,
+	"approved":    msg.SlackStageApproved,
+	"deployed":    msg.SlackStageDeployed,
+}
+
+func (r renderer) progressLine(s csr.State) string {
 	stages := chat.Progress(s)
 	parts := make([]string, len(stages))
 	for i, st := range stages {
 		mark := map[chat.Mark]string{chat.Pending: "○", chat.Done: "✓", chat.Current: "●", chat.Failed: "✗"}[st.Mark]
 		name := st.Name
+		if id, ok := stageNames[st.Name]; ok {
+			name = r.cat.Render(msg.T(id))
+		}
 		if st.Mark == chat.Current || st.Mark == chat.Failed {
 			name = "*" + name + "*"
 		}
@@ -317,7 +329,7 @@ func (r renderer) steps(c csr.CSR, svc csr.Service) []string {
 			out = append(out, r.t(msg.T(msg.SlackStepDone, "n", n, "total", total, "step", st.Step.Name, "who", strings.Join(who, ", "))))
 		case st.Open:
 			line := r.t(msg.T(msg.SlackStepOpen, "n", n, "total", total, "step", st.Step.Name,
-				"got", strconv.Itoa(len(st.Approved)), "required", strconv.Itoa(st.Step.Required), "people", mentionList(st.Pending(c))))
+				"got", strconv.Itoa(len(st.Approved)), "required", strconv.Itoa(st.Step.Required), "people", r.mentionList(st.Pending(c))))
 			if len(who) > 0 {
 				line += " " + r.t(msg.T(msg.SlackStepSoFar, "who", strings.Join(who, ", ")))
 			}
@@ -334,13 +346,13 @@ func (r renderer) steps(c csr.CSR, svc csr.Service) []string {
 	return out
 }
 
-func mentionList(ps []csr.Person) string {
+func (r renderer) mentionList(ps []csr.Person) string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = "@" + string(p)
 	}
 	if len(out) == 0 {
-		return msg.English.Render(msg.T(msg.SlackNobody))
+		return r.cat.Render(msg.T(msg.SlackNobody))
 	}
 	return strings.Join(out, ", ")
 }

@@ -1,10 +1,12 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -193,4 +195,43 @@ func TestCommandText(t *testing.T) {
 	toks, err := commands.Tokenize("x " + quote("a \"q\" \\ “smart” line\nnext"))
 	require.NoError(t, err)
 	require.Equal(t, []string{"x", "a \"q\" \\ “smart” line\nnext"}, toks)
+}
+
+// TestRendersThroughCatalog: every sentence the adapter shows comes from
+// its catalog, also the parts filled into other sentences (a command's
+// summary in the help, the stages of the progress line, "nobody
+// eligible"). A pseudo-catalog marks each of its sentences ⟦…⟧; an
+// English part rendered past it would show unmarked.
+func TestRendersThroughCatalog(t *testing.T) {
+	f := newRenderFixture(t)
+	pseudo := msg.Catalog{}
+	for id, tmpl := range msg.English {
+		pseudo[id] = "⟦" + tmpl + "⟧"
+	}
+	a, err := New(Options{Settings: Settings{BotToken: NewSecret("xoxb-0000-test-token")}, Grammar: commands.Default(),
+		People: f.cfg, Catalog: pseudo, Workers: 1})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, a.Close(context.Background())) })
+
+	help, err := json.Marshal(a.help("/release"))
+	require.NoError(t, err)
+	checked := 0
+	for _, s := range commands.Default().Specs() {
+		summary := msg.English.Render(msg.T(s.Summary))
+		if strings.ContainsAny(summary, "&<>`@\"\\") {
+			continue // escaped on the way; the plain ones suffice
+		}
+		require.Contains(t, string(help), "⟦"+summary+"⟧", "the summary of %s", s.Verb)
+		checked++
+	}
+	require.NotZero(t, checked)
+
+	c := f.walk(t, 2)
+	_, blocks := a.r.CardMessage(f.card(c), nil)
+	cardJSON, err := json.Marshal(blocks)
+	require.NoError(t, err)
+	for _, stage := range []string{"draft", "tested", "in approval", "approved", "deployed"} {
+		require.Contains(t, string(cardJSON), "⟦"+stage+"⟧")
+	}
+	require.Equal(t, "⟦"+msg.English[msg.SlackNobody]+"⟧", a.r.mentionList(nil))
 }

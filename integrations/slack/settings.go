@@ -1,38 +1,20 @@
 package slack
 
 import (
-	"log/slog"
 	"net/url"
 	"strings"
 	"unicode"
 
+	"releasebot/internal/secret"
 	"releasebot/msg"
 )
 
-// Secret is a credential. It prints as [redacted] in logs, errors and
+// Secret is a credential: it prints as [redacted] in logs, errors and
 // formatted output; only Reveal gives its value.
-type Secret struct{ v string }
+type Secret = secret.Value
 
 // NewSecret wraps a credential.
-func NewSecret(v string) Secret { return Secret{v: v} }
-
-// Reveal returns the credential, for the one place that must send it.
-func (s Secret) Reveal() string { return s.v }
-
-// IsZero reports whether no secret is set.
-func (s Secret) IsZero() bool { return s.v == "" }
-
-// String implements fmt.Stringer.
-func (s Secret) String() string { return "[redacted]" }
-
-// GoString implements fmt.GoStringer, for %#v.
-func (s Secret) GoString() string { return "[redacted]" }
-
-// LogValue implements slog.LogValuer.
-func (s Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
-
-// MarshalText keeps the secret out of JSON and YAML encodings.
-func (s Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
+func NewSecret(v string) Secret { return secret.New(v) }
 
 // Settings are the Slack credentials and endpoints, read from the
 // environment. None of them ever goes in the config file.

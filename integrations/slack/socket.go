@@ -66,7 +66,9 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	case socketmode.EventTypeDisconnect:
 		a.log.InfoContext(ctx, "slack socket mode: Slack asked to reconnect")
 	case socketmode.EventTypeConnectionError:
-		a.log.WarnContext(ctx, "slack socket mode: connection failed; retrying", "detail", fmt.Sprint(evt.Data))
+		// The error may quote the connection URL, whose ticket is a
+		// credential.
+		a.log.WarnContext(ctx, "slack socket mode: connection failed; retrying", "detail", redactURLs(fmt.Sprint(evt.Data)))
 	case socketmode.EventTypeInvalidAuth:
 		a.log.ErrorContext(ctx, "slack socket mode: the app-level token was refused")
 	case socketmode.EventTypeEventsAPI:
@@ -126,6 +128,6 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 type slogLogger struct{ l *slog.Logger }
 
 func (s slogLogger) Output(_ int, m string) error {
-	s.l.Debug("slack socket mode: " + m)
+	s.l.Debug("slack socket mode: " + redactURLs(m))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -40,7 +41,7 @@ func TestApproversFromUserGroup(t *testing.T) {
 
 	// Slack's membership changes: carol joins, dave leaves.
 	fake.SetGroup("S0SMTEAM01", carol)
-	h.groups.groups.refresh(context.Background())
+	h.groups.groups.refresh(context.Background(), h.ad)
 	trigger, _ = h.slash(dave, "approve CSR-1")
 	h.settle()
 	require.Contains(t, responseText(h.response(trigger)), "not an approver")
@@ -61,4 +62,54 @@ func TestUserGroupUnreachable(t *testing.T) {
 	require.False(t, ok)
 	svc, _ := h.groups.Service("billing-api")
 	require.Equal(t, []csr.Person{"carol", "dave"}, svc.Line[1].Approvers)
+}
+
+// TestRemindersFollowUserGroup: the scheduler reads the same view as the
+// commands. The "approvals waiting" reminder names the Slack user group's
+// members (dave), not the config group's (carol and dave), and so do the
+// service's approvers as every part of the bot sees them.
+func TestRemindersFollowUserGroup(t *testing.T) {
+	fake := newFakeSlack(t)
+	fake.SetGroup("S0SMTEAM01", dave)
+	rdb, prefix := redistest.Client(t)
+	cfgYAML := testConfig + `slack_usergroups:
+  sm: S0SMTEAM01
+reminders:
+  - name: approvals
+    kind: waiting_approvals
+    schedule: "*/30 * * * *"
+    channel: "#release-managers"
+`
+	h := newHarnessOn(t, fake, rdb, prefix, cfgYAML)
+	for _, svc := range []func() (csr.Service, bool){
+		func() (csr.Service, bool) { return h.groups.Service("billing-api") },
+		func() (csr.Service, bool) { return h.app.Handler.Config.Service("billing-api") },
+		func() (csr.Service, bool) { return h.ad.dir.Service("billing-api") },
+	} {
+		s, ok := svc()
+		require.True(t, ok)
+		require.Equal(t, []csr.Person{"dave"}, s.Line[1].Approvers)
+	}
+	all := h.groups.Services()
+	require.Equal(t, "billing-api", all[0].Name)
+	require.Equal(t, []csr.Person{"dave"}, all[0].Line[1].Approvers)
+
+	h.toApproval()
+	h.click(bob, h.dm("CSR-1", bob, "lead"), "approve")
+	h.settle()
+	ctx := context.Background()
+	h.app.TickSchedules(ctx) // the reminder's first sight: it counts from now
+	h.clock.Advance(31 * time.Minute)
+	h.app.TickSchedules(ctx)
+	h.settle()
+
+	var reminder string
+	for _, c := range fake.Calls("chat.postMessage") {
+		if c.Channel == channelID("#release-managers") {
+			reminder = c.Text + "\n" + blocksText(c.Blocks)
+		}
+	}
+	require.Contains(t, reminder, "CSR-1")
+	require.Contains(t, reminder, "<@"+dave+">", "the Slack user group's member is named")
+	require.NotContains(t, reminder, "<@"+carol+">", "carol is in the config group only")
 }

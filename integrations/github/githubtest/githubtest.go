@@ -110,6 +110,9 @@ type Server struct {
 	// PendingEnv, when set, makes runs wait on this environment before
 	// they run (required reviewers).
 	PendingEnv string
+
+	refs         map[string]string // SetRef
+	commitStatus int               // FailCommits
 }
 
 // New starts a fake GitHub, stopped when the test ends.
@@ -476,8 +479,52 @@ func (s *Server) statuses(w http.ResponseWriter, r *http.Request) {
 // CommitSHA is the SHA the fake resolves every ref to.
 const CommitSHA = "1292bf0e22c796e91cc3d6e24b544aece8c21f2a"
 
-func (s *Server) commit(w http.ResponseWriter, _ *http.Request) {
-	s.write(w, http.StatusOK, s.fixture("rest.get-commit.json"))
+// SetRef makes ref resolve to sha (a branch moving, when set again). Once
+// a ref is set, refs that are not answer as GitHub does for a ref the
+// repository does not have: 422 "No commit found for SHA: <ref>". Before,
+// every ref resolves to CommitSHA. A repository named "missing" answers
+// 404 Not Found, as GitHub does for one the token cannot see.
+func (s *Server) SetRef(ref, sha string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refs == nil {
+		s.refs = map[string]string{}
+	}
+	s.refs[ref] = sha
+}
+
+// FailCommits makes every commit lookup answer status (a 5xx: GitHub is
+// having trouble); 0 ends that.
+func (s *Server) FailCommits(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.commitStatus = status
+}
+
+func (s *Server) commit(w http.ResponseWriter, r *http.Request) {
+	ref := r.PathValue("ref")
+	s.mu.Lock()
+	status, sha, known := s.commitStatus, s.refs[ref], s.refs == nil
+	if s.refs != nil {
+		_, known = s.refs[ref]
+	}
+	s.mu.Unlock()
+	switch {
+	case status != 0:
+		s.write(w, status, map[string]any{"message": http.StatusText(status)})
+	case r.PathValue("repo") == "missing":
+		s.write(w, http.StatusNotFound, map[string]any{"message": "Not Found",
+			"documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit"})
+	case !known:
+		s.write(w, http.StatusUnprocessableEntity, map[string]any{"message": "No commit found for SHA: " + ref,
+			"documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit"})
+	default:
+		c := s.fixture("rest.get-commit.json")
+		if sha != "" {
+			c["sha"] = sha
+		}
+		s.write(w, http.StatusOK, c)
+	}
 }
 
 func (s *Server) compare(w http.ResponseWriter, _ *http.Request) {
