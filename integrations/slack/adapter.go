@@ -28,9 +28,9 @@ import (
 	"releasebot/commands"
 	"releasebot/config"
 	"releasebot/csr"
+	"releasebot/internal/wait"
 	"releasebot/msg"
 	"releasebot/store"
-	"releasebot/internal/wait"
 )
 
 // Bot runs messenger-neutral events; *bot.Bot implements it.
