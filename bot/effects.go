@@ -97,11 +97,11 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 func kind(r csr.Run) string {
 	switch r.Purpose {
 	case csr.PurposeTest:
-		return "Test"
+		return msg.T(msg.WordTest).String()
 	case csr.PurposeRollback:
-		return "Rollback"
+		return msg.T(msg.WordRollback).String()
 	default:
-		return "Production"
+		return msg.T(msg.WordProduction).String()
 	}
 }
 

@@ -517,25 +517,17 @@ func (h *Handler) previousDeploy(ctx context.Context, c csr.CSR, svc csr.Service
 	if !ok {
 		return "", "", nil
 	}
-	all, err := h.Store.List(ctx, storeFilterService(svc.Name))
-	if err != nil {
+	runs, err := h.productionRuns(ctx, svc)
+	if err != nil || len(runs) == 0 {
 		return "", "", err
 	}
-	var best, newest csr.Run
-	for _, o := range all {
-		for _, r := range o.Runs {
-			if r.Env != svc.ProdEnv() || r.Status != csr.RunSucceeded || r.Purpose == csr.PurposeTest {
-				continue
-			}
-			if r.EndedAt.After(newest.EndedAt) {
-				newest, current = r, o.ID
-			}
-			if r.EndedAt.Before(mine.StartedAt) && r.EndedAt.After(best.EndedAt) && r.SHA != c.SHA() {
-				best = r
-			}
+	current = runs[len(runs)-1].CSR
+	for _, o := range runs {
+		if o.Run.EndedAt.Before(mine.StartedAt) && o.Run.SHA != c.SHA() {
+			prev = o.Run.SHA
 		}
 	}
-	return best.SHA, current, nil
+	return prev, current, nil
 }
 
 func shortSHA(s string) string {

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,19 +43,36 @@ func (h *Handler) ships(ctx context.Context, svc csr.Service, ref *csr.Ref) stri
 // productionSHA is the commit of the service's newest successful
 // production run.
 func (h *Handler) productionSHA(ctx context.Context, svc csr.Service) (string, error) {
-	all, err := h.Store.List(ctx, storeFilterService(svc.Name))
-	if err != nil {
+	runs, err := h.productionRuns(ctx, svc)
+	if err != nil || len(runs) == 0 {
 		return "", err
 	}
-	var best csr.Run
+	return runs[len(runs)-1].Run.SHA, nil
+}
+
+// ownedRun is a run with the CSR it belongs to.
+type ownedRun struct {
+	CSR csr.ID
+	Run csr.Run
+}
+
+// productionRuns lists the service's successful production runs (deploys
+// and rollbacks), oldest first: the record of what ran in production when.
+func (h *Handler) productionRuns(ctx context.Context, svc csr.Service) ([]ownedRun, error) {
+	all, err := h.Store.List(ctx, storeFilterService(svc.Name))
+	if err != nil {
+		return nil, err
+	}
+	var out []ownedRun
 	for _, c := range all {
 		for _, r := range c.Runs {
-			if r.Env == svc.ProdEnv() && r.Status == csr.RunSucceeded && r.Purpose != csr.PurposeTest && r.EndedAt.After(best.EndedAt) {
-				best = r
+			if r.Env == svc.ProdEnv() && r.Status == csr.RunSucceeded && r.Purpose != csr.PurposeTest {
+				out = append(out, ownedRun{c.ID, r})
 			}
 		}
 	}
-	return best.SHA, nil
+	slices.SortFunc(out, func(a, b ownedRun) int { return a.Run.EndedAt.Compare(b.Run.EndedAt) })
+	return out, nil
 }
 
 // announceShips tells the service's channel what c ships.

@@ -221,6 +221,8 @@ func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Rep
 
 func isControl(r rune) bool { return r < ' ' || r == 0x7f }
 
+// zoneOf is where the service's people read times; the config sets every
+// service's zone, def only covers a Service built by hand.
 func zoneOf(svc csr.Service, def *time.Location) *time.Location {
 	if svc.Window == nil && svc.Zone == nil {
 		return def

@@ -383,7 +383,7 @@ func (c CSR) askOpenStep(svc Service) msg.Text {
 
 func mentions(ps []Person) string {
 	if len(ps) == 0 {
-		return "nobody eligible"
+		return msg.T(msg.WordNobody).String()
 	}
 	out := make([]string, len(ps))
 	for i, p := range ps {

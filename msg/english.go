@@ -183,6 +183,11 @@ const (
 	DoctorRepoOK        ID = "doctor.repo_ok"
 	DoctorRepoBad       ID = "doctor.repo_bad"
 
+	WordNobody     ID = "word.nobody"
+	WordTest       ID = "word.test"
+	WordProduction ID = "word.production"
+	WordRollback   ID = "word.rollback"
+
 	HelpNew      ID = "help.new"
 	HelpShow     ID = "help.show"
 	HelpList     ID = "help.list"
@@ -424,4 +429,9 @@ var coreEnglish = Catalog{
 	DoctorGitHubOff:     "no GitHub credentials: only fake, command and webhook deployers can run.",
 	DoctorRepoOK:        "{repo} is readable",
 	DoctorRepoBad:       "{repo}: {error}. Check the repository name in the config and that the token or app installation can see it.",
+
+	WordNobody:     "nobody eligible",
+	WordTest:       "Test",
+	WordProduction: "Production",
+	WordRollback:   "Rollback",
 }

@@ -8,9 +8,8 @@ const (
 	SlackSetupSecretIsToken ID = "slack.setup.secret_is_token"
 	SlackSetupBadURL        ID = "slack.setup.bad_url"
 
-	SlackBusy   ID = "slack.busy"
-	SlackNobody ID = "slack.nobody"
-	SlackBy     ID = "slack.by"
+	SlackBusy ID = "slack.busy"
+	SlackBy   ID = "slack.by"
 
 	SlackHelpHeader ID = "slack.help.header"
 	SlackHelpLine   ID = "slack.help.line"
@@ -121,9 +120,8 @@ var slackEnglish = Catalog{
 	SlackSetupSecretIsToken: "{var} holds a token, not the signing secret. The signing secret is under Basic Information > App Credentials.",
 	SlackSetupBadURL:        "{var} must be an http(s) base URL such as https://slack.com/api/.",
 
-	SlackBusy:   "⏳ I am too busy to take this right now, and nothing was done. Try again in a moment.",
-	SlackNobody: "nobody eligible",
-	SlackBy:     "(by {who})",
+	SlackBusy: "⏳ I am too busy to take this right now, and nothing was done. Try again in a moment.",
+	SlackBy:   "(by {who})",
 
 	SlackHelpHeader: "*releasebot* runs the release flow: type a command after `{command}`, mention me in a channel, or write to me directly.",
 	SlackHelpLine:   "`{command} {example}`: {summary}",

@@ -352,7 +352,7 @@ func (r renderer) mentionList(ps []csr.Person) string {
 		out[i] = "@" + string(p)
 	}
 	if len(out) == 0 {
-		return r.cat.Render(msg.T(msg.SlackNobody))
+		return r.cat.Render(msg.T(msg.WordNobody))
 	}
 	return strings.Join(out, ", ")
 }
