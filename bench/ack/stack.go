@@ -127,14 +127,15 @@ func startStack(ctx context.Context, o options) (s *stack, err error) {
 	if err != nil {
 		return s, err
 	}
-	late := &slack.LateNotifier{}
-	if s.app, err = app.New(ctx, app.Options{Config: cfg, Redis: s.rdb, Prefix: s.prefix, Log: log,
+	policy := slack.NewGroupsConfig(cfg)
+	late := &slack.LateNotifier{Log: log}
+	if s.app, err = app.New(ctx, app.Options{Config: cfg, Policy: policy, Defer: true, Redis: s.rdb, Prefix: s.prefix, Log: log,
 		Notifier: func(console.Renderer) bot.Notifier { return late }, Getenv: func(string) string { return "" }}); err != nil {
 		return s, err
 	}
 	settings := slack.Settings{BotToken: slack.NewSecret("xoxb-0000-bench-token"), SigningSecret: s.secret, APIURL: s.fake.apiURL()}
 	if s.ad, err = slack.New(slack.Options{Settings: settings, Bot: s.app.Bot, Cards: s.app.Handler, Grammar: s.app.Handler.Registry,
-		Store: s.app.Store, People: cfg, Clock: s.app.Clock, Log: log, Command: "/release", Workers: o.workers}); err != nil {
+		Store: s.app.Store, People: policy, Clock: s.app.Clock, Log: log, Command: "/release", Workers: o.workers}); err != nil {
 		return s, err
 	}
 	late.Set(s.ad)
@@ -142,7 +143,8 @@ func startStack(ctx context.Context, o options) (s *stack, err error) {
 	if err := s.ad.Identify(ctx); err != nil {
 		return s, err
 	}
-	s.app.Handler.Config = s.ad.FollowUserGroups(ctx, cfg, 5*time.Minute)
+	s.ad.FollowGroups(ctx, policy, 5*time.Minute)
+	s.app.Start(ctx)
 	mux := http.NewServeMux()
 	s.app.Routes(mux)
 	mux.Handle("/slack/", slack.NewHTTPHandler(s.ad, slack.NewVerifier(settings.SigningSecret, nil)))
