@@ -430,7 +430,7 @@ func (a *Adapter) reply(ctx context.Context, to target, rep chat.Reply) {
 func (a *Adapter) busy() responseMessage {
 	a.busyOnce.Do(func() {
 		text := a.r.t(msg.T(msg.SlackBusy))
-		a.busyAck = responseMessage{ResponseType: "ephemeral", Text: text, Blocks: []slackapi.Block{section(text)}}
+		a.busyAck = encoded(responseMessage{ResponseType: "ephemeral", Text: text, Blocks: []slackapi.Block{section(text)}})
 	})
 	return a.busyAck
 }

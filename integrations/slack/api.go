@@ -151,6 +151,10 @@ type responseMessage struct {
 	Blocks          []slackapi.Block `json:"blocks,omitempty"`
 	ReplaceOriginal bool             `json:"replace_original"`
 	ThreadTS        string           `json:"thread_ts,omitempty"`
+
+	// encoded is the message's JSON (with json.Encoder's newline) when it
+	// is one of the acknowledgements encoded once (see encoded).
+	encoded []byte
 }
 
 // responseStatus is a non-2xx answer of a response_url.

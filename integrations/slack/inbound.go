@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
@@ -176,7 +177,7 @@ func (a *Adapter) replyBlocks(ctx context.Context, to target, text string, block
 func (a *Adapter) Interaction(ctx context.Context, cb slackapi.InteractionCallback) (any, bool) {
 	switch cb.Type {
 	case slackapi.InteractionTypeBlockActions:
-		return nil, a.clicks(ctx, cb)
+		return nil, a.clicks(ctx, clickOf(cb))
 	case slackapi.InteractionTypeViewSubmission:
 		return a.submitForm(ctx, cb)
 	case slackapi.InteractionTypeShortcut, slackapi.InteractionTypeMessageAction:
@@ -189,10 +190,37 @@ func (a *Adapter) Interaction(ctx context.Context, cb slackapi.InteractionCallba
 	return nil, true
 }
 
+// clickPayload is what the adapter reads of a block_actions payload: the
+// HTTP endpoint decodes only this (decodeClick), Socket Mode takes it
+// from slack-go's InteractionCallback (clickOf).
+type clickPayload struct {
+	TriggerID        string
+	ResponseURL      string
+	User             string // user.id
+	Channel          string // channel.id
+	ContainerChannel string // container.channel_id
+	Actions          []clickAction
+}
+
+// clickAction is one of the block actions of a click.
+type clickAction struct {
+	ActionID, BlockID, Value string
+}
+
+func clickOf(cb slackapi.InteractionCallback) clickPayload {
+	c := clickPayload{TriggerID: cb.TriggerID, ResponseURL: cb.ResponseURL, User: cb.User.ID, Channel: cb.Channel.ID,
+		ContainerChannel: cb.Container.ChannelID}
+	for _, act := range cb.ActionCallback.BlockActions {
+		c.Actions = append(c.Actions, clickAction{ActionID: act.ActionID, BlockID: act.BlockID, Value: act.Value})
+	}
+	return c
+}
+
 // clicks handles block_actions: the buttons of cards, direct messages,
 // replies and the App Home.
-func (a *Adapter) clicks(ctx context.Context, cb slackapi.InteractionCallback) bool {
-	for _, act := range cb.ActionCallback.BlockActions {
+func (a *Adapter) clicks(ctx context.Context, cb clickPayload) bool {
+	trigger, user := cb.TriggerID, cb.User
+	for _, act := range cb.Actions {
 		verb := csr.Verb(act.ActionID)
 		ref, ok := parseBlockID(act.BlockID)
 		if _, known := buttonLabels[verb]; !ok || !known {
@@ -202,16 +230,16 @@ func (a *Adapter) clicks(ctx context.Context, cb slackapi.InteractionCallback) b
 		if !ok {
 			continue
 		}
-		channel := cb.Channel.ID
+		channel := cb.Channel
 		if channel == "" {
-			channel = cb.Container.ChannelID
+			channel = cb.ContainerChannel
 		}
-		to := target{responseURL: cb.ResponseURL, channel: channel, user: cb.User.ID, ephemeral: true}
+		to := target{responseURL: cb.ResponseURL, channel: channel, user: user, ephemeral: true}
 		switch ref.scope {
 		case scopeReply:
 			to.replace = true // the answer replaces the ephemeral reply clicked
 		case scopeHome:
-			to = target{channel: cb.User.ID, user: cb.User.ID, dm: true, cardless: true}
+			to = target{channel: user, user: user, dm: true, cardless: true}
 		default:
 			to.cardless = true // the card or DM clicked is redrawn in place
 		}
@@ -221,23 +249,23 @@ func (a *Adapter) clicks(ctx context.Context, cb slackapi.InteractionCallback) b
 			if verb == csr.VerbEvidence {
 				kind = formEvidence
 			}
-			if !a.soon(func(ctx context.Context) { a.openForm(ctx, kind, cb.TriggerID, cb.User.ID, meta) }) {
+			if !a.soon(func(ctx context.Context) { a.openForm(ctx, kind, trigger, user, meta) }) {
 				return false
 			}
 			continue
 		}
-		key := "slack:click:" + cb.TriggerID
+		key := "slack:click:" + trigger
 		if ref.version != "" {
 			// The same person pressing the same button on the same drawing
 			// of a CSR twice means it once: a double click.
-			key = "slack:click:" + cb.User.ID + ":" + string(verb) + ":" + string(id) + ":" + ref.version
+			key = "slack:click:" + user + ":" + string(verb) + ":" + string(id) + ":" + ref.version
 		}
-		ev := chat.Event{Key: key, User: cb.User.ID, Channel: channel, Text: string(verb) + " " + string(id)}
+		ev := chat.Event{Key: key, User: user, Channel: channel, Text: string(verb) + " " + string(id)}
 		home := ref.scope == scopeHome
 		if !a.submit(func(ctx context.Context) {
 			a.run(ctx, ev, to)
 			if home {
-				a.publishHome(ctx, cb.User.ID)
+				a.publishHome(ctx, user)
 			}
 		}) {
 			return false
@@ -253,7 +281,7 @@ func (a *Adapter) help(command string) responseMessage {
 	if command != a.command {
 		return a.renderHelp(command)
 	}
-	a.helpOnce.Do(func() { a.helpAck = a.renderHelp(command) })
+	a.helpOnce.Do(func() { a.helpAck = encoded(a.renderHelp(command)) })
 	return a.helpAck
 }
 
@@ -265,4 +293,14 @@ func (a *Adapter) renderHelp(command string) responseMessage {
 	footer := a.r.t(msg.T(msg.SlackHelpFooter, "command", command, "example", a.dir.Prefix()+"-12"))
 	blocks := append(sections(lines), contextLine(footer))
 	return responseMessage{ResponseType: "ephemeral", Text: fallback(lines[0]), Blocks: blocks}
+}
+
+// encoded returns m with its JSON, as writeJSON would write it, so that
+// an acknowledgement answered again and again is encoded once.
+func encoded(m responseMessage) responseMessage {
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(m); err == nil {
+		m.encoded = b.Bytes()
+	}
+	return m
 }
