@@ -5,8 +5,6 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"time"
@@ -65,7 +63,7 @@ func (b *Bot) Handle(ctx context.Context, ev chat.Event) Outcome {
 					Why: msg.T(msg.RefuseStoreDown), Next: msg.T(msg.NextRetryLater)}}}
 			}
 			// The person quotes the reference; it finds this line.
-			ref := newRef()
+			ref := commands.NewRef()
 			b.Log.ErrorContext(ctx, "idempotency claim failed", "ref", ref, "user", person, "err", err)
 			return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "internal",
 				Why: msg.T(msg.RefuseInternal, "ref", ref), Next: msg.T(msg.NextRetryLater)}}}
@@ -88,14 +86,6 @@ func (b *Bot) Handle(ctx context.Context, ev chat.Event) Outcome {
 
 func retryable(rule string) bool {
 	return rule == "internal" || rule == "store-unavailable" || rule == "conflict"
-}
-
-// newRef is a short random reference for an internal failure: shown to the
-// person and logged with the error (as commands.Handler does).
-func newRef() string {
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 func clipUser(u string) string {

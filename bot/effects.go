@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"log/slog"
-	"strings"
 
 	"releasebot/chat"
 	"releasebot/clock"
@@ -75,7 +74,7 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify, Text: runText(c, ev.Run)})
 		case csr.EvStepOpened:
 			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID, Card: card(),
-				Text: msg.T(msg.NoteStepOpened, "people", mentions(ev.Notify), "csr", id, "title", c.Title, "step", ev.Step),
+				Text: msg.T(msg.NoteStepOpened, "people", csr.Mentions(ev.Notify), "csr", id, "title", c.Title, "step", ev.Step),
 				Actions: []chat.Action{
 					{Verb: csr.VerbApprove, CSR: c.ID, Command: "approve " + id},
 					{Verb: csr.VerbReject, CSR: c.ID, Command: "reject " + id, NeedsInput: "reason"},
@@ -89,7 +88,7 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 				Text: msg.T(msg.NoteRejected, "csr", id, "step", ev.Step, "by", "@"+string(by), "reason", ev.Note)})
 		case csr.EvApprovalsVoided:
 			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
-				Text: msg.T(msg.NoteVoided, "people", mentions(ev.Notify), "csr", id, "ref", ev.Note)})
+				Text: msg.T(msg.NoteVoided, "people", csr.Mentions(ev.Notify), "csr", id, "ref", ev.Note)})
 		}
 	}
 }
@@ -115,12 +114,4 @@ func runText(c csr.CSR, r csr.Run) msg.Text {
 	}
 	return msg.T(msg.NoteRunFailed, "kind", kind(r), "run", r.ID, "csr", string(c.ID), "env", r.Env, "status", string(r.Status),
 		"link", link, "detail", r.Detail)
-}
-
-func mentions(ps []csr.Person) string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = "@" + string(p)
-	}
-	return strings.Join(out, ", ")
 }

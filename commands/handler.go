@@ -107,7 +107,7 @@ func (h *Handler) failure(ctx context.Context, req Request, verb string, err err
 	case errors.Is(err, store.ErrConflict):
 		return refused("conflict", msg.T(msg.RefuseBusy, "csr", "the CSR"), msg.T(msg.NextRetryLater))
 	default:
-		ref := newRef()
+		ref := NewRef()
 		h.Log.ErrorContext(ctx, "command failed", "ref", ref, "verb", verb, "user", req.Actor.Person, "err", err)
 		return refused("internal", msg.T(msg.RefuseInternal, "ref", ref), msg.T(msg.NextRetryLater))
 	}
@@ -122,7 +122,9 @@ type notFound struct{ id csr.ID }
 
 func (e *notFound) Error() string { return "no " + string(e.id) }
 
-func newRef() string {
+// NewRef is a short random reference for an internal failure: shown to the
+// person and logged with the error, so the two can be matched.
+func NewRef() string {
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)

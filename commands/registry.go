@@ -95,11 +95,7 @@ func (r *Registry) Parse(prefix, line string) (Command, error) {
 }
 
 func (r *Registry) unknownVerb(verb string) error {
-	shown := verb
-	if len([]rune(shown)) > 40 {
-		shown = string([]rune(shown)[:40]) + "…"
-	}
-	why := msg.T(msg.RefuseUnknownVerb, "verb", shown)
+	why := msg.T(msg.RefuseUnknownVerb, "verb", clip(verb))
 	if s, ok := closest(verb, r.order); ok {
 		return syntaxError(why, msg.T(msg.NextDidYouMean, "suggestion", r.specs[s].Usage))
 	}
@@ -181,11 +177,7 @@ func (p *parser) id(i int) (csr.ID, error) {
 	}
 	id, ok := csr.ParseID(p.prefix, w)
 	if !ok {
-		shown := w
-		if len([]rune(shown)) > 40 {
-			shown = string([]rune(shown)[:40]) + "…"
-		}
-		return "", syntaxError(msg.T(msg.RefuseBadCSRID, "value", shown, "example", p.prefix+"-12"), msg.T(msg.NextListCSRs))
+		return "", syntaxError(msg.T(msg.RefuseBadCSRID, "value", clip(w), "example", p.prefix+"-12"), msg.T(msg.NextListCSRs))
 	}
 	return id, nil
 }
@@ -194,11 +186,7 @@ func (p *parser) id(i int) (csr.ID, error) {
 // as one, and silently dropping words would change what was meant.
 func (p *parser) atMost(n int) error {
 	if len(p.Pos) > n {
-		extra := p.Pos[n]
-		if len([]rune(extra)) > 40 {
-			extra = string([]rune(extra)[:40]) + "…"
-		}
-		return syntaxError(msg.T(msg.RefuseExtraArg, "verb", p.Verb, "arg", extra), msg.T(msg.NextTextEmpty, "field", "text"))
+		return syntaxError(msg.T(msg.RefuseExtraArg, "verb", p.Verb, "arg", clip(p.Pos[n])), msg.T(msg.NextTextEmpty, "field", "text"))
 	}
 	return nil
 }

@@ -225,7 +225,7 @@ func (c CSR) UpdateRun(runID string, status RunStatus, link, detail string, at t
 		d.History = append(d.History, Entry{At: at, By: System, Action: "run-result", From: d.State, To: d.State, Note: note})
 		d.UpdatedAt = at
 	}
-	return d, []Event{{Kind: EvRunFinished, Run: *r, Notify: d.people()}}, nil
+	return d, []Event{{Kind: EvRunFinished, Run: *r, Notify: d.People()}}, nil
 }
 
 // LinkRun records that a run was started outside (a workflow run, a
@@ -250,13 +250,6 @@ func (c CSR) LinkRun(runID, external, link string, at time.Time) (CSR, []Event, 
 	}
 	d.UpdatedAt = at
 	return d, []Event{{Kind: EvRunUpdated, Run: *r}}, nil
-}
-
-func (c CSR) people() []Person {
-	if c.Assignee == c.Requester {
-		return []Person{c.Requester}
-	}
-	return []Person{c.Requester, c.Assignee}
 }
 
 // AddEvidence attaches test evidence. Anyone on the team may add it (a
@@ -364,7 +357,7 @@ func (c CSR) Approve(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 	evs := []Event{{Kind: EvStepCompleted, Step: open.Step.Name, Notify: open.Step.Approvers}}
 	if open.Index == len(svc.Line)-1 {
 		d.record(at, a.Person, "approve", Approved, open.Step.Name)
-		return d, append(evs, Event{Kind: EvApproved, Notify: d.people()}), nil
+		return d, append(evs, Event{Kind: EvApproved, Notify: d.People()}), nil
 	}
 	d.History = append(d.History, Entry{At: at, By: a.Person, Action: "approve", From: d.State, To: d.State, Note: open.Step.Name})
 	d.UpdatedAt = at
@@ -380,6 +373,10 @@ func (c CSR) askOpenStep(svc Service) msg.Text {
 	return msg.T(msg.NextAskStep, "n", strconv.Itoa(st.Index+1), "total", strconv.Itoa(len(svc.Line)),
 		"step", st.Step.Name, "missing", strconv.Itoa(st.Missing()), "people", mentions(st.Pending(c)))
 }
+
+// Mentions writes people as "@alice, @bob", which messengers turn into
+// notifications; nobody is "nobody eligible".
+func Mentions(ps []Person) string { return mentions(ps) }
 
 func mentions(ps []Person) string {
 	if len(ps) == 0 {
@@ -418,7 +415,7 @@ func (c CSR) Reject(a Actor, reason string, at time.Time, svc Service) (CSR, []E
 	d := c.clone()
 	d.Approvals = append(d.Approvals, Approval{Step: open.Step.Name, By: a.Person, At: at, Decision: Reject, Reason: reason, SHA: d.SHA()})
 	d.record(at, a.Person, "reject", Rejected, reason)
-	return d, []Event{{Kind: EvRejected, Step: open.Step.Name, Notify: d.people(), Note: reason}}, nil
+	return d, []Event{{Kind: EvRejected, Step: open.Step.Name, Notify: d.People(), Note: reason}}, nil
 }
 
 // Revise takes a rejected CSR back to draft; every decision so far is voided.

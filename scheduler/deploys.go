@@ -92,7 +92,7 @@ func (s *Scheduler) startScheduled(ctx context.Context, seen csr.CSR, now time.T
 		if late {
 			text = msg.T(msg.NoteScheduledMissed, "csr", id, "when", when, "why", refusal.Why.String(), "owners", owners(c), "next", next)
 		}
-		s.o.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, To: people(c), CSR: c.ID, Text: text})
+		s.o.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, To: c.People(), CSR: c.ID, Text: text})
 		return nil
 	}
 	log.InfoContext(ctx, "scheduler: scheduled deploy starts")
@@ -106,13 +106,5 @@ func (s *Scheduler) startScheduled(ctx context.Context, seen csr.CSR, now time.T
 	return nil
 }
 
-// people are the requester and assignee of c.
-func people(c csr.CSR) []csr.Person {
-	if c.Assignee == "" || c.Assignee == c.Requester {
-		return []csr.Person{c.Requester}
-	}
-	return []csr.Person{c.Requester, c.Assignee}
-}
-
 // owners mentions the people of c: "@alice" or "@alice, @bob".
-func owners(c csr.CSR) string { return mentions(people(c)) }
+func owners(c csr.CSR) string { return mentions(c.People()) }

@@ -339,11 +339,7 @@ func mentions(ps []csr.Person) string {
 	if len(ps) == 0 {
 		return msg.T(msg.NoteNobodyEligible).String()
 	}
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = "@" + string(p)
-	}
-	return strings.Join(out, ", ")
+	return csr.Mentions(ps)
 }
 
 // human writes a duration as people read it: "45m", "5h 30m", "2d 3h".

@@ -2,8 +2,6 @@ package slack
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -219,17 +217,9 @@ func firstField(form string) string {
 // formFailure logs an internal failure of a submitted form under a fresh
 // reference and returns what to show the person, who can quote it.
 func (a *Adapter) formFailure(ctx context.Context, form string, err error) string {
-	ref := newRef()
+	ref := commands.NewRef()
 	a.log.ErrorContext(ctx, "form submission failed", "ref", ref, "form", form, "err", err)
 	return a.r.plain(msg.T(msg.RefuseInternal, "ref", ref))
-}
-
-// newRef is a short random reference for an internal failure, as
-// commands.Handler shows them.
-func newRef() string {
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // fieldOf says which field of the new-CSR form a refusal is about.
