@@ -88,14 +88,14 @@ const (
 
 // Stage is one step of the progress line shown on cards.
 type Stage struct {
-	Name string
+	Name msg.ID // rendered by each messenger through its catalog
 	Mark Mark
 }
 
 // Progress places a state on the main path draft → tested → in approval →
 // approved → deployed, so every messenger draws the same progress line.
 func Progress(s csr.State) []Stage {
-	names := []string{"draft", "tested", "in approval", "approved", "deployed"}
+	names := []msg.ID{msg.StageDraft, msg.StageTested, msg.StageInApproval, msg.StageApproved, msg.StageDeployed}
 	at, mark := 0, Current
 	switch s {
 	case csr.Draft, csr.TestDeploying:

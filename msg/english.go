@@ -183,6 +183,12 @@ const (
 	DoctorRepoOK        ID = "doctor.repo_ok"
 	DoctorRepoBad       ID = "doctor.repo_bad"
 
+	StageDraft      ID = "stage.draft"
+	StageTested     ID = "stage.tested"
+	StageInApproval ID = "stage.in_approval"
+	StageApproved   ID = "stage.approved"
+	StageDeployed   ID = "stage.deployed"
+
 	WordNobody     ID = "word.nobody"
 	WordTest       ID = "word.test"
 	WordProduction ID = "word.production"
@@ -388,7 +394,7 @@ var coreEnglish = Catalog{
 	HelpReject:   "reject a CSR at its open step, with the reason.",
 	HelpRevise:   "take a rejected CSR back to draft to fix it.",
 	HelpUpdate:   "point a CSR at a new commit; approvals given so far are voided.",
-	HelpDeploy:   "deploy an approved CSR to production, inside the deploy window.",
+	HelpDeploy:   "deploy an approved CSR to production inside the deploy window, now or `--at` a later time.",
 	HelpRollback: "redeploy the commit that was in production before this CSR.",
 	HelpCancel:   "abandon a CSR that has not started its production deploy.",
 	HelpFreeze:   "admins: refuse production deploys of a service until a time.",
@@ -430,8 +436,13 @@ var coreEnglish = Catalog{
 	DoctorRepoOK:        "{repo} is readable",
 	DoctorRepoBad:       "{repo}: {error}. Check the repository name in the config and that the token or app installation can see it.",
 
-	WordNobody:     "nobody eligible",
-	WordTest:       "Test",
-	WordProduction: "Production",
-	WordRollback:   "Rollback",
+	StageDraft:      "draft",
+	StageTested:     "tested",
+	StageInApproval: "in approval",
+	StageApproved:   "approved",
+	StageDeployed:   "deployed",
+	WordNobody:      "nobody eligible",
+	WordTest:        "Test",
+	WordProduction:  "Production",
+	WordRollback:    "Rollback",
 }

@@ -35,12 +35,6 @@ const (
 	SlackRunLine       ID = "slack.run.line"
 	SlackRunLink       ID = "slack.run.link"
 
-	SlackStageDraft      ID = "slack.stage.draft"
-	SlackStageTested     ID = "slack.stage.tested"
-	SlackStageInApproval ID = "slack.stage.in_approval"
-	SlackStageApproved   ID = "slack.stage.approved"
-	SlackStageDeployed   ID = "slack.stage.deployed"
-
 	SlackButtonTest      ID = "slack.button.test"
 	SlackButtonSubmit    ID = "slack.button.submit"
 	SlackButtonApprove   ID = "slack.button.approve"
@@ -146,12 +140,6 @@ var slackEnglish = Catalog{
 	SlackApprovalStep:  "{who} at `{step}` ({at})",
 	SlackRunLine:       "`{run}` → {env}: {status} ({at})",
 	SlackRunLink:       "<{url}|open run>",
-
-	SlackStageDraft:      "draft",
-	SlackStageTested:     "tested",
-	SlackStageInApproval: "in approval",
-	SlackStageApproved:   "approved",
-	SlackStageDeployed:   "deployed",
 
 	SlackButtonTest:      "Run test deploy",
 	SlackButtonSubmit:    "Submit for approval",

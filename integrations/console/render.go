@@ -66,7 +66,7 @@ func (r Renderer) Card(card chat.Card) string {
 		fmt.Fprintf(&b, "│ %-10s %s\n", r.t(msg.T(label)), value)
 	}
 	fmt.Fprintf(&b, "┌─ %s · %s · %s\n", c.ID, c.Service, c.Title)
-	line(msg.CardState, string(c.State)+"   "+progress(c.State))
+	line(msg.CardState, string(c.State)+"   "+r.progress(c.State))
 	people := "@" + string(c.Requester)
 	if c.Assignee != c.Requester {
 		people += " → @" + string(c.Assignee)
@@ -158,12 +158,12 @@ func (r Renderer) steps(c csr.CSR, svc csr.Service) string {
 	return strings.Join(parts, " · ")
 }
 
-func progress(s csr.State) string {
+func (r Renderer) progress(s csr.State) string {
 	stages := chat.Progress(s)
 	parts := make([]string, len(stages))
 	for i, st := range stages {
 		mark := map[chat.Mark]string{chat.Pending: "○", chat.Done: "✓", chat.Current: "●", chat.Failed: "✗"}[st.Mark]
-		parts[i] = st.Name + " " + mark
+		parts[i] = r.t(msg.T(st.Name)) + " " + mark
 	}
 	return "(" + strings.Join(parts, " → ") + ")"
 }

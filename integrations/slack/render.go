@@ -287,24 +287,12 @@ func (r renderer) refs(refs []csr.Ref) string {
 	return strings.Join(lines, "\n")
 }
 
-// stageNames are the catalog's names of chat.Progress's stages.
-var stageNames = map[string]msg.ID{
-	"draft":       msg.SlackStageDraft,
-	"tested":      msg.SlackStageTested,
-	"in approval": msg.SlackStageInApproval,
-	"approved":    msg.SlackStageApproved,
-	"deployed":    msg.SlackStageDeployed,
-}
-
 func (r renderer) progressLine(s csr.State) string {
 	stages := chat.Progress(s)
 	parts := make([]string, len(stages))
 	for i, st := range stages {
 		mark := map[chat.Mark]string{chat.Pending: "○", chat.Done: "✓", chat.Current: "●", chat.Failed: "✗"}[st.Mark]
-		name := st.Name
-		if id, ok := stageNames[st.Name]; ok {
-			name = r.cat.Render(msg.T(id))
-		}
+		name := r.cat.Render(msg.T(st.Name))
 		if st.Mark == chat.Current || st.Mark == chat.Failed {
 			name = "*" + name + "*"
 		}
