@@ -100,12 +100,12 @@ func (h *Handler) failure(ctx context.Context, req Request, verb string, err err
 	case errors.As(err, &nf):
 		return refused("no-such-csr", msg.T(msg.RefuseNoSuchCSR, "csr", string(nf.id)), msg.T(msg.NextListCSRs))
 	case errors.Is(err, csr.ErrNoChange):
-		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyUnchanged, "csr", "the CSR")}, Private: true}
+		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyNothingChanged)}, Private: true}
 	case errors.Is(err, store.ErrUnavailable):
 		h.Log.WarnContext(ctx, "store unavailable", "verb", verb, "user", req.Actor.Person, "err", err)
 		return refused("store-unavailable", msg.T(msg.RefuseStoreDown), msg.T(msg.NextRetryLater))
 	case errors.Is(err, store.ErrConflict):
-		return refused("conflict", msg.T(msg.RefuseBusy, "csr", "the CSR"), msg.T(msg.NextRetryLater))
+		return refused("conflict", msg.T(msg.RefuseBusyAny), msg.T(msg.NextRetryLater))
 	default:
 		ref := NewRef()
 		h.Log.ErrorContext(ctx, "command failed", "ref", ref, "verb", verb, "user", req.Actor.Person, "err", err)
@@ -170,6 +170,12 @@ func (h *Handler) transition(ctx context.Context, req Request, id csr.ID,
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return c, svc, nil, &notFound{id}
+	}
+	if errors.Is(err, store.ErrConflict) {
+		// Others kept winning the race: name the CSR so the person can
+		// look at what changed before trying again.
+		return c, svc, nil, &csr.Refusal{Rule: "conflict", Why: msg.T(msg.RefuseBusy, "csr", string(id)),
+			Next: msg.T(msg.NextSeeNext, "csr", string(id))}
 	}
 	if err != nil {
 		return c, svc, nil, err

@@ -43,6 +43,7 @@ const (
 	RefuseUnknownActor      ID = "refuse.unknown_actor"
 	RefuseAdminOnly         ID = "refuse.admin_only"
 	RefuseBusy              ID = "refuse.busy"
+	RefuseBusyAny           ID = "refuse.busy_any"
 	RefuseStoreDown         ID = "refuse.store_down"
 	RefuseInternal          ID = "refuse.internal"
 	RefuseBadTime           ID = "refuse.bad_time"
@@ -93,45 +94,46 @@ const (
 	NextShorter         ID = "next.shorter"
 	NextRollbackCurrent ID = "next.rollback_current"
 
-	ReplyRefused      ID = "reply.refused"
-	ReplyCreated      ID = "reply.created"
-	ReplyTestStarted  ID = "reply.test_started"
-	ReplyEvidence     ID = "reply.evidence"
-	ReplySubmitted    ID = "reply.submitted"
-	ReplyApproved     ID = "reply.approved"
-	ReplyFullyOK      ID = "reply.fully_approved"
-	ReplyRejected     ID = "reply.rejected"
-	ReplyRevised      ID = "reply.revised"
-	ReplyUpdated      ID = "reply.updated"
-	ReplyUnchanged    ID = "reply.unchanged"
-	ReplyDeployStart  ID = "reply.deploy_started"
-	ReplyScheduled    ID = "reply.scheduled"
-	ReplyUnscheduled  ID = "reply.unscheduled"
-	ReplyCancelled    ID = "reply.cancelled"
-	ReplyRollback     ID = "reply.rollback"
-	ReplyFrozen       ID = "reply.frozen"
-	ReplyUnfrozen     ID = "reply.unfrozen"
-	ReplyNotFrozen    ID = "reply.not_frozen"
-	ReplyNoCSRs       ID = "reply.no_csrs"
-	ReplyListHeader   ID = "reply.list_header"
-	ReplyNext         ID = "reply.next"
-	ReplyHistoryHead  ID = "reply.history_header"
-	ReplyHelpHeader   ID = "reply.help_header"
-	ReplyHelpFooter   ID = "reply.help_footer"
-	ReplyHelpVerb     ID = "reply.help_verb"
-	ReplyHelpLine     ID = "reply.help_line"
-	ReplyListLine     ID = "reply.list_line"
-	ReplyHistoryLine  ID = "reply.history_line"
-	ReplyActing       ID = "reply.acting"
-	ReplyProcessHead  ID = "reply.process_header"
-	ReplyProcessEnvs  ID = "reply.process_envs"
-	ReplyProcessStep  ID = "reply.process_step"
-	ReplyProcessEvid  ID = "reply.process_evidence"
-	ReplyProcessNoEv  ID = "reply.process_no_evidence"
-	ReplyProcessWin   ID = "reply.process_window"
-	ReplyProcessFrz   ID = "reply.process_freeze"
-	ReplyProcessNoFrz ID = "reply.process_no_freeze"
-	ReplyProcessRules ID = "reply.process_rules"
+	ReplyRefused        ID = "reply.refused"
+	ReplyCreated        ID = "reply.created"
+	ReplyTestStarted    ID = "reply.test_started"
+	ReplyEvidence       ID = "reply.evidence"
+	ReplySubmitted      ID = "reply.submitted"
+	ReplyApproved       ID = "reply.approved"
+	ReplyFullyOK        ID = "reply.fully_approved"
+	ReplyRejected       ID = "reply.rejected"
+	ReplyRevised        ID = "reply.revised"
+	ReplyUpdated        ID = "reply.updated"
+	ReplyUnchanged      ID = "reply.unchanged"
+	ReplyNothingChanged ID = "reply.nothing_changed"
+	ReplyDeployStart    ID = "reply.deploy_started"
+	ReplyScheduled      ID = "reply.scheduled"
+	ReplyUnscheduled    ID = "reply.unscheduled"
+	ReplyCancelled      ID = "reply.cancelled"
+	ReplyRollback       ID = "reply.rollback"
+	ReplyFrozen         ID = "reply.frozen"
+	ReplyUnfrozen       ID = "reply.unfrozen"
+	ReplyNotFrozen      ID = "reply.not_frozen"
+	ReplyNoCSRs         ID = "reply.no_csrs"
+	ReplyListHeader     ID = "reply.list_header"
+	ReplyNext           ID = "reply.next"
+	ReplyHistoryHead    ID = "reply.history_header"
+	ReplyHelpHeader     ID = "reply.help_header"
+	ReplyHelpFooter     ID = "reply.help_footer"
+	ReplyHelpVerb       ID = "reply.help_verb"
+	ReplyHelpLine       ID = "reply.help_line"
+	ReplyListLine       ID = "reply.list_line"
+	ReplyHistoryLine    ID = "reply.history_line"
+	ReplyActing         ID = "reply.acting"
+	ReplyProcessHead    ID = "reply.process_header"
+	ReplyProcessEnvs    ID = "reply.process_envs"
+	ReplyProcessStep    ID = "reply.process_step"
+	ReplyProcessEvid    ID = "reply.process_evidence"
+	ReplyProcessNoEv    ID = "reply.process_no_evidence"
+	ReplyProcessWin     ID = "reply.process_window"
+	ReplyProcessFrz     ID = "reply.process_freeze"
+	ReplyProcessNoFrz   ID = "reply.process_no_freeze"
+	ReplyProcessRules   ID = "reply.process_rules"
 
 	NoteCreated       ID = "note.created"
 	NoteRunStarted    ID = "note.run_started"
@@ -276,6 +278,7 @@ var coreEnglish = Catalog{
 	RefuseUnknownActor:      "you ({who}) are not in releasebot's list of people, so I cannot act for you.",
 	RefuseAdminOnly:         "only an admin may `{verb}`.",
 	RefuseBusy:              "someone else changed {csr} at the same moment, and your action was not applied.",
+	RefuseBusyAny:           "others changed the same data at the same moment, and your action was not applied.",
 	RefuseStoreDown:         "the release store (Redis) is unreachable, so nothing was read or changed.",
 	RefuseInternal:          "something went wrong (ref {ref}). Nothing was changed.",
 	RefuseBadTime:           "`{value}` is not a time I understand.",
@@ -326,45 +329,46 @@ var coreEnglish = Catalog{
 	NextShorter:         "split it into shorter commands.",
 	NextRollbackCurrent: "roll back {current} first (`rollback {current}`), or ship a fix with a new CSR.",
 
-	ReplyRefused:      "✋ Not done: {why}",
-	ReplyCreated:      "Created {csr}: {title}.",
-	ReplyTestStarted:  "Test deploy {run} of {csr} to {env} started.",
-	ReplyEvidence:     "Evidence added to {csr}.",
-	ReplySubmitted:    "{csr} is submitted for approval.",
-	ReplyApproved:     "You approved step `{step}` of {csr}.",
-	ReplyFullyOK:      "You approved step `{step}`; {csr} is fully approved.",
-	ReplyRejected:     "You rejected {csr}: {reason}.",
-	ReplyRevised:      "{csr} is a draft again; earlier approvals are void.",
-	ReplyUpdated:      "{csr} now ships {ref}.",
-	ReplyUnchanged:    "{csr} already ships that; nothing changed.",
-	ReplyDeployStart:  "Production deploy {run} of {csr} to {env} started.",
-	ReplyScheduled:    "{csr} will deploy at {when}.",
-	ReplyUnscheduled:  "{csr} is no longer scheduled.",
-	ReplyCancelled:    "{csr} is cancelled.",
-	ReplyRollback:     "Rollback {run} of {csr} to {sha} started.",
-	ReplyFrozen:       "{service} is frozen until {until}: {reason}.",
-	ReplyUnfrozen:     "{service} is no longer frozen.",
-	ReplyNotFrozen:    "{service} has no freeze set from chat; nothing changed.",
-	ReplyNoCSRs:       "No CSRs match.",
-	ReplyListHeader:   "{count} CSR(s):",
-	ReplyNext:         "Next: {next}",
-	ReplyHistoryHead:  "History of {csr}:",
-	ReplyHelpHeader:   "Commands (type `help VERB` for one):",
-	ReplyHelpFooter:   "CSR ids look like {example}; quote text with spaces.",
-	ReplyHelpVerb:     "`{usage}`: {summary}\nExample: `{example}`",
-	ReplyHelpLine:     "`{usage}`: {summary}",
-	ReplyListLine:     "{csr} [{state}] {service}: {title} (@{requester}). {next}",
-	ReplyHistoryLine:  "{at}  @{by}  {action}  {move}  {note}",
-	ReplyActing:       "You are now acting as {person}.",
-	ReplyProcessHead:  "How {service} ({repo}) is released:",
-	ReplyProcessEnvs:  "1. Environments, in order: {envs}. `test CSR` deploys to {test}; `deploy CSR` to {prod}.",
-	ReplyProcessStep:  "   approval step {n}/{total} `{step}`: {required} of {people}",
-	ReplyProcessEvid:  "2. Test evidence is required before `submit` (`evidence CSR URL \"note\"`).",
-	ReplyProcessNoEv:  "2. Test evidence is optional.",
-	ReplyProcessWin:   "4. Production deploys: {window}.",
-	ReplyProcessFrz:   "   frozen {from} – {until}: {reason}",
-	ReplyProcessNoFrz: "   no freezes.",
-	ReplyProcessRules: "3. Approvals, in this order (a step opens when the one before is complete; the requester and assignee never approve; one rejection rejects the CSR; a new commit voids approvals):",
+	ReplyRefused:        "✋ Not done: {why}",
+	ReplyCreated:        "Created {csr}: {title}.",
+	ReplyTestStarted:    "Test deploy {run} of {csr} to {env} started.",
+	ReplyEvidence:       "Evidence added to {csr}.",
+	ReplySubmitted:      "{csr} is submitted for approval.",
+	ReplyApproved:       "You approved step `{step}` of {csr}.",
+	ReplyFullyOK:        "You approved step `{step}`; {csr} is fully approved.",
+	ReplyRejected:       "You rejected {csr}: {reason}.",
+	ReplyRevised:        "{csr} is a draft again; earlier approvals are void.",
+	ReplyUpdated:        "{csr} now ships {ref}.",
+	ReplyUnchanged:      "{csr} already ships that; nothing changed.",
+	ReplyNothingChanged: "That was already done; nothing changed.",
+	ReplyDeployStart:    "Production deploy {run} of {csr} to {env} started.",
+	ReplyScheduled:      "{csr} will deploy at {when}.",
+	ReplyUnscheduled:    "{csr} is no longer scheduled.",
+	ReplyCancelled:      "{csr} is cancelled.",
+	ReplyRollback:       "Rollback {run} of {csr} to {sha} started.",
+	ReplyFrozen:         "{service} is frozen until {until}: {reason}.",
+	ReplyUnfrozen:       "{service} is no longer frozen.",
+	ReplyNotFrozen:      "{service} has no freeze set from chat; nothing changed.",
+	ReplyNoCSRs:         "No CSRs match.",
+	ReplyListHeader:     "{count} CSR(s):",
+	ReplyNext:           "Next: {next}",
+	ReplyHistoryHead:    "History of {csr}:",
+	ReplyHelpHeader:     "Commands (type `help VERB` for one):",
+	ReplyHelpFooter:     "CSR ids look like {example}; quote text with spaces.",
+	ReplyHelpVerb:       "`{usage}`: {summary}\nExample: `{example}`",
+	ReplyHelpLine:       "`{usage}`: {summary}",
+	ReplyListLine:       "{csr} [{state}] {service}: {title} (@{requester}). {next}",
+	ReplyHistoryLine:    "{at}  @{by}  {action}  {move}  {note}",
+	ReplyActing:         "You are now acting as {person}.",
+	ReplyProcessHead:    "How {service} ({repo}) is released:",
+	ReplyProcessEnvs:    "1. Environments, in order: {envs}. `test CSR` deploys to {test}; `deploy CSR` to {prod}.",
+	ReplyProcessStep:    "   approval step {n}/{total} `{step}`: {required} of {people}",
+	ReplyProcessEvid:    "2. Test evidence is required before `submit` (`evidence CSR URL \"note\"`).",
+	ReplyProcessNoEv:    "2. Test evidence is optional.",
+	ReplyProcessWin:     "4. Production deploys: {window}.",
+	ReplyProcessFrz:     "   frozen {from} – {until}: {reason}",
+	ReplyProcessNoFrz:   "   no freezes.",
+	ReplyProcessRules:   "3. Approvals, in this order (a step opens when the one before is complete; the requester and assignee never approve; one rejection rejects the CSR; a new commit voids approvals):",
 
 	NoteCreated:       "{by} created {csr} for {service}: {title}.",
 	NoteRunStarted:    "{kind} deploy {run} of {csr} to {env} started ({deployer}).",
