@@ -16,7 +16,7 @@ import (
 
 func TestDoctor(t *testing.T) {
 	redistest.Client(t) // fails under CI=true when no Redis answers
-	authOK, err := os.ReadFile("../../../shared/fixtures/slack/api.auth.test.ok.json")
+	authOK, err := os.ReadFile("testdata/api.auth.test.ok.json")
 	require.NoError(t, err)
 	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		require.Equal(t, "/auth.test", r.URL.Path)

@@ -202,7 +202,7 @@ func TestWebhookSignature(t *testing.T) {
 		Secret, Payload string
 		Signature       string `json:"signature_256"`
 	}
-	require.NoError(t, json.Unmarshal(must(os.ReadFile(filepath.Join(githubtest.FixtureDir(t), "signature-example.json"))), &ex))
+	require.NoError(t, json.Unmarshal(githubtest.FixtureBytes(t, "signature-example.json"), &ex))
 	require.True(t, deploy.Verify(deploy.NewSecret(ex.Secret), []byte(ex.Payload), ex.Signature))
 	require.False(t, deploy.Verify(deploy.NewSecret(ex.Secret), []byte(ex.Payload+" "), ex.Signature))
 	require.False(t, deploy.Verify(deploy.NewSecret("other"), []byte(ex.Payload), ex.Signature))
@@ -249,7 +249,7 @@ func TestWebhookEvents(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			rec := &reports{}
 			h := &github.Webhook{Secret: deploy.NewSecret("s3cret"), Reports: rec, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-			body := must(os.ReadFile(filepath.Join(githubtest.FixtureDir(t), tc.file)))
+			body := githubtest.FixtureBytes(t, tc.file)
 			w := deliver(h, tc.event, "d-"+tc.file, body, deploy.Sign(h.Secret, body))
 			if tc.want == nil {
 				require.Empty(t, rec.all)

@@ -18,7 +18,7 @@ import (
 )
 
 // fixtures is where the real Slack payloads are kept (see SOURCES.md there).
-const fixtures = "../../../shared/fixtures/slack"
+const fixtures = "testdata"
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()

@@ -1,17 +1,16 @@
 // Package githubtest is a stateful fake of the GitHub REST API for tests:
 // an httptest server answering with the real response shapes of
-// ../shared/fixtures/github (recorded GitHub responses), with the values a
+// testdata/ (recorded GitHub responses, see SOURCES.md there), with the values a
 // scenario needs patched in. It records what it was asked, so tests can
 // check that a workflow was dispatched exactly once.
 package githubtest
 
 import (
+	"embed"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,37 +19,27 @@ import (
 	"time"
 )
 
-// FixtureDir finds shared/fixtures/github beside the module root.
-func FixtureDir(t testing.TB) string {
+// fixtures are the recorded GitHub responses (see testdata/SOURCES.md),
+// embedded so that every package's tests can use them without knowing
+// where this package lives on disk.
+//
+//go:embed testdata/*.json
+var fixtures embed.FS
+
+// FixtureBytes returns one fixture file as it was recorded.
+func FixtureBytes(t testing.TB, name string) []byte {
 	t.Helper()
-	dir, err := os.Getwd()
+	data, err := fixtures.ReadFile("testdata/" + name)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("GitHub fixture %s: %v", name, err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures", "github")
-	if _, err := os.Stat(filepath.Join(fx, "SOURCES.md")); err != nil {
-		t.Fatalf("GitHub fixtures not found at %s: %v", fx, err)
-	}
-	return fx
+	return data
 }
 
 // Fixture reads one fixture file as a JSON value.
 func Fixture(t testing.TB, name string) any {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(FixtureDir(t), name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := FixtureBytes(t, name)
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
 		t.Fatalf("%s: %v", name, err)
