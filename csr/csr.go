@@ -152,10 +152,22 @@ const (
 	RunSucceeded RunStatus = "succeeded"
 	RunFailed    RunStatus = "failed"
 	RunCancelled RunStatus = "cancelled"
+	// RunUnknown: the bot stopped being able to tell how the run goes (a
+	// dispatch answered ambiguously and no run was found, credentials
+	// failed while following, the process running it died). The deploy may
+	// still be going on, so the run is not done: the environment stays
+	// locked, the bot keeps looking, and a person who may deploy can
+	// settle it with `resolve` after checking.
+	RunUnknown RunStatus = "unknown"
 )
 
 // Done reports whether the run has finished one way or another.
 func (s RunStatus) Done() bool { return s == RunSucceeded || s == RunFailed || s == RunCancelled }
+
+// Settled reports whether the bot has said all it can about the run for
+// now: it is done, or its outcome is unknown and waits for GitHub or a
+// person. A console script's wait ends there.
+func (s RunStatus) Settled() bool { return s.Done() || s == RunUnknown }
 
 // Purpose says why a run exists.
 type Purpose string

@@ -38,6 +38,7 @@ const (
 	EvRunCancel       EventKind = "run_cancel"
 	EvRunUpdated      EventKind = "run_updated"
 	EvRunFinished     EventKind = "run_finished"
+	EvRunUnknown      EventKind = "run_unknown"
 	EvEvidence        EventKind = "evidence"
 	EvStepOpened      EventKind = "step_opened"
 	EvStepCompleted   EventKind = "step_completed"
@@ -180,7 +181,13 @@ func (c CSR) Test(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 
 // UpdateRun records progress or the result of a run. A result already
 // recorded returns ErrNoChange, so webhook and poller may both report it.
+// A run whose outcome is unknown may still become running again or end:
+// that is how the bot settles it by itself when the deployer answers again.
 func (c CSR) UpdateRun(runID string, status RunStatus, link, detail string, at time.Time) (CSR, []Event, error) {
+	return c.updateRun(System, runID, status, link, detail, at)
+}
+
+func (c CSR) updateRun(by Person, runID string, status RunStatus, link, detail string, at time.Time) (CSR, []Event, error) {
 	i := slices.IndexFunc(c.Runs, func(r Run) bool { return r.ID == runID })
 	if i < 0 {
 		return c, nil, refuse("unknown-run", msg.T(msg.RefuseUnknownRun, "csr", string(c.ID), "run", runID), msg.Text{})
@@ -198,6 +205,14 @@ func (c CSR) UpdateRun(runID string, status RunStatus, link, detail string, at t
 	if detail != "" {
 		r.Detail = detail
 	}
+	if status == RunUnknown {
+		d.History = append(d.History, Entry{At: at, By: by, Action: "run-unknown", From: d.State, To: d.State, Note: r.ID})
+		d.UpdatedAt = at
+		if old.Status == RunUnknown {
+			return d, []Event{{Kind: EvRunUpdated, Run: *r}}, nil
+		}
+		return d, []Event{{Kind: EvRunUnknown, Run: *r, Notify: d.People()}}, nil
+	}
 	if !status.Done() {
 		d.UpdatedAt = at
 		return d, []Event{{Kind: EvRunUpdated, Run: *r}}, nil
@@ -210,22 +225,59 @@ func (c CSR) UpdateRun(runID string, status RunStatus, link, detail string, at t
 		if status == RunSucceeded {
 			to = Tested
 		}
-		d.record(at, System, "test-result", to, note)
+		d.record(at, by, "test-result", to, note)
 	case r.Purpose == PurposeDeploy && d.State == Deploying:
 		to := DeployFailed
 		if status == RunSucceeded {
 			to = Deployed
 		}
-		d.record(at, System, "deploy-result", to, note)
+		d.record(at, by, "deploy-result", to, note)
 	case r.Purpose == PurposeRollback && d.State == Deployed && status == RunSucceeded:
-		d.record(at, System, "rollback-result", RolledBack, note)
+		d.record(at, by, "rollback-result", RolledBack, note)
 	default:
 		// The CSR moved on (cancelled, say) while the run ran: keep the
 		// run's result on record without changing the state.
-		d.History = append(d.History, Entry{At: at, By: System, Action: "run-result", From: d.State, To: d.State, Note: note})
+		d.History = append(d.History, Entry{At: at, By: by, Action: "run-result", From: d.State, To: d.State, Note: note})
 		d.UpdatedAt = at
 	}
 	return d, []Event{{Kind: EvRunFinished, Run: *r, Notify: d.People()}}, nil
+}
+
+// Resolve settles a run whose outcome the bot could not know, on the word
+// of a person who may deploy the CSR and who says what they checked. It
+// ends the run as succeeded or failed, with the same consequences as a
+// result the deployer reported, and records who settled it and why.
+func (c CSR) Resolve(a Actor, status RunStatus, checked string, at time.Time) (CSR, []Event, error) {
+	run, ok := c.ActiveRun()
+	if !ok || run.Status != RunUnknown {
+		return c, nil, refuse("nothing-to-resolve", msg.T(msg.RefuseNothingToResolve, "csr", string(c.ID)), msg.T(msg.NextSeeNext, "csr", string(c.ID)))
+	}
+	if r := c.mayOperate(a); r != nil {
+		return c, nil, r
+	}
+	if status != RunSucceeded && status != RunFailed {
+		return c, nil, refuse("bad-outcome", msg.T(msg.RefuseResolveOutcome, "outcome", string(status)), msg.T(msg.NextResolve, "csr", string(c.ID)))
+	}
+	if strings.TrimSpace(checked) == "" {
+		return c, nil, refuse("reason-required", msg.T(msg.RefuseResolveChecked), msg.T(msg.NextResolve, "csr", string(c.ID)))
+	}
+	if r := checkText("what you checked", checked, MaxReason, true, true); r != nil {
+		return c, nil, r
+	}
+	detail := msg.T(msg.DetailResolved, "by", "@"+string(a.Person), "checked", checked).String()
+	d, evs, err := c.updateRun(a.Person, run.ID, status, "", clipRunes(detail, MaxText), at)
+	if err != nil {
+		return c, nil, err
+	}
+	d.History[len(d.History)-1].Note += ": " + checked
+	return d, evs, nil
+}
+
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }
 
 // LinkRun records that a run was started outside (a workflow run, a

@@ -10,6 +10,9 @@ import (
 // NextStep says in one sentence what must happen next and who must do it.
 func (c CSR) NextStep(svc Service, now time.Time, freezes []Freeze) msg.Text {
 	id := string(c.ID)
+	if run, ok := c.ActiveRun(); ok && run.Status == RunUnknown {
+		return msg.T(msg.NextRunUnknown, "run", run.ID, "csr", id)
+	}
 	switch c.State {
 	case Draft:
 		return msg.T(msg.NextDraft, "csr", id, "owners", c.owners(), "sha", shortOr(c), "env", svc.TestEnv())

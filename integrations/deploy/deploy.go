@@ -37,8 +37,13 @@ type Request struct {
 	// required reviewers).
 	Approvals string
 	// Progress, when set, records news about the running run (a failed
-	// job, an approved environment) on the CSR while it runs.
+	// job, an approved environment) on the CSR while it runs; the live
+	// card shows it.
 	Progress func(ctx context.Context, detail string)
+	// Alert, when set, records news a person must act on (a GitHub
+	// environment waits for reviewers the bot cannot stand in for) and
+	// tells the service's channel and the CSR's people.
+	Alert func(ctx context.Context, detail string)
 }
 
 // Tell reports progress through r.Progress, if set.
@@ -47,6 +52,27 @@ func (r Request) Tell(ctx context.Context, detail string) {
 		r.Progress(ctx, detail)
 	}
 }
+
+// Warn reports news someone must act on through r.Alert, falling back to
+// r.Progress.
+func (r Request) Warn(ctx context.Context, detail string) {
+	switch {
+	case r.Alert != nil:
+		r.Alert(ctx, detail)
+	default:
+		r.Tell(ctx, detail)
+	}
+}
+
+// ErrOutcomeUnknown marks a Start, Find or Follow error after which the
+// deployer cannot say whether the deploy happened or is still going on:
+// a dispatch answered 5xx and no run was found, credentials that stopped
+// working while following, a run whose process died with its bot. The
+// queue records the run as unknown (csr.RunUnknown), keeps the
+// environment's line locked, and keeps looking; it never fails such a
+// run, and never starts it again. Wrap it with the reason a person can
+// check: fmt.Errorf("…: %w", deploy.ErrOutcomeUnknown).
+var ErrOutcomeUnknown = errors.New("the outcome is unknown")
 
 // Handle identifies a started run in the system that performs it.
 type Handle struct {
@@ -75,6 +101,9 @@ type Deployer interface {
 // Finder is implemented by deployers whose runs can be found again from
 // the request alone (by the run id marker they carry), for a bot process
 // that took over a run whose starter died before recording its handle.
+// found false with a nil error must mean the run was certainly never
+// started (the queue then starts it); when it may have started but cannot
+// be found, Find returns an error wrapping ErrOutcomeUnknown.
 type Finder interface {
 	Find(ctx context.Context, r Request) (Handle, bool, error)
 }

@@ -42,8 +42,13 @@ func Verify(secret Secret, body []byte, sig string) bool {
 // Report is a run's progress or result as told by the system performing
 // it: a webhook delivery, a callback, a poll.
 type Report struct {
-	RunID    string // the bot's run id ("CSR-1/deploy/1"), when the report names it
-	External string // the deployer's id of the run, when it names that instead
+	RunID string // the bot's run id ("CSR-1/deploy/1"), when the report names it
+	// External is the deployer's id of the run the report is about (a
+	// workflow run and its attempt, a deployment). When set, the report
+	// changes the CSR only if it is the run the bot linked: a delivery
+	// about any other run (another workflow's, a manual one, a re-run
+	// attempt) changes nothing, whatever its title says.
+	External string
 	Status   csr.RunStatus
 	URL      string
 	Detail   string
