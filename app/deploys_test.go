@@ -143,6 +143,9 @@ func TestGitHubDeploysEndToEnd(t *testing.T) {
 
 	// The next CSR of the service lists what it ships beyond production.
 	gh.Title = nil
+	// `new --sha` checks the commit exists in the repository.
+	gh.SetRef("main", githubtest.CommitSHA)
+	gh.SetRef("0cec0d2e1d9f5e6b1bd8b2b3f0c5ea55f5b9e9a1", "0cec0d2e1d9f5e6b1bd8b2b3f0c5ea55f5b9e9a1")
 	say("alice", `new billing-api "Next change" --ref v0.7 --sha 0cec0d2e1d9f5e6b1bd8b2b3f0c5ea55f5b9e9a1`)
 	c2 := get("CSR-2")
 	require.Len(t, c2.Refs[0].Commits, 4)

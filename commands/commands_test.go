@@ -86,11 +86,27 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"help: unknown verb", "", "alice", "help teleport", "don't know the command `teleport`"},
 		{"next: unknown CSR", "", "alice", "next CSR-3", "there is no CSR-3"},
 		{"history: bad id", "", "alice", "history X-1", "is not a CSR id"},
+		{"resolve: unknown CSR", "", "alice", `resolve CSR-9 succeeded "looked"`, "there is no CSR-9"},
+		{"resolve: no unknown run", csr.Deploying, "alice", `resolve CSR-1 succeeded "looked"`, "CSR-1 has no run whose outcome is unknown"},
+		{"resolve: nothing running", csr.Deployed, "alice", `resolve CSR-1 failed "looked"`, "CSR-1 has no run whose outcome is unknown"},
+		{"resolve: bad outcome", deployingUnknown, "alice", `resolve CSR-1 maybe "looked"`, "`maybe` is not an outcome"},
+		{"resolve: cancelled is no outcome", deployingUnknown, "alice", `resolve CSR-1 cancelled "looked"`, "`cancelled` is not an outcome"},
+		{"resolve: no outcome", deployingUnknown, "alice", "resolve CSR-1", "how the run ended"},
+		{"resolve: missing note", deployingUnknown, "alice", "resolve CSR-1 succeeded", "what you checked"},
+		{"resolve: empty note", deployingUnknown, "alice", `resolve CSR-1 succeeded "  "`, "say what you checked"},
+		{"resolve: extra words", deployingUnknown, "alice", `resolve CSR-1 succeeded looked twice`, "takes no argument `twice`"},
+		{"resolve: not allowed", deployingUnknown, "bob", `resolve CSR-1 succeeded "looked"`, "only @alice"},
+		{"new: short sha", "", "alice", `new billing-api "t" --ref main --sha 12345`, "--sha` needs a commit SHA"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			if tc.state != "" {
+			switch tc.state {
+			case "":
+			case deployingUnknown:
+				e.walk(csr.Deploying)
+				e.unknown("CSR-1")
+			default:
 				e.walk(tc.state)
 			}
 			before := e.snapshot()
@@ -104,6 +120,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 		})
 	}
 }
+
+// deployingUnknown stands for CSR-1 deploying, with the deploy's outcome
+// unknown.
+const deployingUnknown csr.State = "deploying, outcome unknown"
 
 func TestLifecycleThroughCommands(t *testing.T) {
 	e := newEnv(t)

@@ -18,6 +18,7 @@ import (
 
 // Store is what the handlers need from the CSR store.
 type Store interface {
+	Productions
 	NextID(ctx context.Context) (int64, error)
 	Create(ctx context.Context, c csr.CSR) (csr.CSR, error)
 	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
@@ -210,6 +211,9 @@ func (h *Handler) Card(ctx context.Context, a csr.Actor, c csr.CSR, svc csr.Serv
 		}
 	}
 	card := chat.Card{CSR: c, Service: svc, Next: c.NextStep(svc, now, fz), Now: now}
+	if next, ok := h.productionNext(ctx, c, svc); ok {
+		card.Next = next
+	}
 	return card, ActionsFor(c, a, svc, now, fz), nil
 }
 

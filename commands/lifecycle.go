@@ -130,25 +130,52 @@ func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, er
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCreated, "csr", string(c.ID), "title", c.Title))
 }
 
-// resolve turns the ref into a commit, unless the person named the SHA.
+// resolve turns the ref into a commit. A SHA named with --sha, or a full
+// SHA given as the ref, is checked to be a commit of the repository before
+// anything is written.
 func (h *Handler) resolve(ctx context.Context, svc csr.Service, ref, sha string) (string, error) {
 	if sha != "" {
 		if !isHex(sha) || len(sha) < 7 || len(sha) > 40 {
 			return "", syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--sha", "want", "a commit SHA (7-40 hex digits)", "value", clip(sha)),
 				msg.T(msg.NextHelpVerb, "verb", "new"))
 		}
-		return strings.ToLower(sha), nil
+		return h.commit(ctx, svc, sha)
 	}
 	if r := []rune(ref); len(r) > 255 || strings.ContainsFunc(ref, func(r rune) bool { return r < ' ' || r == 0x7f || r == ' ' }) {
 		return "", syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--ref", "want", "a branch, tag or SHA", "value", clip(ref)), msg.T(msg.NextRefRequired))
 	}
+	if fullSHA(ref) {
+		return h.commit(ctx, svc, ref)
+	}
 	return h.Refs.Resolve(ctx, svc.Repo, ref)
 }
+
+// commit checks that the repository has the commit sha (full or
+// abbreviated) and returns its full SHA. The source host's commit lookup
+// takes a SHA as well as a branch, so it is the existence check; an answer
+// that is not that commit (a branch named like a SHA) is refused too.
+func (h *Handler) commit(ctx context.Context, svc csr.Service, sha string) (string, error) {
+	sha = strings.ToLower(sha)
+	full, err := h.Refs.Resolve(ctx, svc.Repo, sha)
+	if err != nil {
+		return "", err
+	}
+	full = strings.ToLower(full)
+	if !strings.HasPrefix(full, sha) || (len(sha) == 40 && full != sha) {
+		return "", &csr.Refusal{Rule: "unknown-ref", Why: msg.T(msg.RefuseUnknownRef, "ref", sha, "repo", svc.Repo),
+			Next: msg.T(msg.NextUnknownRef, "repo", svc.Repo)}
+	}
+	return full, nil
+}
+
+// fullSHA reports whether ref is a whole commit SHA: a pin, never a
+// branch to follow.
+func fullSHA(ref string) bool { return len(ref) == 40 && isHex(ref) }
 
 // floating reports whether a ref follows its branch: not pinned with
 // --sha, and not a full commit SHA (which cannot move).
 func floating(ref, sha string) bool {
-	return sha == "" && !(len(ref) == 40 && isHex(ref))
+	return sha == "" && !fullSHA(ref)
 }
 
 func isHex(s string) bool {
@@ -466,6 +493,11 @@ func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Rep
 	}
 	run := runOf(evs)
 	texts := []msg.Text{msg.T(msg.ReplyDeployStart, "run", run.ID, "csr", string(c.ID), "env", run.Env)}
+	// The deploy ships the approved commit (run.SHA); a branch that moved
+	// since is said, never followed.
+	if moved, ok := h.branchMoved(ctx, c, svc); ok {
+		texts = append(texts, moved)
+	}
 	if last := c.History[len(c.History)-1]; strings.HasPrefix(last.Note, "override") {
 		// An override is a decision the whole team must see, not only the
 		// history.
@@ -489,45 +521,19 @@ func runRollback(ctx context.Context, h *Handler, req Request, r Rollback) (chat
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	prev, current, err := h.previousDeploy(ctx, c, svc)
+	prev, err := h.rollbackTarget(ctx, c, svc)
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	if current != "" && current != c.ID {
-		// Rolling back an older CSR would silently undo the newer one.
-		return chat.Reply{}, &csr.Refusal{Rule: "rollback-not-current",
-			Why:  msg.T(msg.RefuseNotCurrent, "csr", string(c.ID), "env", svc.ProdEnv(), "current", string(current)),
-			Next: msg.T(msg.NextRollbackCurrent, "current", string(current))}
-	}
 	c, svc, evs, err := h.transition(ctx, req, r.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
-		return c.Rollback(req.Actor, prev, now, svc)
+		return c.Rollback(req.Actor, prev.SHA, now, svc)
 	})
 	if err != nil {
 		return chat.Reply{}, err
 	}
 	run := runOf(evs)
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyRollback, "run", run.ID, "csr", string(c.ID), "sha", shortSHA(prev)))
-}
-
-// previousDeploy finds the commit that was in production before c (the
-// newest successful production run of the service that ended before c's)
-// and which CSR is in production now.
-func (h *Handler) previousDeploy(ctx context.Context, c csr.CSR, svc csr.Service) (prev string, current csr.ID, err error) {
-	mine, ok := c.LastRun(csr.PurposeDeploy)
-	if !ok {
-		return "", "", nil
-	}
-	runs, err := h.productionRuns(ctx, svc)
-	if err != nil || len(runs) == 0 {
-		return "", "", err
-	}
-	current = runs[len(runs)-1].CSR
-	for _, o := range runs {
-		if o.Run.EndedAt.Before(mine.StartedAt) && o.Run.SHA != c.SHA() {
-			prev = o.Run.SHA
-		}
-	}
-	return prev, current, nil
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyRollback, "run", run.ID, "csr", string(c.ID), "sha", shortSHA(prev.SHA)),
+		rollbackReply(run.Env, prev))
 }
 
 func shortSHA(s string) string {

@@ -134,6 +134,8 @@ func Default() *Registry {
 	add(r, Spec{Verb: "unschedule", Usage: `unschedule CSR ["REASON"]`, Example: `unschedule CSR-1 "vendor maintenance tonight"`,
 		Summary: msg.HelpUnschedule}, parseUnschedule, runUnschedule)
 	add(r, Spec{Verb: "rollback", Usage: "rollback CSR", Example: "rollback CSR-1", Summary: msg.HelpRollback}, parseRollback, runRollback)
+	add(r, Spec{Verb: "resolve", Usage: `resolve CSR succeeded|failed "WHAT YOU CHECKED"`, Example: `resolve CSR-1 succeeded "pods run the new image"`,
+		Summary: msg.HelpResolve}, parseResolve, runResolve)
 	add(r, Spec{Verb: "cancel", Usage: `cancel CSR ["REASON"]`, Example: `cancel CSR-1 "superseded by CSR-2"`, Summary: msg.HelpCancel}, parseCancel, runCancel)
 	add(r, Spec{Verb: "freeze", Usage: `freeze SERVICE --until TIME "REASON"`, Example: `freeze billing-api --until "2026-12-26 09:00" "year-end close"`,
 		Summary: msg.HelpFreeze, Flags: []string{"until"}}, parseFreeze, runFreeze)

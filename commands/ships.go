@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -40,39 +39,14 @@ func (h *Handler) ships(ctx context.Context, svc csr.Service, ref *csr.Ref) stri
 	return base
 }
 
-// productionSHA is the commit of the service's newest successful
-// production run.
+// productionSHA is the commit the service's production runs now ("" when
+// nothing was deployed there yet).
 func (h *Handler) productionSHA(ctx context.Context, svc csr.Service) (string, error) {
-	runs, err := h.productionRuns(ctx, svc)
-	if err != nil || len(runs) == 0 {
+	d, ok, err := h.Store.Production(ctx, svc.Name, svc.ProdEnv())
+	if err != nil || !ok {
 		return "", err
 	}
-	return runs[len(runs)-1].Run.SHA, nil
-}
-
-// ownedRun is a run with the CSR it belongs to.
-type ownedRun struct {
-	CSR csr.ID
-	Run csr.Run
-}
-
-// productionRuns lists the service's successful production runs (deploys
-// and rollbacks), oldest first: the record of what ran in production when.
-func (h *Handler) productionRuns(ctx context.Context, svc csr.Service) ([]ownedRun, error) {
-	all, err := h.Store.List(ctx, storeFilterService(svc.Name))
-	if err != nil {
-		return nil, err
-	}
-	var out []ownedRun
-	for _, c := range all {
-		for _, r := range c.Runs {
-			if r.Env == svc.ProdEnv() && r.Status == csr.RunSucceeded && r.Purpose != csr.PurposeTest {
-				out = append(out, ownedRun{c.ID, r})
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b ownedRun) int { return a.Run.EndedAt.Compare(b.Run.EndedAt) })
-	return out, nil
+	return d.SHA, nil
 }
 
 // announceShips tells the service's channel what c ships.

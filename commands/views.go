@@ -13,8 +13,6 @@ import (
 	"releasebot/store"
 )
 
-func storeFilterService(name string) store.Filter { return store.Filter{Service: name, Limit: 500} }
-
 // Show prints a CSR's card.
 type Show struct{ CSR csr.ID }
 
@@ -323,6 +321,11 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 	if shown == 0 {
 		t = append(t, msg.T(msg.ReplyProcessNoFrz))
 	}
+	runs, err := h.processRuns(ctx, svc)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	t = append(t, runs...)
 	return chat.Reply{Texts: t, Private: true}, nil
 }
 

@@ -28,7 +28,7 @@ var integrityEnglish = Catalog{
 	NoteRunUnknown:         "❓ {people} the outcome of {kind} run {run} of {csr} on {env} is unknown: {detail}{link}\nThe deploy may still be going on, so {env} stays locked and I keep checking. When you know, tell me: `resolve {csr} succeeded \"what I checked\"` or `resolve {csr} failed \"what I checked\"`.",
 	NoteRunProgress:        "ℹ️ {people} {run} of {csr} on {env}: {detail}{link}",
 	ReplyResolved:          "Recorded: {run} of {csr} {status}, on your word ({checked}).",
-	HelpResolve:            "settle a run whose outcome the bot could not know, after you checked it",
+	HelpResolve:            "settle a run whose outcome the bot could not know, after you checked it.",
 	NextRunUnknown:         "the outcome of {run} is unknown; check the deploy where it ran, then `resolve {csr} succeeded|failed \"what I checked\"`.",
 
 	DetailFollowLost:     "the bot could not follow the run any more ({error}); it may still be deploying. Check it at its link.",

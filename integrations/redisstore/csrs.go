@@ -28,13 +28,19 @@ const maxAttempts = 50
 
 // saveScript writes a CSR if its stored version is still the one the change
 // was computed from ("" = the CSR must not exist yet), moves its index
-// memberships and appends its new history entries to the audit stream, all
-// in one atomic step and one round trip.
+// memberships, appends its new history entries to the audit stream and,
+// when a deploy or rollback run succeeded in the change, writes what the
+// environment runs now, all in one atomic step and one round trip.
 //
-// KEYS: csr hash, audit stream, nRem index keys to leave, then index keys to join.
-// ARGV: expected version, new version, data, id, score, nRem, entries...
-// Returns 1 when saved, 0 when the version did not match. The check comes
-// before any write, so a lost race writes nothing.
+// KEYS: csr hash, audit stream, [production record, production history
+// list: when nLineage > 0], nRem index keys to leave, then index keys to
+// join.
+// ARGV: expected version, new version, data, id, score, nRem, nLineage,
+// expected production record ("" = none yet), nLineage lineage entries
+// (newest first), then history entries.
+// Returns 1 when saved, 0 when the version did not match, 2 when the
+// production record changed since it was read. The checks come before any
+// write, so a lost race writes nothing.
 var saveScript = redis.NewScript(`
 local v = redis.call('HGET', KEYS[1], 'v')
 if ARGV[1] == '' then
@@ -42,24 +48,39 @@ if ARGV[1] == '' then
 elseif v ~= ARGV[1] then
   return 0
 end
+local nlin = tonumber(ARGV[7])
+local first = 3
+if nlin > 0 then
+  first = 5
+  local cur = redis.call('GET', KEYS[3])
+  if (cur or '') ~= ARGV[8] then return 2 end
+end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'data', ARGV[3])
+if nlin > 0 then
+  redis.call('DEL', KEYS[4])
+  for i = 9, 8 + nlin do
+    redis.call('RPUSH', KEYS[4], ARGV[i])
+  end
+  redis.call('SET', KEYS[3], ARGV[9])
+end
 local nrem = tonumber(ARGV[6])
-for i = 3, #KEYS do
-  if i - 2 <= nrem then
+for i = first, #KEYS do
+  if i - first + 1 <= nrem then
     redis.call('ZREM', KEYS[i], ARGV[4])
   else
     redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4])
   end
 end
-for i = 7, #ARGV do
+for i = 9 + nlin, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'csr', ARGV[4], 'entry', ARGV[i])
 end
 return 1
 `)
 
-// save writes next over old (nil: next is new). It reports false when
-// someone else saved the CSR first.
-func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR) (bool, error) {
+// save writes next over old (nil: next is new), and prod when a run result
+// changed what an environment runs. It reports false when someone else
+// saved the CSR, or changed that environment's record, first.
+func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prodWrite) (bool, error) {
 	data, err := json.Marshal(next)
 	if err != nil {
 		return false, err
@@ -74,18 +95,33 @@ func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR) (bool, err
 	}
 	now := s.indexKeys(next)
 	keys := []string{s.csrKey(next.ID), s.key("audit")}
+	var lineage []any
+	expectedProd := ""
+	if prod != nil {
+		keys = append(keys, prod.cur, prod.hist)
+		expectedProd = prod.expected
+		for _, d := range prod.lineage {
+			b, err := json.Marshal(d)
+			if err != nil {
+				return false, err
+			}
+			lineage = append(lineage, b)
+		}
+	}
+	fixed := len(keys)
 	for k := range was {
 		if !now[k] {
 			keys = append(keys, k)
 		}
 	}
-	nRem := len(keys) - 2
+	nRem := len(keys) - fixed
 	for k := range now {
 		if !was[k] {
 			keys = append(keys, k)
 		}
 	}
-	args := []any{expected, next.Version, data, string(next.ID), next.ID.Seq(), nRem}
+	args := []any{expected, next.Version, data, string(next.ID), next.ID.Seq(), nRem, len(lineage), expectedProd}
+	args = append(args, lineage...)
 	for _, e := range next.History[seen:] {
 		b, err := json.Marshal(e)
 		if err != nil {
@@ -104,7 +140,7 @@ func (s *Store) Create(ctx context.Context, c csr.CSR) (csr.CSR, error) {
 		return csr.CSR{}, fmt.Errorf("create %q: the id has no number", c.ID)
 	}
 	c.Version = 1
-	ok, err := s.save(ctx, nil, c)
+	ok, err := s.save(ctx, nil, c, nil)
 	if err != nil {
 		return csr.CSR{}, s.fail("create "+string(c.ID), err)
 	}
@@ -147,6 +183,10 @@ func decode(data []byte) (csr.CSR, error) {
 // domain decides on what is stored now (a second click on "approve" is then
 // refused by the domain, not lost or applied twice).
 //
+// When the change makes a deploy or rollback run succeeded, what that
+// environment runs (store.Deployment, its lineage) is written in the same
+// atomic step, so the record can never disagree with the CSRs.
+//
 // When m returns an error (a *csr.Refusal, csr.ErrNoChange, anything)
 // nothing is written and that error is returned unchanged, with the CSR as
 // stored so the caller can show what refused it. After maxAttempts lost
@@ -166,14 +206,19 @@ func (s *Store) Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CS
 			return csr.CSR{}, nil, fmt.Errorf("%s: the change turned it into %q", op, next.ID)
 		}
 		next.Version = old.Version + 1
-		ok, err := s.save(ctx, &old, next)
+		prod, err := s.productionChange(ctx, old, next)
+		if err != nil {
+			return csr.CSR{}, nil, s.fail(op, err)
+		}
+		ok, err := s.save(ctx, &old, next, prod)
 		if err != nil {
 			return csr.CSR{}, nil, s.fail(op, err)
 		}
 		if ok {
 			return next, evs, nil
 		}
-		// Someone else saved first. Back off a little, with jitter so the
+		// Someone else saved first (this CSR, or what production runs).
+		// Back off a little, with jitter so the
 		// losers do not collide again in lockstep.
 		wait := time.Duration(rand.Int64N(int64(min(attempt+1, 10)) * int64(time.Millisecond)))
 		select {

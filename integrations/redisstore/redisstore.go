@@ -1,5 +1,5 @@
-// Package redisstore keeps CSRs, their audit log, freezes and idempotency
-// keys in Redis.
+// Package redisstore keeps CSRs, their audit log, what each environment
+// runs, freezes and idempotency keys in Redis.
 //
 // Every key of one installation shares one Redis Cluster hash tag, the
 // prefix in braces:
@@ -10,6 +10,8 @@
 //	{releasebot}:idx:service:<svc>
 //	{releasebot}:idx:person:<person>  requester or assignee
 //	{releasebot}:audit                stream: csr=<id>, entry=<JSON of csr.Entry>
+//	{releasebot}:prod:<svc>:<env>     JSON of store.Deployment: what runs there now
+//	{releasebot}:prodhist:<svc>:<env> list of JSON store.Deployment, newest first: the lineage
 //	{releasebot}:freeze:<svc>         JSON of csr.Freeze
 //	{releasebot}:idem:<key>           idempotency claims
 //
