@@ -72,6 +72,14 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 			e.Runs.Cancel(ev.Run.ID)
 		case csr.EvRunFinished:
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify, Text: runText(c, ev.Run)})
+		case csr.EvRunUnknown:
+			link := ""
+			if ev.Run.URL != "" {
+				link = " " + ev.Run.URL
+			}
+			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify,
+				Text: msg.T(msg.NoteRunUnknown, "people", csr.Mentions(ev.Notify), "kind", kind(ev.Run), "run", ev.Run.ID,
+					"csr", id, "env", ev.Run.Env, "detail", ev.Run.Detail, "link", link)})
 		case csr.EvStepOpened:
 			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID, Card: card(),
 				Text: msg.T(msg.NoteStepOpened, "people", csr.Mentions(ev.Notify), "csr", id, "title", c.Title, "step", ev.Step),

@@ -177,11 +177,19 @@ func TestReportIsIdempotent(t *testing.T) {
 	r := f.runner(t, oneDeployer{deploy.Fake{}}, "r")
 	c, run := f.testing(t, 1)
 	ctx := context.Background()
+	// The worker links the run it found; only then do reports about it count.
+	_, _, err := f.store.Update(ctx, c.ID, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.LinkRun(run.ID, "workflow_run:1/1", "", t0)
+	})
+	require.NoError(t, err)
+	require.NoError(t, f.store.LinkExternal(ctx, "workflow_run:1/1", run.ID))
+	require.ErrorIs(t, r.Report(ctx, deploy.Report{RunID: run.ID, External: "workflow_run:1/2", Status: csr.RunFailed}), deployq.ErrUnknownRun,
+		"a re-run attempt of the linked run is another run")
 	rep := deploy.Report{RunID: run.ID, External: "workflow_run:1", Status: csr.RunSucceeded, URL: "https://github.com/acme/billing-api/actions/runs/1"}
 	require.NoError(t, r.Report(ctx, rep))
 	after := f.get(t, c.ID)
 	require.NoError(t, r.Report(ctx, rep))
-	require.NoError(t, r.Report(ctx, deploy.Report{External: "workflow_run:1", Status: csr.RunFailed}))
+	require.NoError(t, r.Report(ctx, deploy.Report{External: "workflow_run:1/1", Status: csr.RunFailed}))
 	again := f.get(t, c.ID)
 	require.Equal(t, after.Version, again.Version, "a result applied twice changes nothing")
 	require.Equal(t, csr.Tested, again.State)

@@ -76,6 +76,10 @@ type Options struct {
 	// between saving the CSR and queueing the job) are queued again.
 	// Default 1m.
 	Sweep time.Duration
+	// UnknownRetry is how long a run whose outcome is unknown waits before
+	// the deployer is asked again (found, followed). The environment stays
+	// locked meanwhile. Default 1m.
+	UnknownRetry time.Duration
 	// MaxJobs bounds the new jobs this process works on at once; taken
 	// over jobs come on top, so a full process still rescues a dead one's.
 	// Default 64.
@@ -138,6 +142,9 @@ func New(ctx context.Context, o Options) *Runner {
 	}
 	if o.MaxJobs <= 0 {
 		o.MaxJobs = 64
+	}
+	if o.UnknownRetry <= 0 {
+		o.UnknownRetry = time.Minute
 	}
 	if o.Consumer == "" {
 		o.Consumer = defaultConsumer()
@@ -529,41 +536,109 @@ func (j *job) process(ctx context.Context) {
 	}
 	dep, err := r.deployers.For(svc, run.Env)
 	if err != nil {
-		j.fail(ctx, svc, err)
+		j.fail(ctx, err)
 		return
 	}
 	req := deploy.Request{CSR: c.ID, Service: svc.Name, Repo: svc.Repo, Run: run, Fence: j.token.Load(),
-		Approvals: approvals(c), Progress: j.progress}
+		Approvals: approvals(c), Progress: j.progress, Alert: func(ctx context.Context, detail string) { j.alert(ctx, svc, detail) }}
 	if len(c.Refs) > 0 {
 		req.Ref = c.Refs[0].Ref
 	}
 	h := deploy.Handle{ID: run.External, URL: run.URL}
-	if h.ID == "" {
-		h, err = j.start(ctx, dep, req, run)
+	if h.ID != "" && j.reclaimed {
+		j.log.InfoContext(ctx, "following a run another process started", "external", deploy.RedactText(h.ID))
+	}
+	for {
+		if h.ID == "" {
+			h, err = j.start(ctx, dep, req, run)
+			switch {
+			case ctx.Err() != nil:
+				j.stopped(ctx, dep, req, h)
+				return
+			case errors.Is(err, deploy.ErrUnknownHandle):
+				j.record(ctx, deploy.Result{Status: csr.RunUnknown, Detail: err.Error()})
+				return
+			case errors.Is(err, deploy.ErrOutcomeUnknown):
+				// It may have started: never start it again, look for it.
+				run.Status = csr.RunUnknown
+				if !j.unknown(ctx, err) {
+					j.stopped(ctx, dep, req, h)
+					return
+				}
+				continue
+			case err != nil:
+				j.fail(ctx, err)
+				return
+			}
+		}
+		j.following.Store(true)
+		res, err := dep.Follow(ctx, req, h)
+		if err == nil && res.Status == csr.RunUnknown {
+			err = fmt.Errorf("%s: %w", res.Detail, deploy.ErrOutcomeUnknown)
+		}
 		switch {
 		case ctx.Err() != nil:
 			j.stopped(ctx, dep, req, h)
 			return
+		case errors.Is(err, deploy.ErrUnknownHandle):
+			// The process that ran it is gone, and so are the deploy's
+			// processes: nothing runs any more, so the line may move on,
+			// but what the deploy changed is for a person to check.
+			j.record(ctx, deploy.Result{Status: csr.RunUnknown, URL: h.URL,
+				Detail: msg.T(msg.DetailProcessDied, "env", run.Env).String()})
+			return
+		case errors.Is(err, deploy.ErrOutcomeUnknown):
+			if !j.unknown(ctx, err) {
+				j.stopped(ctx, dep, req, h)
+				return
+			}
 		case err != nil:
-			j.fail(ctx, svc, err)
+			j.fail(ctx, err)
+			return
+		default:
+			if res.URL == "" {
+				res.URL = h.URL
+			}
+			j.record(ctx, res)
 			return
 		}
-	} else if j.reclaimed {
-		j.log.InfoContext(ctx, "following a run another process started", "external", deploy.RedactText(h.ID))
 	}
+}
+
+// unknown records that the run's outcome cannot be told now, tells
+// people once, keeps the job (and so the environment's lock), and waits
+// before the deployer is asked again. It returns false when the job's
+// context ended meanwhile: shutdown, takeover, or the outcome was recorded
+// (by GitHub's webhook, or a person's `resolve`).
+func (j *job) unknown(ctx context.Context, why error) bool {
+	detail := deploy.Redact(why).Error()
+	detail = strings.TrimSuffix(detail, ": "+deploy.ErrOutcomeUnknown.Error())
+	j.log.WarnContext(ctx, "deploy outcome unknown; the environment stays locked and the bot keeps checking", "detail", detail)
+	if err := j.r.apply(ctx, deploy.Report{RunID: j.Job.Run, Status: csr.RunUnknown, Detail: clip(detail, csr.MaxText)}); err != nil {
+		j.log.WarnContext(ctx, "unknown outcome not recorded", "err", err)
+	}
+	j.settle()
 	j.following.Store(true)
-	res, err := dep.Follow(ctx, req, h)
-	switch {
-	case ctx.Err() != nil:
-		j.stopped(ctx, dep, req, h)
-	case err != nil:
-		j.fail(ctx, svc, err)
-	default:
-		if res.URL == "" {
-			res.URL = h.URL
-		}
-		j.record(ctx, res)
+	return wait.Sleep(ctx, j.r.o.UnknownRetry) == nil
+}
+
+// alert records news someone must act on and tells the service's channel
+// and the CSR's people.
+func (j *job) alert(ctx context.Context, svc csr.Service, detail string) {
+	j.progress(ctx, detail)
+	c, err := j.r.store.Get(ctx, j.Job.CSR)
+	if err != nil {
+		j.log.WarnContext(ctx, "alert not sent: CSR not readable", "err", err)
+		return
 	}
+	run, _ := findRun(c, j.Job.Run)
+	link := ""
+	if run.URL != "" {
+		link = " " + run.URL
+	}
+	j.r.notice(ctx, chat.Notice{Channel: svc.Channel, To: c.People(), CSR: c.ID,
+		Text: msg.T(msg.NoteRunProgress, "people", csr.Mentions(c.People()), "run", run.ID, "csr", string(c.ID),
+			"env", run.Env, "detail", detail, "link", link)})
 }
 
 // progress records news about the running run in its detail.
@@ -634,24 +709,28 @@ func (j *job) release() {
 // start begins the run, or finds the one an earlier owner of the job began.
 func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request, run csr.Run) (deploy.Handle, error) {
 	r := j.r
-	if run.Status == csr.RunRunning {
-		// An earlier owner got as far as starting it, but recorded no
-		// handle: find it, or start again only where that is harmless.
+	if run.Status == csr.RunRunning || run.Status == csr.RunUnknown {
+		// An earlier attempt got as far as starting it, but recorded no
+		// handle: find it, or start again only where that is certainly
+		// harmless (the deployer says the run was never started, or
+		// starting twice is idempotent).
 		f, canFind := dep.(deploy.Finder)
 		rs, canRestart := dep.(deploy.Restartable)
 		switch {
 		case canFind:
 			h, found, err := f.Find(ctx, req)
-			if err != nil {
-				return h, fmt.Errorf("look for the run an earlier bot process started: %w", err)
-			}
-			if found {
-				j.log.InfoContext(ctx, "found the run an earlier process started", "external", deploy.RedactText(h.ID))
+			switch {
+			case err != nil && ctx.Err() == nil && !errors.Is(err, deploy.ErrOutcomeUnknown):
+				return h, fmt.Errorf("look for the run an earlier attempt started: %v: %w", err, deploy.ErrOutcomeUnknown)
+			case err != nil:
+				return h, err
+			case found:
+				j.log.InfoContext(ctx, "found the run an earlier attempt started", "external", deploy.RedactText(h.ID))
 				return h, j.link(ctx, run, h)
 			}
 		case canRestart && rs.Restartable():
 		default:
-			return deploy.Handle{}, errors.New(msg.T(msg.DetailStartUnknown, "deployer", run.Deployer).String())
+			return deploy.Handle{}, fmt.Errorf("%s: %w", msg.T(msg.DetailStartUnknown, "deployer", run.Deployer), deploy.ErrUnknownHandle)
 		}
 	}
 	// Fencing: start only while the lock is provably still ours.
@@ -670,6 +749,9 @@ func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request
 	if err != nil {
 		return h, err
 	}
+	if h.ID == "" {
+		return h, fmt.Errorf("the %s deployer started the run but returned no handle to follow it by: %w", run.Deployer, deploy.ErrOutcomeUnknown)
+	}
 	j.log.InfoContext(ctx, "deploy run started", "external", deploy.RedactText(h.ID), "url", deploy.RedactURL(h.URL))
 	if err := j.link(ctx, run, h); err != nil {
 		// The run is started; following it still works, only a takeover
@@ -681,13 +763,19 @@ func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request
 
 func (j *job) link(ctx context.Context, run csr.Run, h deploy.Handle) error {
 	r := j.r
-	_, _, err := r.store.Update(ctx, j.Job.CSR, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+	c, evs, err := r.store.Update(ctx, j.Job.CSR, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 		return c.LinkRun(run.ID, h.ID, h.URL, r.clock.Now())
 	})
 	if err != nil && !errors.Is(err, csr.ErrNoChange) {
 		return err
 	}
-	return r.jobs.LinkExternal(ctx, h.ID, run.ID)
+	if err := r.jobs.LinkExternal(ctx, h.ID, run.ID); err != nil {
+		return err
+	}
+	if len(evs) > 0 && r.Effects != nil {
+		r.Effects.Emit(ctx, c, csr.System, evs) // the live card shows the run's link
+	}
+	return nil
 }
 
 // stopped handles a job whose context ended before the run did.
@@ -712,14 +800,14 @@ func (j *job) stopped(ctx context.Context, dep deploy.Deployer, req deploy.Reque
 }
 
 // fail records an error that kept the run from being performed or followed.
-// The error is shown in the channel and kept on the run, so the URLs in it
-// are redacted first: they may carry credentials (?token=…, user:pass@).
-func (j *job) fail(ctx context.Context, svc csr.Service, err error) {
+// The run's result announcement carries the error, so people get one
+// message, not one for the error and one for the result. The error is kept
+// on the run and shown in the channel, so the URLs in it are redacted
+// first: they may carry credentials (?token=…, user:pass@).
+func (j *job) fail(ctx context.Context, err error) {
 	err = deploy.Redact(err)
 	j.log.ErrorContext(ctx, "deploy could not run", "err", err)
-	j.r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: j.Job.CSR,
-		Text: msg.T(msg.NoteRunError, "run", j.Job.Run, "csr", string(j.Job.CSR), "error", err.Error())})
-	j.record(ctx, deploy.Result{Status: csr.RunFailed, Detail: err.Error()})
+	j.record(ctx, deploy.Result{Status: csr.RunFailed, Detail: clip(err.Error(), csr.MaxText)})
 }
 
 // record saves the run's result on the CSR, announces it, and only then
@@ -742,6 +830,13 @@ func (j *job) finish(ctx context.Context) {
 		j.log.ErrorContext(ctx, "deploy job not acknowledged; it will be taken over and found done", "err", err)
 		return
 	}
+	j.settle()
+}
+
+// settle ends Wait's wait for the run in this process: it finished, or
+// its outcome is unknown and waits for the deployer or a person.
+func (j *job) settle() {
+	r := j.r
 	r.mu.Lock()
 	ch := r.waiters[j.Job.Run]
 	delete(r.waiters, j.Job.Run)
@@ -786,32 +881,48 @@ func (r *Runner) Report(ctx context.Context, rep deploy.Report) error {
 	return r.apply(ctx, rep)
 }
 
+// ErrNotOurRun: a report names a run of the deployer that is not the one
+// linked to the bot's run (another workflow's, a manual one, a re-run
+// attempt). It changes nothing; callers treat it like ErrUnknownRun.
+var ErrNotOurRun = fmt.Errorf("the report is about another run than the one the bot follows: %w", ErrUnknownRun)
+
 func (r *Runner) apply(ctx context.Context, rep deploy.Report) error {
 	now := r.clock.Now()
 	c, evs, err := r.store.Update(ctx, CSROf(rep.RunID), func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-		if !rep.Status.Done() {
-			if run, ok := findRun(c, rep.RunID); ok && rep.External != "" && run.External == "" {
-				return c.LinkRun(rep.RunID, rep.External, rep.URL, now)
-			}
-			return c.UpdateRun(rep.RunID, csr.RunRunning, rep.URL, rep.Detail, now)
+		run, ok := findRun(c, rep.RunID)
+		if ok && rep.External != "" && !SameExternal(run.External, rep.External) {
+			// Only the run the bot linked may change the CSR: an unlinked
+			// run is linked by the worker that found it by its identity,
+			// never by a delivery that merely names it.
+			return c, nil, ErrNotOurRun
 		}
-		return c.UpdateRun(rep.RunID, rep.Status, rep.URL, clip(rep.Detail, csr.MaxText), now)
+		if !rep.Status.Done() {
+			return c.UpdateRun(rep.RunID, rep.Status, rep.URL, clip(rep.Detail, csr.MaxText), now)
+		}
+		detail := rep.Detail
+		if rep.Status == csr.RunFailed && run.Detail != "" && !strings.Contains(detail, run.Detail) {
+			// Keep what was learnt while it ran (the failed job and step)
+			// beside the final word.
+			detail = run.Detail + "; " + detail
+		}
+		return c.UpdateRun(rep.RunID, rep.Status, rep.URL, clip(detail, csr.MaxText), now)
 	})
 	var refusal *csr.Refusal
 	switch {
 	case errors.Is(err, csr.ErrNoChange):
 		return nil
+	case errors.Is(err, ErrNotOurRun):
+		r.log.InfoContext(ctx, "report about a run that is not the one linked; ignored", "run", rep.RunID, "external", deploy.RedactText(rep.External))
+		return fmt.Errorf("%s: %w", rep.RunID, ErrNotOurRun)
 	case errors.Is(err, store.ErrNotFound), errors.As(err, &refusal) && refusal.Rule == "unknown-run":
 		return fmt.Errorf("%s: %w", rep.RunID, ErrUnknownRun)
 	case err != nil:
 		return fmt.Errorf("record %s %s: %w", rep.RunID, rep.Status, err)
 	}
-	if rep.External != "" {
-		if err := r.jobs.LinkExternal(ctx, rep.External, rep.RunID); err != nil {
-			r.log.WarnContext(ctx, "external id not indexed", "run", rep.RunID, "err", err)
-		}
-	}
 	if !rep.Status.Done() {
+		if r.Effects != nil {
+			r.Effects.Emit(ctx, c, csr.System, evs) // redraws the card; an unknown outcome is announced
+		}
 		return nil
 	}
 	r.log.InfoContext(ctx, "run finished", "csr", c.ID, "run", rep.RunID, "status", rep.Status)
@@ -830,6 +941,19 @@ func (r *Runner) apply(ctx context.Context, rep deploy.Report) error {
 		r.log.WarnContext(ctx, "announcement not marked", "run", rep.RunID, "err", err)
 	}
 	return nil
+}
+
+// SameExternal reports whether two deployer ids name the same run. A
+// workflow run linked before attempts were part of the id
+// ("workflow_run:7") is its first attempt ("workflow_run:7/1").
+func SameExternal(linked, reported string) bool {
+	norm := func(s string) string {
+		if strings.HasPrefix(s, "workflow_run:") && !strings.Contains(s, "/") {
+			return s + "/1"
+		}
+		return s
+	}
+	return linked != "" && norm(linked) == norm(reported)
 }
 
 func clip(s string, n int) string {

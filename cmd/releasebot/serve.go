@@ -70,6 +70,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	late.Set(ad)
 	a.Handler.Effects = ad.Effects(a.Handler.Effects)
+	// Run progress, links and outcomes redraw the live card like transitions.
+	a.Runner.Effects = ad.Effects(a.Runner.Effects)
 	idCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	err = ad.Identify(idCtx)
 	cancel()
