@@ -46,6 +46,8 @@ func (o oneDeployer) For(csr.Service, string) (deploy.Deployer, error) { return 
 type effects struct {
 	mu       sync.Mutex
 	finished []csr.Run
+	unknown  []csr.Run
+	updated  []csr.Run
 	notices  []chat.Notice
 }
 
@@ -53,8 +55,13 @@ func (e *effects) Emit(_ context.Context, _ csr.CSR, _ csr.Person, evs []csr.Eve
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, ev := range evs {
-		if ev.Kind == csr.EvRunFinished {
+		switch ev.Kind {
+		case csr.EvRunFinished:
 			e.finished = append(e.finished, ev.Run)
+		case csr.EvRunUnknown:
+			e.unknown = append(e.unknown, ev.Run)
+		case csr.EvRunUpdated:
+			e.updated = append(e.updated, ev.Run)
 		}
 	}
 }
@@ -63,6 +70,24 @@ func (e *effects) Notice(_ context.Context, n chat.Notice) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.notices = append(e.notices, n)
+}
+
+func (e *effects) Unknown() []csr.Run {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]csr.Run(nil), e.unknown...)
+}
+
+func (e *effects) Updated() []csr.Run {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]csr.Run(nil), e.updated...)
+}
+
+func (e *effects) Notices() []chat.Notice {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]chat.Notice(nil), e.notices...)
 }
 
 func (e *effects) Finished() []csr.Run {
@@ -101,7 +126,7 @@ func options(st *redisstore.Store, deps deployq.DeployerSource, consumer string)
 	return deployq.Options{Store: st, Jobs: st, Deployers: deps, Services: services{"billing-api": billing()},
 		Clock: fixedClock{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Consumer: consumer,
 		LockTTL: time.Second, Heartbeat: 150 * time.Millisecond, ReclaimIdle: 1500 * time.Millisecond,
-		LinePoll: 10 * time.Millisecond, Block: 100 * time.Millisecond, Sweep: time.Hour}
+		LinePoll: 10 * time.Millisecond, Block: 100 * time.Millisecond, Sweep: time.Hour, UnknownRetry: 30 * time.Millisecond}
 }
 
 type fixedClock struct{}
