@@ -58,14 +58,15 @@ type Options struct {
 	// pid and a random suffix. Two processes must never share one.
 	Consumer string
 	// LockTTL is the expiry of a service/environment deploy lock; the
-	// holder renews it every Heartbeat. Default 30s.
+	// holder renews it every Heartbeat. Default 10s.
 	LockTTL time.Duration
 	// Heartbeat is how often a job's owner renews its lock, keeps its
 	// pending entry fresh and checks for cancellation. Default LockTTL/3.
 	Heartbeat time.Duration
 	// ReclaimIdle is how long a job may go without a heartbeat before
 	// another process takes it over. Longer than LockTTL, so the dead
-	// owner's lock has expired by then. Default 2×LockTTL.
+	// owner's lock has expired by then. Default LockTTL + Heartbeat, so a
+	// dead process's deploy is taken over within about 15s by default.
 	ReclaimIdle time.Duration
 	// LinePoll is how often a job waiting in line asks for its turn.
 	// Default 1s.
@@ -94,6 +95,10 @@ var (
 	errShutdown  = errors.New("the bot process is stopping")
 )
 
+// ErrNoGroup: the stream's consumer group is gone (Redis restarted empty,
+// the stream was deleted). The queue makes it again and goes on.
+var ErrNoGroup = errors.New("the deploy queue's consumer group is missing")
+
 // ErrUnknownRun: a report names no run this installation knows.
 var ErrUnknownRun = errors.New("no such run")
 
@@ -112,6 +117,7 @@ type Runner struct {
 	o         Options
 
 	base    context.Context
+	health  health
 	mu      sync.Mutex
 	active  map[string]context.CancelCauseFunc // runs this process works on
 	waiters map[string]chan struct{}           // runs started here, closed when finished here
@@ -123,13 +129,13 @@ type Runner struct {
 // background work (Start's enqueueing, Wait's watching).
 func New(ctx context.Context, o Options) *Runner {
 	if o.LockTTL <= 0 {
-		o.LockTTL = 30 * time.Second
+		o.LockTTL = 10 * time.Second
 	}
 	if o.Heartbeat <= 0 {
-		o.Heartbeat = o.LockTTL / 3
+		o.Heartbeat = o.LockTTL / 5
 	}
 	if o.ReclaimIdle <= 0 {
-		o.ReclaimIdle = 2 * o.LockTTL
+		o.ReclaimIdle = o.LockTTL + o.Heartbeat
 	}
 	if o.LinePoll <= 0 {
 		o.LinePoll = time.Second
@@ -268,11 +274,12 @@ func (r *Runner) Work(ctx context.Context) {
 		if err == nil {
 			break
 		}
-		r.log.WarnContext(ctx, "deploy queue not ready", "err", err)
+		r.health.failed(ctx, r.log, "deploy queue not ready", err)
 		if wait.Sleep(ctx, 2*time.Second) != nil {
 			return
 		}
 	}
+	r.health.ok(ctx, r.log, "deploy queue ready")
 	var loops, jobs sync.WaitGroup
 	loops.Add(2)
 	go func() { defer loops.Done(); r.reclaimLoop(ctx, &jobs) }()
@@ -284,7 +291,6 @@ func (r *Runner) Work(ctx context.Context) {
 
 func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 	sem := make(chan struct{}, r.o.MaxJobs)
-	failing := false
 	for ctx.Err() == nil {
 		free := cap(sem) - len(sem)
 		if free == 0 {
@@ -296,14 +302,12 @@ func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 			if ctx.Err() != nil {
 				return
 			}
-			if !failing {
-				r.log.WarnContext(ctx, "reading deploy jobs failed; retrying", "err", err)
-			}
-			failing = true
-			_ = wait.Sleep(ctx, time.Second)
+			r.health.failed(ctx, r.log, "reading deploy jobs failed; retrying", err)
+			r.heal(ctx, err)
+			_ = wait.Sleep(ctx, 500*time.Millisecond)
 			continue
 		}
-		failing = false
+		r.health.ok(ctx, r.log, "reading deploy jobs works again")
 		for _, d := range ds {
 			sem <- struct{}{}
 			jobs.Add(1)
@@ -317,12 +321,12 @@ func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 }
 
 func (r *Runner) reclaimLoop(ctx context.Context, jobs *sync.WaitGroup) {
-	every := max(r.o.ReclaimIdle/4, 10*time.Millisecond)
+	every := max(min(r.o.ReclaimIdle/8, 2*time.Second), 10*time.Millisecond)
 	for wait.Sleep(ctx, every) == nil {
 		ds, err := r.jobs.ReclaimJobs(ctx, r.consumer, r.o.ReclaimIdle, 16)
 		if err != nil {
 			if ctx.Err() == nil {
-				r.log.DebugContext(ctx, "reclaiming deploy jobs failed", "err", err)
+				r.heal(ctx, err)
 			}
 			continue
 		}
@@ -336,6 +340,25 @@ func (r *Runner) reclaimLoop(ctx context.Context, jobs *sync.WaitGroup) {
 		}
 	}
 }
+
+// heal makes the consumer group again when a read found it gone: after
+// Redis restarted empty, every read would fail until then.
+func (r *Runner) heal(ctx context.Context, err error) {
+	if !errors.Is(err, ErrNoGroup) {
+		return
+	}
+	if err := r.jobs.EnsureGroup(ctx); err != nil {
+		r.health.failed(ctx, r.log, "deploy queue's consumer group not made again", err)
+		return
+	}
+	r.log.WarnContext(ctx, "the deploy queue's consumer group was missing (Redis restarted empty, or the stream was deleted); made it again")
+	// Runs whose jobs were lost with the stream are queued again at once.
+	r.sweep(ctx)
+}
+
+// Ready says whether this process can work its queue now: nil, or the
+// failure that stops it (for /readyz).
+func (r *Runner) Ready() error { return r.health.err() }
 
 // sweepLoop queues runs that were requested but never queued: the process
 // that saved the transition died before queueing its job. Queueing is
@@ -813,11 +836,31 @@ func (j *job) fail(ctx context.Context, err error) {
 // record saves the run's result on the CSR, announces it, and only then
 // finishes (acknowledges) the job. A result already recorded (by a webhook,
 // a callback, an earlier owner) changes nothing.
+//
+// A result that cannot be saved (the store is down or failing over) is
+// tried again here, soon after the store answers again, not left for a
+// takeover: the result is known only to this process. It gives up only
+// when the process stops; the job then stays pending for a takeover,
+// which follows the run again and records its result.
 func (j *job) record(ctx context.Context, res deploy.Result) {
 	ctx = context.WithoutCancel(ctx)
-	if err := j.r.apply(ctx, deploy.Report{RunID: j.Job.Run, Status: res.Status, URL: res.URL, Detail: res.Detail}); err != nil {
-		j.log.ErrorContext(ctx, "run result not recorded; the job stays queued", "status", res.Status, "err", err)
-		return
+	rep := deploy.Report{RunID: j.Job.Run, Status: res.Status, URL: res.URL, Detail: res.Detail}
+	backoff := 50 * time.Millisecond
+	for {
+		err := j.r.apply(ctx, rep)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, ErrUnknownRun) {
+			j.log.ErrorContext(ctx, "run result for a run its CSR does not have; dropped", "status", res.Status, "err", err)
+			break
+		}
+		j.log.ErrorContext(ctx, "run result not recorded yet; trying again", "status", res.Status, "err", err, "in", backoff)
+		if wait.Sleep(j.r.base, backoff) != nil {
+			j.log.ErrorContext(ctx, "run result not recorded before the process stopped; the job stays queued for a takeover", "status", res.Status)
+			return
+		}
+		backoff = min(2*backoff, time.Second)
 	}
 	j.finish(ctx)
 }
@@ -961,4 +1004,41 @@ func clip(s string, n int) string {
 		return "…" + string(r[len(r)-n+1:])
 	}
 	return s
+}
+
+// health remembers the queue's last failure, logs each distinct one (and
+// the same one again at most once a minute), and says when it recovered.
+type health struct {
+	mu     sync.Mutex
+	last   error
+	logged string
+	at     time.Time
+}
+
+func (h *health) failed(ctx context.Context, log *slog.Logger, what string, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last = fmt.Errorf("%s: %w", what, err)
+	text := err.Error()
+	if text == h.logged && time.Since(h.at) < time.Minute {
+		return
+	}
+	h.logged, h.at = text, time.Now()
+	log.WarnContext(ctx, what, "err", err)
+}
+
+func (h *health) ok(ctx context.Context, log *slog.Logger, what string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.last == nil {
+		return
+	}
+	h.last, h.logged = nil, ""
+	log.InfoContext(ctx, what)
+}
+
+func (h *health) err() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.last
 }

@@ -49,6 +49,16 @@ func (s *Store) EnsureGroup(ctx context.Context) error {
 	return nil
 }
 
+// jobsFail is fail, and tells the queue when its consumer group is gone
+// (Redis restarted empty, or the stream was deleted), so it can make it
+// again instead of failing every read.
+func (s *Store) jobsFail(op string, err error) error {
+	if strings.HasPrefix(err.Error(), "NOGROUP") {
+		return fmt.Errorf("%s: %w: %w", op, deployq.ErrNoGroup, err)
+	}
+	return s.fail(op, err)
+}
+
 // enqueueScript adds a job unless its run is already known: the job
 // record, its place in its line and the stream entry in one atomic step.
 //
@@ -98,7 +108,7 @@ func (s *Store) ReadJobs(ctx context.Context, consumer string, count int, block 
 		return nil, nil
 	}
 	if err != nil {
-		return nil, s.fail("read deploy jobs", err)
+		return nil, s.jobsFail("read deploy jobs", err)
 	}
 	var out []deployq.Delivery
 	for _, st := range streams {
@@ -116,7 +126,7 @@ func (s *Store) ReclaimJobs(ctx context.Context, consumer string, minIdle time.D
 		return nil, nil
 	}
 	if err != nil {
-		return nil, s.fail("reclaim deploy jobs", err)
+		return nil, s.jobsFail("reclaim deploy jobs", err)
 	}
 	return deliveries(msgs), nil
 }
