@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/alicebob/miniredis/v2"
@@ -21,6 +22,7 @@ import (
 	"releasebot/csr"
 	"releasebot/deployq"
 	"releasebot/integrations/console"
+	"releasebot/integrations/deploy"
 	"releasebot/integrations/redisstore"
 	"releasebot/msg"
 	"releasebot/scheduler"
@@ -83,11 +85,12 @@ type App struct {
 	Scheduler *scheduler.Scheduler
 	schedules schedules
 
-	mu       sync.Mutex // guards the fields below: Start and Close
-	started  bool
-	closed   bool
-	starters []func(ctx context.Context) // the background work Start begins
-	closers  []func()
+	mu        sync.Mutex // guards the fields below: Start and Close
+	started   bool
+	closed    bool
+	starters  []func(ctx context.Context) // the background work Start begins
+	closers   []func()
+	readiness []namedCheck
 }
 
 // redisLog sends go-redis's own messages (failed dials) to slog at debug
@@ -185,16 +188,66 @@ func (a *App) connect(ctx context.Context, url string) (redis.UniversalClient, e
 
 // Routes mounts the app's own HTTP endpoints (webhooks from outside
 // systems) on mux. Messenger transports mount theirs beside them.
+//
+// /livez answers while the process runs: a Redis outage must not get pods
+// restarted, it heals by itself. /readyz (and /healthz, its older name)
+// answers 503 with one line per failing check while the bot cannot do its
+// work: the store unreachable, the deploy worker unable to read its queue,
+// or a check another part registered with AddReadiness.
 func (a *App) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := a.Store.Ping(r.Context()); err != nil {
-			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	ready := func(w http.ResponseWriter, r *http.Request) {
+		if problems := a.Readiness(r.Context()); len(problems) > 0 {
+			http.Error(w, strings.Join(problems, "\n"), http.StatusServiceUnavailable)
 			return
 		}
 		_, _ = w.Write([]byte("ok\n"))
-	})
+	}
+	mux.HandleFunc("GET /readyz", ready)
+	mux.HandleFunc("GET /healthz", ready)
 	a.deployRoutes(mux)
 }
+
+// AddReadiness registers a check /readyz runs: nil means ready, an error
+// says what is wrong in words an operator can act on (no secrets).
+func (a *App) AddReadiness(name string, check func(context.Context) error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.readiness = append(a.readiness, namedCheck{name, check})
+}
+
+type namedCheck struct {
+	name  string
+	check func(context.Context) error
+}
+
+// Readiness runs every readiness check and returns a line for each one
+// that fails.
+func (a *App) Readiness(ctx context.Context) []string {
+	var problems []string
+	if err := a.Store.Ping(ctx); err != nil {
+		problems = append(problems, "store: unreachable")
+	}
+	if a.Runner != nil {
+		if err := a.Runner.Ready(); err != nil {
+			problems = append(problems, "deploy worker: "+redact(err))
+		}
+	}
+	a.mu.Lock()
+	checks := append([]namedCheck(nil), a.readiness...)
+	a.mu.Unlock()
+	for _, c := range checks {
+		if err := c.check(ctx); err != nil {
+			problems = append(problems, c.name+": "+redact(err))
+		}
+	}
+	return problems
+}
+
+// redact keeps credentials in URLs out of the readiness answer.
+func redact(err error) string { return deploy.Redact(err).Error() }
 
 // Close waits for running deploys and releases connections.
 func (a *App) Close() {

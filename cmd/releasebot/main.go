@@ -154,12 +154,12 @@ func newLogger(w io.Writer, def slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
-// runHealthcheck asks a running bot's /healthz (which pings the store), so a
+// runHealthcheck asks a running bot's /livez (or --url, e.g. /readyz), so a
 // container without curl can be health-checked by the binary itself.
 func runHealthcheck(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	url := fs.String("url", "http://127.0.0.1:3000/healthz", "health endpoint of the running bot")
+	url := fs.String("url", "http://127.0.0.1:3000/livez", "liveness endpoint of the running bot (/readyz for readiness)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
