@@ -424,6 +424,7 @@ type job struct {
 	log       *slog.Logger
 	cancel    context.CancelCauseFunc
 	reclaimed bool
+	waited    bool         // the turn was not had at the first ask
 	token     atomic.Int64 // the lock's fencing token, once held
 	following atomic.Bool  // the run is started and being followed
 }
@@ -549,9 +550,13 @@ func (j *job) process(ctx context.Context) {
 		return
 	}
 	defer j.release()
-	// Fresh after waiting: the run may have been linked or ended meanwhile.
-	if c, run, ok = j.load(ctx); !ok {
-		return
+	// Fresh after waiting (or taking over): the run may have been linked
+	// or ended meanwhile. A turn taken at the first ask follows the read
+	// by one round trip, with nobody else allowed to start the run.
+	if j.waited || j.reclaimed {
+		if c, run, ok = j.load(ctx); !ok {
+			return
+		}
 	}
 	if c.State == csr.Cancelled && run.External == "" && run.Status == csr.RunQueued {
 		j.record(ctx, deploy.Result{Status: csr.RunCancelled, Detail: msg.T(msg.DetailCSRCancelled, "csr", string(c.ID)).String()})
@@ -711,6 +716,7 @@ func (j *job) waitTurn(ctx context.Context, svc csr.Service) (ok, over bool) {
 		case pos > 1:
 			waited = true
 		}
+		j.waited = true
 		if wait.Sleep(ctx, r.o.LinePoll) != nil {
 			return false, false
 		}
