@@ -22,9 +22,11 @@ import (
 	"releasebot/clock"
 	"releasebot/config"
 	"releasebot/integrations/console"
+	"releasebot/integrations/deploy"
 )
 
 func main() {
+	deploy.SuperviseIfAsked() // a command deploy's supervisor: it runs the deploy and exits here
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

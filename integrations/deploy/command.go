@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -64,21 +65,60 @@ func (c *Command) Start(ctx context.Context, r Request) (Handle, error) {
 	if timeout <= 0 {
 		timeout = DefaultCommandTimeout
 	}
+	if !hooked.Load() {
+		return Handle{}, errors.New("command deployer: this binary does not call deploy.SuperviseIfAsked first in main, so it cannot supervise a deploy")
+	}
+	exe, err := supervisorPath()
+	if err != nil {
+		return Handle{}, fmt.Errorf("command deployer: find the supervisor: %w", err)
+	}
 	tail := newTail(c.TailLines)
 	// The run outlives Start's ctx (Follow waits for it); its own context
-	// bounds it by the timeout and lets Follow or Cancel stop it.
-	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
-	cmd := exec.CommandContext(runCtx, c.Argv[0], c.Argv[1:]...)
+	// lets Follow or Cancel stop it, and ends with errTimedOut once the
+	// program has run for timeout. The clock starts when the program did,
+	// not the supervisor: starting a binary again can take a while on a
+	// loaded machine, and that is not the deploy's time.
+	runCtx, cancelCause := context.WithCancelCause(context.WithoutCancel(ctx))
+	cancel := func() { cancelCause(context.Canceled) }
+	// The bot runs its own binary as the deploy's supervisor (see
+	// supervise.go), which runs the program: its environment is exactly
+	// the program's plus the supervisor's mark, which it removes.
+	cmd := exec.CommandContext(runCtx, exe, c.Argv...)
+	cmd.Args[0] = supervisorArg0
 	cmd.Dir = c.Dir
-	cmd.Env = c.env(r)
+	cmd.Env = append(c.env(r), superviseEnv+"="+strconv.Itoa(os.Getpid()))
 	cmd.Stdout = tail
 	cmd.Stderr = tail
 	cmd.WaitDelay = 5 * time.Second
 	setProcessGroup(cmd)
-	if err := cmd.Start(); err != nil {
+	var hs *os.File
+	if handshakeSupported {
+		var hsw *os.File
+		if hs, hsw, err = os.Pipe(); err != nil {
+			cancel()
+			return Handle{}, fmt.Errorf("command deployer: start %s: %w", c.Argv[0], err)
+		}
+		cmd.ExtraFiles = []*os.File{hsw}
+		defer hsw.Close()
+		defer hs.Close()
+	}
+	if err := startSupervisor(cmd); err != nil {
 		cancel()
 		return Handle{}, fmt.Errorf("command deployer: start %s: %w", c.Argv[0], err)
 	}
+	if hs != nil {
+		_ = cmd.ExtraFiles[0].Close() // the supervisor holds the other copy
+		said, _ := io.ReadAll(io.LimitReader(hs, 4096))
+		if string(said) != handshakeOK {
+			_ = cmd.Wait()
+			cancel()
+			if len(said) == 0 {
+				said = []byte("its supervisor ended before starting it")
+			}
+			return Handle{}, fmt.Errorf("command deployer: start %s: %s", c.Argv[0], said)
+		}
+	}
+	timer := time.AfterFunc(timeout, func() { cancelCause(errTimedOut) })
 	host, _ := os.Hostname()
 	id := fmt.Sprintf("local:%s:%d:%s", host, cmd.Process.Pid, r.Run.ID)
 	run := &commandRun{done: make(chan struct{}), cancel: cancel}
@@ -90,6 +130,7 @@ func (c *Command) Start(ctx context.Context, r Request) (Handle, error) {
 	c.mu.Unlock()
 	go func() {
 		err := cmd.Wait()
+		timer.Stop()
 		run.res = commandResult(err, runCtx, timeout, tail.String())
 		cancel()
 		close(run.done)
@@ -97,11 +138,14 @@ func (c *Command) Start(ctx context.Context, r Request) (Handle, error) {
 	return Handle{ID: id}, nil
 }
 
+// errTimedOut ends a command run's context when it ran past its timeout.
+var errTimedOut = errors.New("the command ran past its timeout")
+
 func commandResult(err error, runCtx context.Context, timeout time.Duration, out string) Result {
 	switch {
 	case err == nil:
 		return Result{Status: csr.RunSucceeded, Detail: out}
-	case errors.Is(runCtx.Err(), context.DeadlineExceeded):
+	case errors.Is(context.Cause(runCtx), errTimedOut):
 		return Result{Status: csr.RunFailed, Detail: joinDetail("timed out after "+timeout.String(), out)}
 	case errors.Is(runCtx.Err(), context.Canceled):
 		return Result{Status: csr.RunCancelled, Detail: joinDetail("stopped", out)}
@@ -119,12 +163,22 @@ func joinDetail(head, out string) string {
 
 // Follow waits for the program to end. Stopping (ctx done) stops the
 // program too: nobody else could follow it.
+//
+// A run this process does not perform (its bot died, and this one took
+// the run over) cannot be followed: Follow returns an error wrapping
+// ErrUnknownHandle, but only once no process of that deploy runs any
+// more. On this host it checks: when the deploy's process group still
+// exists it kills it and waits (at most 5s) for it to be gone; if it
+// cannot, the error wraps ErrOutcomeUnknown instead, so the environment
+// stays locked and the queue asks again later. On another host it cannot
+// check, and need not: the deploy's supervisor killed the group when its
+// bot died (on Linux; see supervise_linux.go for the limits).
 func (c *Command) Follow(ctx context.Context, _ Request, h Handle) (Result, error) {
 	c.mu.Lock()
 	run := c.running[h.ID]
 	c.mu.Unlock()
 	if run == nil {
-		return Result{}, ErrUnknownHandle
+		return Result{}, takeOverHandle(h.ID)
 	}
 	select {
 	case <-run.done:
@@ -136,6 +190,27 @@ func (c *Command) Follow(ctx context.Context, _ Request, h Handle) (Result, erro
 	}
 	c.forget(h.ID)
 	return run.res, nil
+}
+
+// takeOverHandle makes sure the processes of the run behind a handle of
+// another bot process are gone (see Follow) and says why it cannot be
+// followed.
+func takeOverHandle(id string) error {
+	f := strings.SplitN(id, ":", 4)
+	if len(f) != 4 || f[0] != "local" {
+		return ErrUnknownHandle
+	}
+	pid, err := strconv.Atoi(f[2])
+	if err != nil || pid <= 1 {
+		return ErrUnknownHandle
+	}
+	if host, _ := os.Hostname(); host != f[1] {
+		return fmt.Errorf("%w (it ran on %s, whose supervisor stopped its processes with their bot)", ErrUnknownHandle, f[1])
+	}
+	if err := takeOver(pid, f[3]); err != nil {
+		return fmt.Errorf("command deployer: %s: %w", err.Error(), ErrOutcomeUnknown)
+	}
+	return ErrUnknownHandle
 }
 
 // Cancel stops the program.
