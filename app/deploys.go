@@ -155,7 +155,7 @@ func newDeployer(dc config.Deployer, client *gh.Client, webhookSecret deploy.Sec
 			Timeout: dc.Timeout, Poll: dc.Poll}, nil
 	case "github-actions":
 		return &github.Actions{Client: client, Workflow: dc.Workflow, Inputs: dc.Inputs, Environment: dc.Environment,
-			ApproveReviews: dc.ApproveReviews, Poll: dc.Poll, Timeout: dc.Timeout, Log: log}, nil
+			ApproveReviews: dc.ApproveReviews, Poll: dc.Poll, Timeout: dc.Timeout, ReviewTimeout: dc.ReviewTimeout, Log: log}, nil
 	case "github-deployment":
 		return &github.Deployments{Client: client, Environment: dc.Environment, Task: dc.Task, Poll: dc.Poll, Timeout: dc.Timeout, Log: log}, nil
 	default:

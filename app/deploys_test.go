@@ -109,6 +109,7 @@ func TestGitHubDeploysEndToEnd(t *testing.T) {
 	v, _ := githubtest.Fixture(t, "webhook.workflow_run.completed.success.json").(map[string]any)
 	wr, _ := v["workflow_run"].(map[string]any)
 	wr["display_title"], wr["id"] = "Deploy test (CSR-1/test/1)", gh.Runs()[0].ID
+	wr["event"], wr["head_branch"] = "workflow_dispatch", "releasebot/CSR-1-test-1" // a dispatched run, on the run's tag
 	body, err := json.Marshal(v)
 	require.NoError(t, err)
 	post := func(sig string) int {

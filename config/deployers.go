@@ -33,15 +33,21 @@ type DeployerKinds struct {
 	// environment's required reviewers, the bot approves it in the name of
 	// the final chat approval.
 	ApproveReviews bool
+	// ReviewTimeout (github-actions): how long a run may wait for the
+	// environment's required reviewers before the bot cancels it; that
+	// wait does not count against Timeout. 0: 24h.
+	ReviewTimeout time.Duration
 
-	Timeout time.Duration // how long a run may take before it counts as failed
+	// Timeout: how long a run may take. github-actions: then the run is
+	// cancelled on GitHub, and its final conclusion recorded.
+	Timeout time.Duration
 	Poll    time.Duration // how often the run's state is polled
 }
 
 var (
 	commandFields    = map[string]bool{"argv": true, "dir": false, "timeout": false, "tail_lines": false, "pass_env": false}
 	webhookFields    = map[string]bool{"url": true, "status_url": false, "callback_url": false, "timeout": false, "poll": false}
-	actionsFields    = map[string]bool{"workflow": true, "inputs": false, "environment": false, "approve_reviews": false, "timeout": false, "poll": false}
+	actionsFields    = map[string]bool{"workflow": true, "inputs": false, "environment": false, "approve_reviews": false, "timeout": false, "poll": false, "review_timeout": false}
 	deploymentFields = map[string]bool{"environment": false, "task": false, "timeout": false, "poll": false}
 
 	envNamePat   = pattern{regexp.MustCompile(`^[A-Z_][A-Z0-9_]{0,63}$`), "an environment variable name like AWS_PROFILE"}
@@ -50,8 +56,9 @@ var (
 	ghEnvPat     = pattern{regexp.MustCompile(`^[^\x00-\x1f/]{1,255}$`), "a GitHub environment name"}
 )
 
-// reservedInputs are the workflow inputs the bot always sets.
-var reservedInputs = []string{"releasebot_run", "csr", "ref", "environment"}
+// reservedInputs are the workflow inputs the bot always sets
+// (integrations/github.BotInputs).
+var reservedInputs = []string{"releasebot_run", "csr", "environment", "sha"}
 
 func decodeCommand(d *decoder, f map[string]*yaml.Node, path string, dep *Deployer) {
 	items, ok := d.list(f["argv"], join(path, "argv"))
@@ -103,6 +110,13 @@ func decodeActions(d *decoder, f map[string]*yaml.Node, path string, dep *Deploy
 			d.errorf(k, p, "input %q is set by the bot (it sets %v)", name, reservedInputs)
 			continue
 		}
+		if ok && name == "ref" {
+			// The bot used to send the branch as "ref"; it now dispatches
+			// on a tag at the exact commit and sends that commit as "sha".
+			d.errorf(k, p, "input \"ref\" is no longer sent: the workflow runs on a tag at the exact commit being deployed, "+
+				"given to it as input \"sha\"; remove \"ref\" from the inputs and from the workflow")
+			continue
+		}
 		if v, ok := d.text(vals[i], p); ok && name != "" {
 			if dep.Inputs == nil {
 				dep.Inputs = map[string]string{}
@@ -113,6 +127,7 @@ func decodeActions(d *decoder, f map[string]*yaml.Node, path string, dep *Deploy
 	if len(dep.Inputs)+len(reservedInputs) > 10 {
 		d.errorf(f["inputs"], join(path, "inputs"), "GitHub accepts at most 10 workflow inputs and the bot sets %d of them", len(reservedInputs))
 	}
+	dep.ReviewTimeout = d.duration(f["review_timeout"], join(path, "review_timeout"))
 	decodeGitHubCommon(d, f, path, dep)
 }
 

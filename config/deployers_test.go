@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"releasebot/integrations/github"
 )
 
 // withDeployer is the example config with billing-api's prod deployer
@@ -37,6 +39,8 @@ func TestDeployerKinds(t *testing.T) {
 		{"github-actions", `{kind: github-actions, workflow: deploy.yml, environment: production, inputs: {region: eu}, approve_reviews: true}`,
 			Deployer{Kind: "github-actions", DeployerKinds: DeployerKinds{Workflow: "deploy.yml", Environment: "production",
 				Inputs: map[string]string{"region": "eu"}, ApproveReviews: true}}},
+		{"github-actions with review timeout", `{kind: github-actions, workflow: deploy.yml, timeout: 1h, review_timeout: 8h}`,
+			Deployer{Kind: "github-actions", DeployerKinds: DeployerKinds{Workflow: "deploy.yml", Timeout: time.Hour, ReviewTimeout: 8 * time.Hour}}},
 		{"github-actions by id", `{kind: github-actions, workflow: "1026390"}`,
 			Deployer{Kind: "github-actions", DeployerKinds: DeployerKinds{Workflow: "1026390"}}},
 		{"github-deployment", `{kind: github-deployment, task: deploy:migrations}`,
@@ -70,6 +74,9 @@ func TestDeployerProblems(t *testing.T) {
 		{"webhook with a null callback", `{kind: webhook, url: "https://x.example.com/h", callback_url: null}`, "status_url", "needs a way to learn"},
 		{"workflow not a file", `{kind: github-actions, workflow: deploy.sh}`, "workflow", "workflow file name"},
 		{"reserved input", `{kind: github-actions, workflow: d.yml, inputs: {releasebot_run: x}}`, "inputs.releasebot_run", "set by the bot"},
+		{"the commit is the bot's", `{kind: github-actions, workflow: d.yml, inputs: {sha: x}}`, "inputs.sha", "set by the bot"},
+		{"ref is gone", `{kind: github-actions, workflow: d.yml, inputs: {ref: main}}`, "inputs.ref", `input "ref" is no longer sent`},
+		{"review timeout on deployments", `{kind: github-deployment, review_timeout: 1h}`, "review_timeout", "unknown field"},
 		{"approve on deployments", `{kind: github-deployment, approve_reviews: true}`, "approve_reviews", "unknown field"},
 	}
 	for _, tc := range cases {
@@ -85,4 +92,10 @@ func TestDeployerProblems(t *testing.T) {
 			require.Contains(t, p.Message, tc.msg)
 		})
 	}
+}
+
+// TestReservedInputsAreTheBots: the inputs a config may not set are
+// exactly those the github-actions deployer sends itself.
+func TestReservedInputsAreTheBots(t *testing.T) {
+	require.ElementsMatch(t, github.BotInputs(), reservedInputs)
 }

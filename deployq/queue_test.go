@@ -304,6 +304,7 @@ func TestWebhookDeliveredTwice(t *testing.T) {
 	wr, _ := v["workflow_run"].(map[string]any)
 	wr["display_title"] = "Deploy production (" + run.ID + ")"
 	wr["id"] = gh.Runs()[0].ID
+	wr["event"], wr["head_branch"] = "workflow_dispatch", github.TagName(run.ID) // a dispatched run, on the run's tag
 	body, err := json.Marshal(v)
 	require.NoError(t, err)
 	post := func(delivery string) int {

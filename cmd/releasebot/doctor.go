@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
+	gh "github.com/google/go-github/v62/github"
 	"github.com/redis/go-redis/v9"
 	slackapi "github.com/slack-go/slack"
 
@@ -47,6 +50,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	redis.SetLogger(quietRedis{})
 	cfg, checks := checkConfig(*cfgPath)
 	checks = append(checks, checkRedis(ctx, getenv("REDIS_URL")))
+	checks = append(checks, checkStore(ctx, getenv("REDIS_URL"), getenv("REDIS_PREFIX"))...)
 	checks = append(checks, checkSlack(ctx, getenv))
 	checks = append(checks, checkGitHub(ctx, cfg, getenv)...)
 	failed := 0
@@ -162,13 +166,103 @@ func checkGitHub(ctx context.Context, cfg *config.Config, getenv func(string) st
 	var out []check
 	for _, svc := range cfg.Services() {
 		owner, repo, _ := strings.Cut(svc.Repo, "/")
-		if _, _, err := client.Repositories.Get(ctx, owner, repo); err != nil {
+		r, _, err := client.Repositories.Get(ctx, owner, repo)
+		if err != nil {
 			out = append(out, check{name: "github", text: msg.T(msg.DoctorRepoBad, "repo", svc.Repo, "error", redactErr(err))})
 			continue
 		}
 		out = append(out, check{name: "github", ok: true, text: msg.T(msg.DoctorRepoOK, "repo", svc.Repo)})
+		for _, env := range svc.Environments {
+			dc, ok := cfg.DeployerFor(svc.Name, env)
+			if !ok {
+				continue
+			}
+			where := deployerPlace{service: svc.Name, env: env, repo: svc.Repo, owner: owner, name: repo, branch: r.GetDefaultBranch()}
+			switch dc.Kind {
+			case "github-actions":
+				out = append(out, checkWorkflow(ctx, client, where, dc)...)
+			case "github-deployment":
+				out = append(out, checkEnvironment(ctx, client, where, dc))
+			}
+		}
 	}
 	return out
+}
+
+// deployerPlace is the service environment a deployer check is about.
+type deployerPlace struct {
+	service, env, repo string
+	owner, name        string // repo split
+	branch             string // the repository's default branch
+}
+
+// checkWorkflow checks the github-actions contract: the workflow exists
+// and is active, and its file on the default branch accepts the bot's
+// dispatch (WorkflowContract). Each problem is one line.
+func checkWorkflow(ctx context.Context, client *gh.Client, at deployerPlace, dc config.Deployer) []check {
+	bad := func(problem msg.Text) check {
+		return check{name: "github", text: msg.T(msg.DoctorWorkflowBad, "service", at.service, "env", at.env, "workflow", dc.Workflow,
+			"repo", at.repo, "problem", msg.English.Render(problem))}
+	}
+	var wf *gh.Workflow
+	var err error
+	if id, perr := strconv.ParseInt(dc.Workflow, 10, 64); perr == nil {
+		wf, _, err = client.Actions.GetWorkflowByID(ctx, at.owner, at.name, id)
+	} else {
+		wf, _, err = client.Actions.GetWorkflowByFileName(ctx, at.owner, at.name, dc.Workflow)
+	}
+	var er *gh.ErrorResponse
+	switch {
+	case errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound:
+		return []check{bad(msg.T(msg.DoctorWorkflowMissing, "workflow", dc.Workflow))}
+	case err != nil:
+		return []check{bad(msg.T(msg.DoctorWorkflowUnreadable, "error", redactErr(err)))}
+	case wf.GetState() != "active":
+		return []check{bad(msg.T(msg.DoctorWorkflowInactive, "state", wf.GetState()))}
+	}
+	file, _, _, err := client.Repositories.GetContents(ctx, at.owner, at.name, wf.GetPath(), &gh.RepositoryContentGetOptions{Ref: at.branch})
+	if err != nil {
+		return []check{bad(msg.T(msg.DoctorWorkflowUnreadable, "error", redactErr(err)))}
+	}
+	text, err := file.GetContent()
+	if err != nil {
+		return []check{bad(msg.T(msg.DoctorWorkflowUnreadable, "error", err.Error()))}
+	}
+	problems := WorkflowContract([]byte(text), dc)
+	if len(problems) == 0 {
+		return []check{{name: "github", ok: true, text: msg.T(msg.DoctorWorkflowOK, "service", at.service, "env", at.env,
+			"workflow", dc.Workflow, "repo", at.repo, "branch", at.branch)}}
+	}
+	var out []check
+	for _, p := range problems {
+		out = append(out, bad(p))
+	}
+	return out
+}
+
+// WorkflowContract checks a workflow file against a github-actions
+// deployer: the inputs the deployer sends, the trigger, the run-name.
+func WorkflowContract(file []byte, dc config.Deployer) []msg.Text {
+	return github.WorkflowProblems(file, (&github.Actions{Inputs: dc.Inputs}).SentInputs())
+}
+
+// checkEnvironment checks that a github-deployment deployer's GitHub
+// environment exists.
+func checkEnvironment(ctx context.Context, client *gh.Client, at deployerPlace, dc config.Deployer) check {
+	name := dc.Environment
+	if name == "" {
+		name = at.env
+	}
+	_, _, err := client.Repositories.GetEnvironment(ctx, at.owner, at.name, name)
+	var er *gh.ErrorResponse
+	switch {
+	case errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound:
+		return check{name: "github", text: msg.T(msg.DoctorEnvironmentBad, "service", at.service, "env", at.env, "environment", name, "repo", at.repo)}
+	case err != nil:
+		return check{name: "github", text: msg.T(msg.DoctorEnvironmentErr, "service", at.service, "env", at.env, "environment", name,
+			"repo", at.repo, "error", redactErr(err))}
+	}
+	return check{name: "github", ok: true, text: msg.T(msg.DoctorEnvironmentOK, "service", at.service, "env", at.env, "environment", name, "repo", at.repo)}
 }
 
 // redactErr keeps GitHub's answer but not the request URL, which may carry

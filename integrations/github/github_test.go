@@ -39,8 +39,10 @@ func newActions(t *testing.T, s *githubtest.Server) *github.Actions {
 	c, err := github.NewClient(*client(t, s))
 	require.NoError(t, err)
 	return &github.Actions{Client: c, Workflow: "deploy.yml", Inputs: map[string]string{"region": "ap-northeast-2"},
-		Poll: 10 * time.Millisecond, FindWait: 2 * time.Second, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Poll: 5 * time.Millisecond, FindWait: 300 * time.Millisecond, CancelWait: 2 * time.Second, Log: quiet()}
 }
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func request() deploy.Request {
 	return deploy.Request{CSR: "CSR-7", Service: "billing-api", Repo: "acme/billing-api", Ref: "main",
@@ -60,18 +62,18 @@ func TestActionsSuccess(t *testing.T) {
 	require.NoError(t, err)
 	ds := s.Dispatches()
 	require.Len(t, ds, 1)
-	require.Equal(t, "main", ds[0].Ref)
-	require.Equal(t, map[string]any{"releasebot_run": "CSR-7/deploy/1", "csr": "CSR-7", "ref": "main", "environment": "prod",
-		"region": "ap-northeast-2"}, ds[0].Inputs)
+	require.Equal(t, "releasebot/CSR-7-deploy-1", ds[0].Ref)
+	require.Equal(t, map[string]any{"releasebot_run": "CSR-7/deploy/1", "csr": "CSR-7", "environment": "prod",
+		"sha": githubtest.CommitSHA, "region": "ap-northeast-2"}, ds[0].Inputs)
 	runs := s.Runs()
 	mine := runs[len(runs)-1]
-	require.Equal(t, "workflow_run:"+itoa(mine.ID), h.ID)
+	require.Equal(t, "workflow_run:"+itoa(mine.ID)+"/1", h.ID)
 	require.Equal(t, "https://github.com/acme/billing-api/actions/runs/"+itoa(mine.ID), h.URL)
 
 	found, ok, err := a.Find(ctx, request())
 	require.NoError(t, err)
 	require.True(t, ok)
-	require.Equal(t, h, found, "a bot taking over finds the same run by its marker")
+	require.Equal(t, h, found, "a bot taking over finds the same run by its identity")
 
 	done := make(chan deploy.Result)
 	go func() {
@@ -84,6 +86,7 @@ func TestActionsSuccess(t *testing.T) {
 	res := <-done
 	require.Equal(t, csr.RunSucceeded, res.Status)
 	require.Equal(t, h.URL, res.URL)
+	require.NotContains(t, s.Tags(), "releasebot/CSR-7-deploy-1", "the tag is deleted once the run ended")
 	for _, auth := range s.Authorizations() {
 		require.Equal(t, "Bearer ghp_test", auth)
 	}
@@ -113,18 +116,6 @@ func TestActionsFailure(t *testing.T) {
 	require.Equal(t, "conclusion: failure; job deploy failed at step Run ./deploy.sh", res.Detail)
 }
 
-// TestActionsNotFound: a workflow without the marker in its run name,
-// among several new runs, is not guessed at.
-func TestActionsNotFound(t *testing.T) {
-	s := githubtest.New(t)
-	s.Title = func(githubtest.Dispatch) string { return "Deploy" }
-	s.AddRun(githubtest.Run{Workflow: "deploy.yml", Title: "Deploy", Branch: "main", Status: "queued"})
-	a := newActions(t, s)
-	a.FindWait = 50 * time.Millisecond
-	_, err := a.Start(context.Background(), request())
-	require.ErrorContains(t, err, "make the workflow's run-name include ${{ inputs.releasebot_run }}")
-}
-
 // TestActionsRequiredReviewers: a run waiting for the environment's
 // required reviewers is approved in the name of the chat approval.
 func TestActionsRequiredReviewers(t *testing.T) {
@@ -136,8 +127,9 @@ func TestActionsRequiredReviewers(t *testing.T) {
 	req := request()
 	req.Approvals = "lead: bob; sm: carol; business: erin"
 	var mu sync.Mutex
-	var told []string
+	var told, warned []string
 	req.Progress = func(_ context.Context, d string) { mu.Lock(); told = append(told, d); mu.Unlock() }
+	req.Alert = func(_ context.Context, d string) { mu.Lock(); warned = append(warned, d); mu.Unlock() }
 	h, err := a.Start(ctx, req)
 	require.NoError(t, err)
 	done := make(chan deploy.Result)
@@ -150,6 +142,7 @@ func TestActionsRequiredReviewers(t *testing.T) {
 	defer mu.Unlock()
 	require.Len(t, told, 1)
 	require.Contains(t, told[0], "approved the wait on GitHub environment production")
+	require.Empty(t, warned)
 }
 
 // TestDeployment: a deployment of the exact commit with the run in its
@@ -209,7 +202,7 @@ func TestWebhookSignature(t *testing.T) {
 
 	rec := &reports{}
 	h := &github.Webhook{Secret: deploy.NewSecret("s3cret"), Reports: rec, Claims: &claims{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	body := workflowRun(t, "webhook.workflow_run.completed.success.json", "Deploy prod (CSR-7/deploy/1)")
+	body := workflowRun(t, "webhook.workflow_run.completed.success.json", "Deploy prod (CSR-7/deploy/1)", "releasebot/CSR-7-deploy-1")
 	forged := deliver(h, "workflow_run", "d-1", body, deploy.Sign(deploy.NewSecret("guess"), body))
 	require.Equal(t, http.StatusUnauthorized, forged.Code)
 	unsigned := deliver(h, "workflow_run", "d-1", body, "")
@@ -218,7 +211,7 @@ func TestWebhookSignature(t *testing.T) {
 
 	ok := deliver(h, "workflow_run", "d-1", body, deploy.Sign(h.Secret, body))
 	require.Equal(t, http.StatusNoContent, ok.Code)
-	require.Equal(t, []deploy.Report{{RunID: "CSR-7/deploy/1", External: "workflow_run:289782451", Status: csr.RunSucceeded,
+	require.Equal(t, []deploy.Report{{RunID: "CSR-7/deploy/1", External: "workflow_run:289782451/1", Status: csr.RunSucceeded,
 		URL: "https://github.com/octo-org/octo-repo/actions/runs/289782451"}}, rec.all)
 
 	again := deliver(h, "workflow_run", "d-1", body, deploy.Sign(h.Secret, body))
@@ -227,30 +220,56 @@ func TestWebhookSignature(t *testing.T) {
 	require.Len(t, rec.all, 1, "a redelivery is dropped")
 }
 
-// TestWebhookEvents maps each fixture delivery to its report.
+// TestWebhookEvents maps each delivery to its report. Only a dispatched
+// run can be the bot's: a push or pull request run of another workflow
+// whose title merely contains a run id reports nothing, and the run id of
+// a title names the bot's run only on that run's own tag.
 func TestWebhookEvents(t *testing.T) {
+	fixture := func(name string) []byte { return githubtest.FixtureBytes(t, name) }
+	foreign := func(event string) []byte { // ci.yml, started by a push, titled with a run id
+		v, _ := githubtest.Fixture(t, "webhook.workflow_run.completed.success.json").(map[string]any)
+		run, _ := v["workflow_run"].(map[string]any)
+		run["display_title"], run["name"], run["event"], run["path"] = "CSR-18/test/1 fix flaky test", "CI", event, ".github/workflows/ci.yml"
+		return must(json.Marshal(v))
+	}
+	rerun := func() []byte {
+		v, _ := githubtest.Fixture(t, "webhook.workflow_run.completed.success.json").(map[string]any)
+		run, _ := v["workflow_run"].(map[string]any)
+		run["display_title"], run["event"], run["head_branch"], run["run_attempt"] = "Deploy test (CSR-18/test/1)", "workflow_dispatch", "releasebot/CSR-18-test-1", 2
+		return must(json.Marshal(v))
+	}
+	const url = "https://github.com/octo-org/octo-repo/actions/runs/289782451"
 	cases := []struct {
-		event, file string
+		name, event string
+		body        []byte
 		want        *deploy.Report
 	}{
-		{"workflow_run", "webhook.workflow_run.requested.json", &deploy.Report{External: "workflow_run:289782451", Status: csr.RunRunning,
-			URL: "https://github.com/octo-org/octo-repo/actions/runs/289782451"}},
-		{"workflow_run", "webhook.workflow_run.in_progress.json", &deploy.Report{External: "workflow_run:18436407157", Status: csr.RunRunning,
-			URL: "https://github.com/derekg1729/test-repo/actions/runs/18436407157"}},
-		{"workflow_job", "webhook.workflow_job.completed.failure.json", &deploy.Report{External: "workflow_run:2202229078", Status: csr.RunRunning,
-			Detail: "job linters failed at step Run yarn run format-check"}},
-		{"workflow_job", "webhook.workflow_job.completed.success.json", nil},
-		{"deployment_status", "webhook.deployment_status.created.success.json", &deploy.Report{External: "deployment:145988746", Status: csr.RunSucceeded}},
-		{"deployment", "webhook.deployment.created.json", nil},
-		{"push", "webhook.push.json", nil},
-		{"ping", "webhook.ping.json", nil},
+		{"recorded repository_dispatch run", "workflow_run", fixture("webhook.workflow_run.requested.json"), nil},
+		{"recorded dynamic run", "workflow_run", fixture("webhook.workflow_run.in_progress.json"), nil},
+		{"foreign push run titled with a run id", "workflow_run", foreign("push"), nil},
+		{"foreign pull_request run titled with a run id", "workflow_run", foreign("pull_request"), nil},
+		{"dispatched run on the run's tag", "workflow_run",
+			workflowRun(t, "webhook.workflow_run.requested.json", "Deploy test (CSR-18/test/1)", "releasebot/CSR-18-test-1"),
+			&deploy.Report{RunID: "CSR-18/test/1", External: "workflow_run:289782451/1", Status: csr.RunRunning, URL: url}},
+		{"dispatched run titled with a run id, on a branch", "workflow_run",
+			workflowRun(t, "webhook.workflow_run.completed.success.json", "Deploy test (CSR-18/test/1)", "main"),
+			&deploy.Report{External: "workflow_run:289782451/1", Status: csr.RunSucceeded, URL: url}},
+		{"a re-run attempt", "workflow_run", rerun(),
+			&deploy.Report{RunID: "CSR-18/test/1", External: "workflow_run:289782451/2", Status: csr.RunSucceeded, URL: url}},
+		{"failed job", "workflow_job", fixture("webhook.workflow_job.completed.failure.json"), &deploy.Report{External: "workflow_run:2202229078/1",
+			Status: csr.RunRunning, Detail: "job linters failed at step Run yarn run format-check"}},
+		{"succeeded job", "workflow_job", fixture("webhook.workflow_job.completed.success.json"), nil},
+		{"deployment status", "deployment_status", fixture("webhook.deployment_status.created.success.json"),
+			&deploy.Report{External: "deployment:145988746", Status: csr.RunSucceeded}},
+		{"deployment", "deployment", fixture("webhook.deployment.created.json"), nil},
+		{"push", "push", fixture("webhook.push.json"), nil},
+		{"ping", "ping", fixture("webhook.ping.json"), nil},
 	}
 	for _, tc := range cases {
-		t.Run(tc.file, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			rec := &reports{}
-			h := &github.Webhook{Secret: deploy.NewSecret("s3cret"), Reports: rec, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-			body := githubtest.FixtureBytes(t, tc.file)
-			w := deliver(h, tc.event, "d-"+tc.file, body, deploy.Sign(h.Secret, body))
+			h := &github.Webhook{Secret: deploy.NewSecret("s3cret"), Reports: rec, Log: quiet()}
+			w := deliver(h, tc.event, "d-"+tc.name, tc.body, deploy.Sign(h.Secret, tc.body))
 			if tc.want == nil {
 				require.Empty(t, rec.all)
 				require.Less(t, w.Code, 300)
@@ -262,11 +281,15 @@ func TestWebhookEvents(t *testing.T) {
 	}
 }
 
-func workflowRun(t *testing.T, file, title string) []byte {
+// workflowRun is a recorded workflow_run delivery made a dispatched run
+// with this title on this branch (or tag).
+func workflowRun(t *testing.T, file, title, branch string) []byte {
 	t.Helper()
 	v, _ := githubtest.Fixture(t, file).(map[string]any)
 	run, _ := v["workflow_run"].(map[string]any)
 	run["display_title"] = title
+	run["event"] = "workflow_dispatch"
+	run["head_branch"] = branch
 	return must(json.Marshal(v))
 }
 

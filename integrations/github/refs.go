@@ -23,7 +23,8 @@ type Refs struct {
 	Client *gh.Client
 }
 
-// Resolve returns the commit SHA a branch, tag or abbreviated SHA names.
+// Resolve returns the commit SHA a branch, tag or abbreviated SHA names;
+// a full (40 hex digit) SHA is checked as a commit (Commit).
 // What a person can act on is a *csr.Refusal: a ref the repository does not
 // have ("unknown-ref"), a repository the bot cannot see ("unknown-repo"),
 // GitHub unreachable or overloaded ("github-unavailable"). Anything else
@@ -33,9 +34,41 @@ func (g Refs) Resolve(ctx context.Context, repo, ref string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if fullSHA.MatchString(strings.ToLower(ref)) { // a full SHA names a commit, never a branch
+		return g.Commit(ctx, repo, ref)
+	}
 	c, _, err := g.Client.Repositories.GetCommit(ctx, owner, name, ref, &gh.ListOptions{PerPage: 1})
 	if err != nil {
 		return "", resolveError(ctx, repo, ref, err)
+	}
+	return c.GetSHA(), nil
+}
+
+// hexSHA is a commit SHA, full or abbreviated (at least 7 hex digits).
+var hexSHA = regexp.MustCompile(`^[0-9a-fA-F]{7,40}$`)
+
+// Commit checks that the repository has the commit sha (full, or
+// abbreviated to at least 7 hex digits) and returns its full SHA. Unlike
+// Resolve it never follows a branch or tag: a branch named like a SHA
+// does not count. Its refusals are Resolve's ("unknown-ref" for a commit
+// the repository does not have or for text that is not a SHA,
+// "unknown-repo", "github-unavailable").
+func (g Refs) Commit(ctx context.Context, repo, sha string) (string, error) {
+	owner, name, err := splitRepo(repo)
+	if err != nil {
+		return "", err
+	}
+	unknown := &csr.Refusal{Rule: "unknown-ref", Why: msg.T(msg.RefuseUnknownRef, "ref", sha, "repo", repo), Next: msg.T(msg.NextUnknownRef, "repo", repo)}
+	if !hexSHA.MatchString(sha) {
+		return "", unknown
+	}
+	want := strings.ToLower(sha)
+	c, _, err := g.Client.Repositories.GetCommit(ctx, owner, name, want, &gh.ListOptions{PerPage: 1})
+	if err != nil {
+		return "", resolveError(ctx, repo, sha, err)
+	}
+	if !strings.HasPrefix(c.GetSHA(), want) {
+		return "", unknown // GitHub resolved it as a branch or tag name
 	}
 	return c.GetSHA(), nil
 }

@@ -3,6 +3,8 @@ package github
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	gh "github.com/google/go-github/v62/github"
 
@@ -21,36 +23,51 @@ type pendingDeployment struct {
 	CurrentUserCanApprove bool `json:"current_user_can_approve"`
 }
 
-// approve approves the run's wait on its GitHub environment in the name of
-// the chat approval, so the team approves once. It reports on the run what
-// it did; true means nothing more is to be done.
-func (a *Actions) approve(ctx context.Context, owner, repo string, runID int64, r deploy.Request) bool {
-	env := a.env(r)
+// review handles a run that waits for its environment's required
+// reviewers, once per wait. With ApproveReviews the bot approves the wait
+// in the name of the chat approval, so the team approves once, and says
+// so; when it may not or cannot, it tells the channel and the CSR's
+// people that a reviewer must approve it on GitHub, with the run's link.
+func (a *Actions) review(ctx context.Context, owner, repo string, run *gh.WorkflowRun, r deploy.Request) {
+	env, url, runID := a.env(r), run.GetHTMLURL(), run.GetID()
+	if !a.ApproveReviews {
+		r.Warn(ctx, msg.T(msg.GitHubReviewWaiting, "env", env, "url", url).String())
+		return
+	}
 	req, err := a.Client.NewRequest("GET", fmt.Sprintf("repos/%s/%s/actions/runs/%d/pending_deployments", owner, repo, runID), nil)
 	if err != nil {
-		return false
+		r.Warn(ctx, msg.T(msg.GitHubReviewFailed, "env", env, "error", err.Error(), "url", url).String())
+		return
 	}
 	var pending []pendingDeployment
 	if _, err := a.Client.Do(ctx, req, &pending); err != nil {
 		a.log().WarnContext(ctx, "pending deployments not readable", "run", r.Run.ID, "err", deploy.Redact(err))
-		return false
+		r.Warn(ctx, msg.T(msg.GitHubReviewFailed, "env", env, "error", answer(err), "url", url).String())
+		return
 	}
 	var ids []int64
+	var others []string
 	for _, p := range pending {
-		if p.Environment.Name == env && p.CurrentUserCanApprove {
+		switch {
+		case p.Environment.Name == env && p.CurrentUserCanApprove:
 			ids = append(ids, p.Environment.ID)
+		case p.Environment.Name != env && !slices.Contains(others, p.Environment.Name):
+			others = append(others, p.Environment.Name)
 		}
 	}
 	if len(ids) == 0 {
-		r.Tell(ctx, msg.T(msg.DetailReviewNotMine, "env", env).String())
-		return true
+		if len(others) > 0 { // the run waits on an environment the deployer does not name
+			env = strings.Join(others, ", ")
+		}
+		r.Warn(ctx, msg.T(msg.GitHubReviewNotMine, "env", env, "url", url).String())
+		return
 	}
 	comment := fmt.Sprintf("Approved in chat: %s (%s). Approvals: %s", r.CSR, r.Run.ID, r.Approvals)
 	if _, _, err := a.Client.Actions.PendingDeployments(ctx, owner, repo, runID, &gh.PendingDeploymentsRequest{
 		EnvironmentIDs: ids, State: "approved", Comment: comment}); err != nil {
-		r.Tell(ctx, msg.T(msg.DetailReviewFailed, "env", env, "error", deploy.Redact(err).Error()).String())
-		return true
+		a.log().WarnContext(ctx, "approving the environment's wait failed", "run", r.Run.ID, "err", deploy.Redact(err))
+		r.Warn(ctx, msg.T(msg.GitHubReviewFailed, "env", env, "error", answer(err), "url", url).String())
+		return
 	}
 	r.Tell(ctx, msg.T(msg.DetailReviewApproved, "env", env, "csr", string(r.CSR)).String())
-	return true
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	gh "github.com/google/go-github/v62/github"
@@ -112,11 +111,18 @@ func parseEvent(event string, body []byte) (deploy.Report, bool, error) {
 			return deploy.Report{}, false, err
 		}
 		run := e.GetWorkflowRun()
-		if run == nil {
+		// Only a dispatched run can be one the bot started; a push or
+		// pull request run of another workflow whose title happens to
+		// contain a run id says nothing about it.
+		if run == nil || run.GetEvent() != "workflow_dispatch" {
 			return deploy.Report{}, false, nil
 		}
-		rep := deploy.Report{RunID: runMarker.FindString(run.GetDisplayTitle() + " " + run.GetName()),
-			External: handleOf(run).ID, URL: run.GetHTMLURL(), Status: csr.RunRunning}
+		rep := deploy.Report{External: handleOf(run).ID, URL: run.GetHTMLURL(), Status: csr.RunRunning}
+		// The run id in the title names the bot's run only on that run's
+		// own tag; otherwise the queue finds the run by its External.
+		if ids := runMarker.FindAllString(run.GetDisplayTitle()+" "+run.GetName(), -1); len(ids) > 0 && run.GetHeadBranch() == TagName(ids[0]) {
+			rep.RunID = ids[0]
+		}
 		if run.GetStatus() == "completed" {
 			rep.Status = conclusion(run.GetConclusion())
 			if rep.Status != csr.RunSucceeded {
@@ -135,7 +141,7 @@ func parseEvent(event string, body []byte) (deploy.Report, bool, error) {
 		}
 		// A failed job is news while the run goes on; the run's own
 		// completion (workflow_run, or the poller) settles the result.
-		return deploy.Report{External: "workflow_run:" + strconv.FormatInt(job.GetRunID(), 10), Status: csr.RunRunning,
+		return deploy.Report{External: runExternal(job.GetRunID(), int(job.GetRunAttempt())), Status: csr.RunRunning,
 			Detail: failedJobs([]*gh.WorkflowJob{job})}, true, nil
 	case "deployment_status":
 		var e gh.DeploymentStatusEvent
