@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -126,9 +127,21 @@ func New(ctx context.Context, o Options) (*App, error) {
 	if o.Policy == nil {
 		o.Policy = cfg
 	}
-	a.Store = redisstore.New(rdb, o.Prefix)
+	// The store indexes whose move a CSR in approval waits for from the
+	// approval lines (list waiting), and logs a data loss it detects.
+	a.Store = redisstore.New(rdb, o.Prefix, redisstore.WithServices(o.Policy.Service), redisstore.WithLogger(o.Log))
 	a.Renderer = console.Renderer{Catalog: msg.English, Loc: cfg.Location()}
 	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: o.Policy, Clock: o.Clock, Log: o.Log}
+	// The store's integrity (a Redis restarted empty, a failover that lost
+	// writes) is checked at start and every minute, and shown by /readyz.
+	a.onStart(func(ctx context.Context) { go a.Store.Watch(ctx, time.Minute) })
+	a.AddReadiness("store integrity", func(ctx context.Context) error {
+		in, err := a.Store.CheckIntegrity(ctx)
+		if err != nil {
+			return err
+		}
+		return in.Err()
+	})
 	refs, err := a.wireDeploys(ctx, o, effects)
 	if err != nil {
 		a.Close()

@@ -10,6 +10,7 @@ import (
 
 	"releasebot/commands"
 	"releasebot/csr"
+	"releasebot/integrations/redisstore"
 	"releasebot/internal/redistest"
 	"releasebot/msg"
 )
@@ -82,6 +83,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"list: bad scope", "", "alice", "list sideways", "mine, waiting or all"},
 		{"list: bad state", "", "alice", "list all --state nope", "--state` needs one of"},
 		{"list: unknown service", "", "alice", "list all --service payroll", "no service `payroll`"},
+		{"list: page 0", "", "alice", "list --page 0", "`--page` needs a page number"},
+		{"list: page x", "", "alice", "list waiting --page x", "`--page` needs a page number"},
+		{"list: negative page", "", "alice", "list all --page -2", "`--page` needs a page number"},
+		{"list: page without a number", "", "alice", "list all --page", "a value after --page"},
 		{"process: unknown service", "", "alice", "process payroll", "no service `payroll`"},
 		{"help: unknown verb", "", "alice", "help teleport", "don't know the command `teleport`"},
 		{"next: unknown CSR", "", "alice", "next CSR-3", "there is no CSR-3"},
@@ -199,6 +204,51 @@ func TestListScopes(t *testing.T) {
 	all := render(e.ok("frank", "list all --service web-frontend"))
 	require.Contains(t, all, "CSR-2")
 	require.NotContains(t, all, "CSR-1 ")
+}
+
+// TestListPages: a listing longer than a page says how many match in all
+// and how to see the next page; the last page says it is the last; a page
+// past the end says how many pages there are.
+func TestListPages(t *testing.T) {
+	e := newEnv(t)
+	for range 120 {
+		e.ok("alice", `new billing-api "t" --ref main`)
+	}
+	first := render(e.ok("alice", "list all"))
+	require.Contains(t, first, "Showing 1–50 of 120 CSR(s); more: `list all --page 2`")
+	require.Contains(t, first, "CSR-120")
+	require.NotContains(t, first, "CSR-70 ")
+	second := render(e.ok("alice", "list --page 2"))
+	require.Contains(t, second, "Showing 51–100 of 120 CSR(s); more: `list mine --page 3`")
+	require.Contains(t, second, "CSR-70")
+	last := render(e.ok("alice", "list waiting --service billing-api --page 3"))
+	require.Contains(t, last, "Showing 101–120 of 120 CSR(s):")
+	require.Contains(t, last, "CSR-1 ")
+	require.Contains(t, render(e.ok("alice", "list all --state draft --page 9")), "Page 9 is past the end: 120 CSR(s) fill 3 page(s) of 50.")
+	require.Contains(t, render(e.ok("bob", "list all --state in_approval")), "No CSRs")
+}
+
+// TestShowAfterDataLoss: after Redis restarted empty, `show CSR-1` says
+// the store lost it (not that there never was one), and `new` does not
+// hand out CSR-1 again.
+func TestShowAfterDataLoss(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb, err := redisstore.Connect(context.Background(), "redis://"+srv.Addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = rdb.Close() })
+	e := newEnvWith(t, rdb, "")
+	e.ok("alice", `new billing-api "t" --ref main`)
+	srv.Restart()
+	in, err := e.store.CheckIntegrity(context.Background())
+	require.NoError(t, err)
+	require.False(t, in.OK)
+
+	r := e.do("alice", "show CSR-1")
+	require.NotNil(t, r.Refusal)
+	require.Contains(t, render(r), "CSR-1 was created, but the release store lost it")
+	require.NotContains(t, render(r), "there is no CSR-1")
+	require.Contains(t, render(e.ok("alice", `new billing-api "again" --ref main`)), "Created CSR-2")
+	require.Contains(t, render(e.do("alice", "show CSR-7")), "there is no CSR-7")
 }
 
 func TestHelpAndProcess(t *testing.T) {

@@ -77,7 +77,7 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, rdb redis.UniversalClient, prefix string) *env {
 	cfg, err := config.Parse("test.yaml", []byte(testConfig))
 	require.NoError(t, err)
-	st := redisstore.New(rdb, prefix)
+	st := redisstore.New(rdb, prefix, redisstore.WithServices(cfg.Service))
 	e := &env{t: t, cfg: cfg, store: st, rdb: rdb, prefix: prefix, clock: clock.NewManual(friday2300), effects: &effects{}}
 	e.h = &commands.Handler{Registry: commands.Default(), Store: st, Config: cfg, Clock: e.clock, Refs: gitref.Offline{},
 		Effects: e.effects, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}

@@ -93,6 +93,9 @@ func (h *Handler) Run(ctx context.Context, req Request, cmd Command) chat.Reply 
 // are explained; anything else is logged with a reference the person can
 // quote, and never shown raw (it might contain internals).
 func (h *Handler) failure(ctx context.Context, req Request, verb string, err error) chat.Reply {
+	if mapped := storeRefusal(err, ""); mapped != err {
+		err = mapped // a failover, a lost store or an unconfirmed write is said as such, on every verb
+	}
 	var r *csr.Refusal
 	var nf *notFound
 	switch {

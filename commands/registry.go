@@ -116,8 +116,8 @@ func Default() *Registry {
 		Example: `new billing-api "Fix rounding" --ref main --assignee @alice --effort 4h`, Summary: msg.HelpNew,
 		Flags: []string{"ref", "sha", "assignee", "effort", "description", "risk"}}, parseNew, runNew)
 	add(r, Spec{Verb: "show", Usage: "show CSR", Example: "show CSR-1", Summary: msg.HelpShow}, parseShow, runShow)
-	add(r, Spec{Verb: "list", Usage: "list [mine|waiting|all] [--service SERVICE] [--state STATE]", Example: "list waiting",
-		Summary: msg.HelpList, Flags: []string{"service", "state"}}, parseList, runList)
+	add(r, Spec{Verb: "list", Usage: "list [mine|waiting|all] [--service SERVICE] [--state STATE] [--page N]", Example: "list waiting",
+		Summary: msg.HelpList, Flags: []string{"service", "state", "page"}}, parseList, runList)
 	add(r, Spec{Verb: "next", Usage: "next CSR", Example: "next CSR-1", Summary: msg.HelpNext}, parseNext, runNext)
 	add(r, Spec{Verb: "history", Usage: "history CSR", Example: "history CSR-1", Summary: msg.HelpHistory}, parseHistory, runHistory)
 	add(r, Spec{Verb: "test", Usage: "test CSR", Example: "test CSR-1", Summary: msg.HelpTest}, parseTest, runTest)

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,11 +23,52 @@ func (Show) Verb() string { return "show" }
 func parseShow(p *parser) (Show, error) { id, err := idOnly(p); return Show{id}, err }
 
 func runShow(ctx context.Context, h *Handler, req Request, s Show) (chat.Reply, error) {
-	c, svc, err := h.load(ctx, s.CSR)
+	c, err := h.Store.Get(ctx, s.CSR)
+	switch {
+	case errors.Is(err, store.ErrDataLost):
+		// Not "there is no CSR-1": it existed, and the store lost it.
+		return chat.Reply{}, storeRefusal(err, s.CSR)
+	case errors.Is(err, store.ErrNotFound):
+		return chat.Reply{}, &notFound{s.CSR}
+	case err != nil:
+		return chat.Reply{}, storeRefusal(err, s.CSR)
+	}
+	svc, err := h.service(c.Service)
 	if err != nil {
 		return chat.Reply{}, err
 	}
 	return h.cardReply(ctx, req, c, svc)
+}
+
+// storeRefusal explains a store failure a person can act on: a store
+// failing over (try again in a moment), a write too few replicas confirmed,
+// a CSR the store lost. Other errors are returned as they are. id names
+// the CSR asked for, if any.
+func storeRefusal(err error, id csr.ID) error {
+	var nf *notFound
+	switch {
+	case errors.Is(err, store.ErrDataLost):
+		return &csr.Refusal{Rule: "store-lost-data", Why: msg.T(msg.StoreRefuseLost, "csr", string(id), "since", lostSince(err)),
+			Next: msg.T(msg.StoreNextLost)}
+	case errors.As(err, &nf):
+		return err
+	case errors.Is(err, store.ErrFailingOver):
+		return &csr.Refusal{Rule: "store-failing-over", Why: msg.T(msg.StoreRefuseFailingOver), Next: msg.T(msg.StoreNextFailingOver)}
+	case errors.Is(err, store.ErrUnconfirmed):
+		return &csr.Refusal{Rule: "store-unconfirmed", Why: msg.T(msg.StoreRefuseUnconfirmed), Next: msg.T(msg.StoreNextUnconfirmed)}
+	}
+	return err
+}
+
+// lostSince is when the store found the loss, from its error ("detected
+// <RFC 3339>"), or "" when it does not say.
+func lostSince(err error) string {
+	_, rest, ok := strings.Cut(err.Error(), "(detected ")
+	if !ok {
+		return "detected earlier"
+	}
+	at, _, _ := strings.Cut(rest, ")")
+	return "detected " + at
 }
 
 // Next says what a CSR needs next.
@@ -80,13 +122,17 @@ type List struct {
 	Scope   string // mine, waiting, all
 	Service string
 	State   csr.State
+	Page    int // from 1
 }
 
 // Verb implements Command.
 func (List) Verb() string { return "list" }
 
+// ListPageSize is how many CSRs one page of `list` shows.
+const ListPageSize = 50
+
 func parseList(p *parser) (List, error) {
-	l := List{Scope: strings.ToLower(p.optional(0)), Service: p.Flags["service"], State: csr.State(p.Flags["state"])}
+	l := List{Scope: strings.ToLower(p.optional(0)), Service: p.Flags["service"], State: csr.State(p.Flags["state"]), Page: 1}
 	if l.Scope == "" {
 		l.Scope = "mine"
 	}
@@ -102,12 +148,34 @@ func parseList(p *parser) (List, error) {
 		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--state", "want", "one of "+strings.Join(names, ", "), "value", clip(string(l.State))),
 			msg.T(msg.NextHelpVerb, "verb", "list"))
 	}
+	if v, ok := p.Flags["page"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--page", "want", "a page number: 1, 2, 3…", "value", clip(v)),
+				msg.T(msg.NextHelpVerb, "verb", "list"))
+		}
+		l.Page = n
+	}
 	return l, p.atMost(1)
 }
 
-// waitingStates are the states in which a CSR waits for a person, not a
-// machine.
-var waitingStates = []csr.State{csr.Draft, csr.Tested, csr.TestFailed, csr.InApproval, csr.Approved, csr.Rejected, csr.DeployFailed}
+// again is the command line that shows page n of the same listing.
+func (l List) again(n int) string {
+	line := "list " + l.Scope
+	if l.Service != "" {
+		line += " --service " + l.Service
+	}
+	if l.State != "" {
+		line += " --state " + string(l.State)
+	}
+	return line + " --page " + strconv.Itoa(n)
+}
+
+// pager is a store that pages listings and counts their matches; the Redis
+// store is one. With another, `list` shows one page without a total.
+type pager interface {
+	ListPage(ctx context.Context, f store.Filter) (store.Page, error)
+}
 
 func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, error) {
 	if l.Service != "" {
@@ -115,7 +183,7 @@ func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, 
 			return chat.Reply{}, err
 		}
 	}
-	f := store.Filter{Service: l.Service, Limit: 50}
+	f := store.Filter{Service: l.Service, Limit: ListPageSize, Offset: (l.Page - 1) * ListPageSize}
 	if l.State != "" {
 		f.States = []csr.State{l.State}
 	}
@@ -124,42 +192,67 @@ func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, 
 	case "mine":
 		f.Person = me
 	case "waiting":
-		if l.State == "" {
-			f.States = waitingStates
-		}
-		f.Limit = 500
+		f.Waiting = me
 	}
-	cs, err := h.Store.List(ctx, f)
+	var page store.Page
+	var err error
+	if ps, ok := h.Store.(pager); ok {
+		page, err = ps.ListPage(ctx, f)
+	} else {
+		page.CSRs, err = h.Store.List(ctx, f)
+		page.Total = f.Offset + len(page.CSRs)
+	}
 	if err != nil {
-		return chat.Reply{}, err
+		return chat.Reply{}, storeRefusal(err, "")
 	}
 	now := h.Clock.Now()
 	var texts []msg.Text
-	for _, c := range cs {
+	for _, c := range page.CSRs {
 		svc, ok := h.Config.Service(c.Service)
 		if !ok {
 			continue
 		}
+		// The index says whose move it was when the CSR was saved; an
+		// approver taken off the line since is not waited on.
 		if l.Scope == "waiting" && !waitsOn(c, svc, me) {
 			continue
 		}
 		texts = append(texts, msg.T(msg.ReplyListLine, "csr", string(c.ID), "state", string(c.State), "service", c.Service,
 			"title", c.Title, "requester", string(c.Requester), "next", c.NextStep(svc, now, nil).String()))
 	}
+	pages := (page.Total + ListPageSize - 1) / ListPageSize
+	if len(texts) == 0 && l.Page > 1 && l.Page > pages {
+		return chat.Reply{Texts: []msg.Text{msg.T(msg.StoreListPastEnd, "page", strconv.Itoa(l.Page), "total", thousands(page.Total),
+			"pages", strconv.Itoa(pages), "size", strconv.Itoa(ListPageSize))}, Private: true}, nil
+	}
 	if len(texts) == 0 {
 		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyNoCSRs)}, Private: true}, nil
 	}
-	head := msg.T(msg.ReplyListHeader, "count", strconv.Itoa(len(texts)))
+	var head msg.Text
+	from, to := f.Offset+1, f.Offset+len(page.CSRs)
+	switch {
+	case l.Page == 1 && page.Total <= ListPageSize:
+		head = msg.T(msg.ReplyListHeader, "count", thousands(len(texts)))
+	case l.Page < pages:
+		head = msg.T(msg.StoreListPage, "from", thousands(from), "to", thousands(to), "total", thousands(page.Total), "next", l.again(l.Page+1))
+	default:
+		head = msg.T(msg.StoreListLastPage, "from", thousands(from), "to", thousands(to), "total", thousands(page.Total))
+	}
 	return chat.Reply{Texts: append([]msg.Text{head}, texts...), Private: true}, nil
+}
+
+// thousands writes n with a space between groups of three digits: 20 302.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + " " + s[i:]
+	}
+	return s
 }
 
 // waitsOn reports whether the next move on c is p's.
 func waitsOn(c csr.CSR, svc csr.Service, p csr.Person) bool {
-	if c.State == csr.InApproval {
-		st, ok := c.OpenStep(svc)
-		return ok && slices.Contains(st.Pending(c), p)
-	}
-	return c.Requester == p || c.Assignee == p
+	return slices.Contains(store.WaitingOn(c, svc), p)
 }
 
 // Freeze stops production deploys of a service until a time.

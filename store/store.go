@@ -20,6 +20,22 @@ var (
 	// ErrUnavailable: the database could not be reached; nothing was
 	// written.
 	ErrUnavailable = errors.New("store unreachable")
+	// ErrFailingOver: the database answered that it cannot serve right now
+	// (loading its data, a failover or resharding under way, a replica
+	// that was a primary); nothing was written and a retry in a moment
+	// should succeed. Errors wrapping it also wrap ErrUnavailable, so
+	// callers that only know ErrUnavailable still say nothing was written.
+	ErrFailingOver = errors.New("store failing over")
+	// ErrUnconfirmed: the write was applied on the primary but fewer
+	// replicas than required acknowledged it in time, so it may not
+	// survive a failover. The change must not be confirmed to anyone as
+	// done.
+	ErrUnconfirmed = errors.New("write not confirmed by enough replicas")
+	// ErrDataLost: the store lost data it had (an empty restart, a
+	// failover to a replica that lacked confirmed writes); the CSR asked
+	// for was handed out before and is gone. Errors wrapping it also wrap
+	// ErrNotFound, so code that only handles "not found" keeps working.
+	ErrDataLost = errors.New("store lost data")
 )
 
 // Filter selects CSRs for a listing. Empty fields match everything; all
@@ -28,7 +44,41 @@ type Filter struct {
 	States  []csr.State
 	Service string
 	Person  csr.Person // requester or assignee
-	Limit   int        // 0: the store's default (100)
+	// Waiting: CSRs whose next move is this person's (see WaitingOn).
+	Waiting csr.Person
+	Limit   int // 0: the store's default (100)
+	// Offset skips that many matches, newest first, for paging.
+	Offset int
+}
+
+// Page is one page of a listing: the CSRs, newest first, and how many
+// match the filter in all.
+type Page struct {
+	CSRs  []csr.CSR
+	Total int
+}
+
+// WaitingStates are the states in which a CSR waits for a person, not a
+// machine.
+var WaitingStates = []csr.State{csr.Draft, csr.Tested, csr.TestFailed, csr.InApproval, csr.Approved, csr.Rejected, csr.DeployFailed}
+
+// WaitingOn returns the people whose move the next one on c is: the
+// pending approvers of the open step while c is in approval; the
+// requester and the assignee in the other states that wait for a person;
+// nobody while a machine works or the CSR is done. A store indexes it so
+// "waiting on me" is read without scanning CSRs.
+func WaitingOn(c csr.CSR, svc csr.Service) []csr.Person {
+	if c.State == csr.InApproval {
+		st, ok := c.OpenStep(svc)
+		if !ok {
+			return nil
+		}
+		return st.Pending(c)
+	}
+	if !slices.Contains(WaitingStates, c.State) {
+		return nil
+	}
+	return c.People()
 }
 
 // Mutation is a domain decision applied to the freshest copy of a CSR. It

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -30,14 +31,17 @@ const maxAttempts = 50
 // was computed from ("" = the CSR must not exist yet), moves its index
 // memberships, appends its new history entries to the audit stream and,
 // when a deploy or rollback run succeeded in the change, writes what the
-// environment runs now, all in one atomic step and one round trip.
+// environment runs now, all in one atomic step and one round trip. A
+// create also raises the counter and the installation marker's high-water
+// mark to the CSR's number (making the marker when there is none), so no
+// id at or below it is handed out again.
 //
-// KEYS: csr hash, audit stream, [production record, production history
-// list: when nLineage > 0], nRem index keys to leave, then index keys to
-// join.
+// KEYS: csr hash, audit stream, counter, marker, [production record,
+// production history list: when nLineage > 0], nRem index keys to leave,
+// then index keys to join.
 // ARGV: expected version, new version, data, id, score, nRem, nLineage,
-// expected production record ("" = none yet), nLineage lineage entries
-// (newest first), then history entries.
+// expected production record ("" = none yet), now (RFC 3339), nLineage
+// lineage entries (newest first), then history entries.
 // Returns 1 when saved, 0 when the version did not match, 2 when the
 // production record changed since it was read. The checks come before any
 // write, so a lost race writes nothing.
@@ -49,19 +53,25 @@ elseif v ~= ARGV[1] then
   return 0
 end
 local nlin = tonumber(ARGV[7])
-local first = 3
+local first = 5
 if nlin > 0 then
-  first = 5
-  local cur = redis.call('GET', KEYS[3])
+  first = 7
+  local cur = redis.call('GET', KEYS[5])
   if (cur or '') ~= ARGV[8] then return 2 end
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'data', ARGV[3])
+if ARGV[1] == '' then
+  local sc = tonumber(ARGV[5])
+  if tonumber(redis.call('GET', KEYS[3]) or '0') < sc then redis.call('SET', KEYS[3], sc) end
+  if redis.call('EXISTS', KEYS[4]) == 0 then redis.call('HSET', KEYS[4], 'created', ARGV[9]) end
+  if tonumber(redis.call('HGET', KEYS[4], 'high') or '0') < sc then redis.call('HSET', KEYS[4], 'high', sc) end
+end
 if nlin > 0 then
-  redis.call('DEL', KEYS[4])
-  for i = 9, 8 + nlin do
-    redis.call('RPUSH', KEYS[4], ARGV[i])
+  redis.call('DEL', KEYS[6])
+  for i = 10, 9 + nlin do
+    redis.call('RPUSH', KEYS[6], ARGV[i])
   end
-  redis.call('SET', KEYS[3], ARGV[9])
+  redis.call('SET', KEYS[5], ARGV[10])
 end
 local nrem = tonumber(ARGV[6])
 for i = first, #KEYS do
@@ -71,7 +81,7 @@ for i = first, #KEYS do
     redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4])
   end
 end
-for i = 9 + nlin, #ARGV do
+for i = 10 + nlin, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'csr', ARGV[4], 'entry', ARGV[i])
 end
 return 1
@@ -94,7 +104,7 @@ func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prod
 		return false, fmt.Errorf("history shrank from %d to %d entries; it is append-only", seen, len(next.History))
 	}
 	now := s.indexKeys(next)
-	keys := []string{s.csrKey(next.ID), s.key("audit")}
+	keys := []string{s.csrKey(next.ID), s.key("audit"), s.key("seq"), s.markerKey()}
 	var lineage []any
 	expectedProd := ""
 	if prod != nil {
@@ -120,7 +130,8 @@ func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prod
 			keys = append(keys, k)
 		}
 	}
-	args := []any{expected, next.Version, data, string(next.ID), next.ID.Seq(), nRem, len(lineage), expectedProd}
+	args := []any{expected, next.Version, data, string(next.ID), next.ID.Seq(), nRem, len(lineage), expectedProd,
+		time.Now().UTC().Format(time.RFC3339Nano)}
 	args = append(args, lineage...)
 	for _, e := range next.History[seen:] {
 		b, err := json.Marshal(e)
@@ -129,8 +140,65 @@ func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prod
 		}
 		args = append(args, b)
 	}
-	n, err := saveScript.Run(ctx, s.rdb, keys, args...).Int()
+	n, err := s.runDurably(ctx, "save "+string(next.ID), keys, args)
+	if n == 1 {
+		s.noteSeen(next.ID.Seq())
+	}
 	return n == 1, err
+}
+
+// runDurably runs saveScript and, when the store must wait for replicas,
+// WAIT on the same connection right after it (WAIT counts the replicas
+// that acknowledged the writes of its own connection). A saved change
+// fewer replicas acknowledged returns 1 with an error wrapping
+// store.ErrUnconfirmed.
+func (s *Store) runDurably(ctx context.Context, op string, keys []string, args []any) (int, error) {
+	d := s.durable
+	if d.MinReplicas <= 0 {
+		return saveScript.Run(ctx, s.rdb, keys, args...).Int()
+	}
+	conn := s.rdb
+	if c, ok := conn.(*Client); ok {
+		conn = c.UniversalClient
+	}
+	if cc, ok := conn.(*redis.ClusterClient); ok {
+		// A cluster pipeline would send the keyless WAIT to any node: talk
+		// to the primary of the installation's slot itself.
+		m, err := cc.MasterForKey(ctx, keys[0])
+		if err != nil {
+			return 0, err
+		}
+		conn = m
+	}
+	for attempt := 0; ; attempt++ {
+		pipe := conn.Pipeline()
+		res := saveScript.EvalSha(ctx, pipe, keys, args...)
+		acked := pipe.Do(ctx, "wait", d.MinReplicas, d.timeout().Milliseconds())
+		_, _ = pipe.Exec(ctx)
+		if err := res.Err(); err != nil {
+			if attempt == 0 && strings.HasPrefix(err.Error(), "NOSCRIPT") {
+				if err := saveScript.Load(ctx, conn).Err(); err != nil {
+					return 0, err
+				}
+				continue
+			}
+			return 0, err
+		}
+		n, err := res.Int()
+		if err != nil || n != 1 {
+			return n, err
+		}
+		got, err := acked.Int64()
+		if err != nil {
+			return 1, fmt.Errorf("%s: %w: waiting for %d replica(s) failed, so the write may not survive a failover: %v",
+				op, store.ErrUnconfirmed, d.MinReplicas, err)
+		}
+		if got < int64(d.MinReplicas) {
+			return 1, fmt.Errorf("%s: %w: saved on the primary at %s, but only %d of %d replica(s) acknowledged it within %s, so the write may not survive a failover",
+				op, store.ErrUnconfirmed, s.addr, got, d.MinReplicas, d.timeout())
+		}
+		return 1, nil
+	}
 }
 
 // Create stores c as version 1, with its indexes and its history in the
@@ -141,6 +209,9 @@ func (s *Store) Create(ctx context.Context, c csr.CSR) (csr.CSR, error) {
 	}
 	c.Version = 1
 	ok, err := s.save(ctx, nil, c, nil)
+	if errors.Is(err, store.ErrUnconfirmed) {
+		return csr.CSR{}, err
+	}
 	if err != nil {
 		return csr.CSR{}, s.fail("create "+string(c.ID), err)
 	}
@@ -156,13 +227,14 @@ func (s *Store) Get(ctx context.Context, id csr.ID) (csr.CSR, error) {
 	if err != nil {
 		return csr.CSR{}, s.fail("get "+string(id), err)
 	}
+	s.noteSeen(id.Seq())
 	return c, nil
 }
 
 func (s *Store) load(ctx context.Context, id csr.ID) (csr.CSR, error) {
 	data, err := s.rdb.HGet(ctx, s.csrKey(id), "data").Bytes()
 	if errors.Is(err, redis.Nil) {
-		return csr.CSR{}, store.ErrNotFound
+		return csr.CSR{}, s.missing(id)
 	}
 	if err != nil {
 		return csr.CSR{}, err
@@ -211,6 +283,9 @@ func (s *Store) Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CS
 			return csr.CSR{}, nil, s.fail(op, err)
 		}
 		ok, err := s.save(ctx, &old, next, prod)
+		if errors.Is(err, store.ErrUnconfirmed) {
+			return csr.CSR{}, nil, err
+		}
 		if err != nil {
 			return csr.CSR{}, nil, s.fail(op, err)
 		}
@@ -230,69 +305,64 @@ func (s *Store) Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CS
 	return csr.CSR{}, nil, fmt.Errorf("%s after %d attempts: %w", op, maxAttempts, store.ErrConflict)
 }
 
-// List returns the CSRs matching f, newest first.
+// List returns the CSRs matching f, newest first: ListPage without the
+// total.
 func (s *Store) List(ctx context.Context, f store.Filter) ([]csr.CSR, error) {
+	p, err := s.ListPage(ctx, f)
+	return p.CSRs, err
+}
+
+// scanChunk is the most ids of the smallest index one step of an
+// intersection reads.
+const scanChunk = 500
+
+// ListPage returns one page of the CSRs matching f, newest first, and how
+// many match in all. Every filter is answered from sorted sets scored by
+// CSR number: one set when a filter has its own index (a person, whose move
+// it is, a service, a state, and the pairs service+state and person+state),
+// otherwise the smallest of the sets is walked newest first and its ids
+// kept when the others have them. The total is ZCARD, or ZINTERCARD for an
+// intersection, per state: no listing reads every id of an index.
+func (s *Store) ListPage(ctx context.Context, f store.Filter) (store.Page, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	states := f.States
-	if len(states) == 0 {
-		states = csr.States
-	}
-	// Without a service or person to intersect with, the newest `limit` of
-	// each state suffice; otherwise whole indexes are intersected, which is
-	// fine at one installation's size.
-	stop := int64(-1)
-	if f.Service == "" && f.Person == "" {
-		stop = int64(limit - 1)
-	}
-	pipe := s.rdb.Pipeline()
-	byState := make([]*redis.ZSliceCmd, len(states))
-	for i, st := range states {
-		byState[i] = pipe.ZRevRangeWithScores(ctx, s.key("idx", "state", string(st)), 0, stop)
-	}
-	var narrow []*redis.StringSliceCmd
-	if f.Service != "" {
-		narrow = append(narrow, pipe.ZRange(ctx, s.key("idx", "service", f.Service), 0, -1))
-	}
-	if f.Person != "" {
-		narrow = append(narrow, pipe.ZRange(ctx, s.key("idx", "person", string(f.Person)), 0, -1))
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, s.fail("list", err)
-	}
+	offset := max(f.Offset, 0)
+	sources := s.sources(f)
 
-	type hit struct {
-		id  string
-		seq float64
-	}
+	total := 0
+	want := offset + limit
 	var hits []hit
-	for _, cmd := range byState {
-		for _, z := range cmd.Val() {
-			hits = append(hits, hit{z.Member.(string), z.Score})
+	for _, keys := range sources {
+		n, err := s.count(ctx, keys)
+		if err != nil {
+			return store.Page{}, s.fail("list", err)
 		}
-	}
-	for _, cmd := range narrow {
-		in := make(map[string]bool, len(cmd.Val()))
-		for _, id := range cmd.Val() {
-			in[id] = true
+		total += n
+		if n == 0 {
+			continue
 		}
-		hits = slices.DeleteFunc(hits, func(h hit) bool { return !in[h.id] })
+		top, err := s.top(ctx, keys, want)
+		if err != nil {
+			return store.Page{}, s.fail("list", err)
+		}
+		hits = append(hits, top...)
 	}
 	slices.SortFunc(hits, func(a, b hit) int { return cmp.Or(cmp.Compare(b.seq, a.seq), cmp.Compare(b.id, a.id)) })
-	hits = hits[:min(limit, len(hits))]
-	if len(hits) == 0 {
-		return nil, nil
+	hits = slices.CompactFunc(hits, func(a, b hit) bool { return a.id == b.id })
+	if offset >= len(hits) {
+		return store.Page{Total: total}, nil
 	}
+	hits = hits[offset:min(want, len(hits))]
 
-	pipe = s.rdb.Pipeline()
+	pipe := s.rdb.Pipeline()
 	gets := make([]*redis.StringCmd, len(hits))
 	for i, h := range hits {
 		gets[i] = pipe.HGet(ctx, s.csrKey(csr.ID(h.id)), "data")
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return nil, s.fail("list", err)
+		return store.Page{}, s.fail("list", err)
 	}
 	out := make([]csr.CSR, 0, len(gets))
 	for i, g := range gets {
@@ -302,11 +372,178 @@ func (s *Store) List(ctx context.Context, f store.Filter) ([]csr.CSR, error) {
 		}
 		c, err := decode(data)
 		if err != nil {
-			return nil, fmt.Errorf("list: %s: %w", hits[i].id, err)
+			return store.Page{}, fmt.Errorf("list: %s: %w", hits[i].id, err)
 		}
+		s.noteSeen(c.ID.Seq())
 		out = append(out, c)
 	}
+	return store.Page{CSRs: out, Total: total}, nil
+}
+
+type hit struct {
+	id  string
+	seq float64
+}
+
+// sources returns, per state of f (or once when f names none), the index
+// keys whose intersection is what f selects. States are disjoint, so the
+// matches of the sources never overlap and their counts add up.
+func (s *Store) sources(f store.Filter) [][]string {
+	states := slices.Compact(slices.Sorted(slices.Values(f.States)))
+	base := func(st csr.State) []string {
+		var keys []string
+		person := string(f.Person)
+		switch {
+		case st != "" && f.Service != "":
+			keys = append(keys, s.key("idx", "svcstate", f.Service, string(st)))
+		case st != "" && person != "":
+			keys = append(keys, s.key("idx", "personstate", person, string(st)))
+			person = ""
+		case st != "":
+			keys = append(keys, s.key("idx", "state", string(st)))
+		case f.Service != "":
+			keys = append(keys, s.key("idx", "service", f.Service))
+		}
+		if person != "" {
+			keys = append(keys, s.key("idx", "person", person))
+		}
+		if f.Waiting != "" {
+			keys = append(keys, s.key("idx", "waiting", string(f.Waiting)))
+		}
+		if len(keys) == 0 {
+			keys = append(keys, s.key("idx", "all"))
+		}
+		return keys
+	}
+	if len(states) == 0 {
+		return [][]string{base("")}
+	}
+	out := make([][]string, len(states))
+	for i, st := range states {
+		out[i] = base(st)
+	}
+	return out
+}
+
+// countScript counts the members of KEYS[1] that every other key has,
+// for servers without ZINTERCARD (miniredis, Redis before 7).
+var countScript = redis.NewScript(`
+local n = 0
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, id in ipairs(ids) do
+  local all = true
+  for k = 2, #KEYS do
+    if not redis.call('ZSCORE', KEYS[k], id) then all = false break end
+  end
+  if all then n = n + 1 end
+end
+return n
+`)
+
+// count returns how many ids all keys share.
+func (s *Store) count(ctx context.Context, keys []string) (int, error) {
+	if len(keys) == 1 {
+		n, err := s.rdb.ZCard(ctx, keys[0]).Result()
+		return int(n), err
+	}
+	n, err := s.rdb.ZInterCard(ctx, 0, keys...).Result()
+	var re redis.Error
+	if err != nil && errors.As(err, &re) && strings.Contains(strings.ToLower(re.Error()), "unknown command") {
+		sorted, err := s.bySize(ctx, keys)
+		if err != nil {
+			return 0, err
+		}
+		return countScript.Run(ctx, s.rdb, sorted).Int()
+	}
+	return int(n), err
+}
+
+// bySize orders keys smallest first.
+func (s *Store) bySize(ctx context.Context, keys []string) ([]string, error) {
+	pipe := s.rdb.Pipeline()
+	cards := make([]*redis.IntCmd, len(keys))
+	for i, k := range keys {
+		cards[i] = pipe.ZCard(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, err
+	}
+	idx := make([]int, len(keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(cards[a].Val(), cards[b].Val()) })
+	out := make([]string, len(keys))
+	for i, j := range idx {
+		out[i] = keys[j]
+	}
 	return out, nil
+}
+
+// top returns the newest n ids all keys share: one range read for one key;
+// otherwise the smallest key is read newest first in chunks, each checked
+// against the others with ZMSCORE, until n are found.
+func (s *Store) top(ctx context.Context, keys []string, n int) ([]hit, error) {
+	if len(keys) == 1 {
+		zs, err := s.rdb.ZRevRangeWithScores(ctx, keys[0], 0, int64(n-1)).Result()
+		return hits(zs), err
+	}
+	sorted, err := s.bySize(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	var out []hit
+	// The first chunk is about what a page needs; later ones double, up
+	// to scanChunk, when few ids of the smallest index match.
+	chunk := int64(min(max(2*n, 100), scanChunk))
+	for start := int64(0); len(out) < n; start, chunk = start+chunk, min(2*chunk, scanChunk) {
+		zs, err := s.rdb.ZRevRangeWithScores(ctx, sorted[0], start, start+chunk-1).Result()
+		if err != nil {
+			return nil, err
+		}
+		if len(zs) == 0 {
+			break
+		}
+		ids := make([]string, len(zs))
+		for i, z := range zs {
+			ids[i] = z.Member.(string)
+		}
+		pipe := s.rdb.Pipeline()
+		scores := make([]*redis.FloatSliceCmd, len(sorted)-1)
+		for i, k := range sorted[1:] {
+			scores[i] = pipe.ZMScore(ctx, k, ids...)
+		}
+		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+			return nil, err
+		}
+		for i, z := range zs {
+			if len(out) == n {
+				break
+			}
+			in := true
+			for _, sc := range scores {
+				if v := sc.Val(); i >= len(v) || v[i] == 0 {
+					in = false
+					break
+				}
+			}
+			if in {
+				out = append(out, hit{ids[i], z.Score})
+			}
+		}
+		if int64(len(zs)) < chunk {
+			break
+		}
+	}
+	return out, nil
+}
+
+func hits(zs []redis.Z) []hit {
+	out := make([]hit, len(zs))
+	for i, z := range zs {
+		out[i] = hit{z.Member.(string), z.Score}
+	}
+	return out
 }
 
 // auditPage is how many stream entries one read returns while looking for

@@ -5,10 +5,15 @@
 // prefix in braces:
 //
 //	{releasebot}:seq                  the CSR counter
+//	{releasebot}:marker               hash: the installation marker (integrity.go)
 //	{releasebot}:csr:<id>             hash {v: version, data: JSON of csr.CSR}
-//	{releasebot}:idx:state:<state>    sorted sets of ids, scored by id number
-//	{releasebot}:idx:service:<svc>
-//	{releasebot}:idx:person:<person>  requester or assignee
+//	{releasebot}:idx:all              sorted sets of ids, scored by id number:
+//	{releasebot}:idx:state:<state>      every CSR, by state, service, person
+//	{releasebot}:idx:service:<svc>      (requester or assignee), whose move it is
+//	{releasebot}:idx:person:<person>    (store.WaitingOn), and the pairs lists
+//	{releasebot}:idx:waiting:<person>   combine most (service and state,
+//	{releasebot}:idx:svcstate:<svc>:<state>  person and state)
+//	{releasebot}:idx:personstate:<person>:<state>
 //	{releasebot}:audit                stream: csr=<id>, entry=<JSON of csr.Entry>
 //	{releasebot}:prod:<svc>:<env>     JSON of store.Deployment: what runs there now
 //	{releasebot}:prodhist:<svc>:<env> list of JSON store.Deployment, newest first: the lineage
@@ -28,9 +33,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
-	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -43,24 +50,66 @@ import (
 // Store is the CSR store on Redis. It is safe for concurrent use, also by
 // several processes sharing one Redis.
 type Store struct {
-	rdb  redis.UniversalClient
-	tag  string // "{prefix}"
-	addr string // where Redis is, for error messages
+	rdb      redis.UniversalClient
+	tag      string // "{prefix}"
+	addr     string // where Redis is, for error messages
+	log      *slog.Logger
+	services func(name string) (csr.Service, bool)
+	durable  Durability
+
+	// seen is the highest CSR number this process handed out or read:
+	// ids at or below it are never handed out again, even when Redis lost
+	// both its counter and its marker.
+	seen atomic.Int64
+	// integrity is what this process knows about the marker (integrity.go).
+	integrity struct {
+		sync.Mutex
+		created  string   // the marker's creation time as first seen; "" before
+		problems []string // data loss detected in this process: sticky
+		lostAt   time.Time
+	}
 }
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithLogger sends the store's own alarms (data loss) to l; without it,
+// slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
+
+// WithServices tells the store the services' approval lines, so that it can
+// index whose move a CSR in approval waits for (store.WaitingOn). Without
+// it a CSR in approval is indexed as waiting on nobody.
+func WithServices(lookup func(name string) (csr.Service, bool)) Option {
+	return func(s *Store) { s.services = lookup }
+}
+
+// WithDurability makes Create and Update wait for replicas (see
+// Durability). Connect's clients carry the URL's min_replicas, which New
+// applies by itself.
+func WithDurability(d Durability) Option { return func(s *Store) { s.durable = d } }
 
 // New returns a store keeping its keys under prefix ("releasebot" when
 // empty), so installations and tests can share a Redis. Braces are removed
 // from the prefix: they would break the hash tag.
 //
-// Give rdb short timeouts and few retries (see Options and Connect), so a
-// Redis that is down is reported in a second or two, not after go-redis's
-// defaults of several retries of 5 s each.
-func New(rdb redis.UniversalClient, prefix string) *Store {
+// Give rdb short timeouts and few retries (see Connect), so a Redis that
+// is down is reported in a second or two, not after go-redis's defaults of
+// several retries of 5 s each. A client made by Connect also brings the
+// URL's min_replicas.
+func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Store {
 	prefix = strings.NewReplacer("{", "", "}", "").Replace(prefix)
 	if prefix == "" {
 		prefix = "releasebot"
 	}
-	return &Store{rdb: rdb, tag: "{" + prefix + "}", addr: addrOf(rdb)}
+	s := &Store{rdb: rdb, tag: "{" + prefix + "}", addr: addrOf(rdb), log: slog.Default()}
+	if c, ok := rdb.(*Client); ok {
+		s.durable = c.URL.Durability
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 func (s *Store) key(parts ...string) string { return s.tag + ":" + strings.Join(parts, ":") }
@@ -69,25 +118,37 @@ func (s *Store) csrKey(id csr.ID) string { return s.key("csr", string(id)) }
 
 // indexKeys are the sorted sets c belongs to.
 func (s *Store) indexKeys(c csr.CSR) map[string]bool {
+	st := string(c.State)
 	keys := map[string]bool{
-		s.key("idx", "state", string(c.State)): true,
-		s.key("idx", "service", c.Service):     true,
+		s.key("idx", "all"):                     true,
+		s.key("idx", "state", st):               true,
+		s.key("idx", "service", c.Service):      true,
+		s.key("idx", "svcstate", c.Service, st): true,
 	}
-	for _, p := range []csr.Person{c.Requester, c.Assignee} {
+	for _, p := range c.People() {
 		if p != "" {
 			keys[s.key("idx", "person", string(p))] = true
+			keys[s.key("idx", "personstate", string(p), st)] = true
+		}
+	}
+	if s.services != nil {
+		if svc, ok := s.services(c.Service); ok {
+			for _, p := range store.WaitingOn(c, svc) {
+				keys[s.key("idx", "waiting", string(p))] = true
+			}
 		}
 	}
 	return keys
 }
 
-// NextID returns the next CSR number.
-func (s *Store) NextID(ctx context.Context) (int64, error) {
-	n, err := s.rdb.Incr(ctx, s.key("seq")).Result()
-	if err != nil {
-		return 0, s.fail("next id", err)
+// noteSeen raises the process's high-water mark to n.
+func (s *Store) noteSeen(n int64) {
+	for {
+		cur := s.seen.Load()
+		if n <= cur || s.seen.CompareAndSwap(cur, n) {
+			return
+		}
 	}
-	return n, nil
 }
 
 // Ping checks that Redis answers.
@@ -99,128 +160,69 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // fail adds what was being done to err and, when Redis could not be
-// reached, store.ErrUnavailable and where Redis was expected.
+// reached or cannot serve now, store.ErrUnavailable (and
+// store.ErrFailingOver) and where Redis was expected.
 func (s *Store) fail(op string, err error) error {
-	if unreachable(err) {
-		return fmt.Errorf("%s: %w: redis at %s did not answer (is it running and reachable?): %w", op, store.ErrUnavailable, s.addr, err)
+	return failAt(op, s.addr, err)
+}
+
+func failAt(op, addr string, err error) error {
+	switch {
+	case failingOver(err):
+		return fmt.Errorf("%s: %w: %w: redis at %s cannot serve right now (loading its data, failing over or resharding); try again in a moment: %w",
+			op, store.ErrUnavailable, store.ErrFailingOver, addr, err)
+	case movedHere(err):
+		return fmt.Errorf("%s: %w: redis at %s is a node of a Redis Cluster but the client is not a cluster client; use a redis+cluster:// URL: %w",
+			op, store.ErrUnavailable, addr, err)
+	case unreachable(err):
+		return fmt.Errorf("%s: %w: redis at %s did not answer (is it running and reachable?): %w", op, store.ErrUnavailable, addr, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// unreachable reports whether err means Redis could not serve the request
-// at all, as opposed to refusing it.
+// unreachable reports whether err means Redis could not be reached at all.
 func unreachable(err error) bool {
 	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, redis.ErrPoolTimeout) || errors.Is(err, redis.ErrPoolExhausted) ||
-		errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	// A server that answers but cannot serve: loading its data, failing
-	// over, or a replica after a failover.
+		errors.Is(err, context.DeadlineExceeded)
+}
+
+// failingOverPrefixes are the replies of a server that answers but cannot
+// serve: loading its data, failing over, a replica after a failover, a
+// cluster without quorum or moving slots.
+var failingOverPrefixes = []string{"LOADING ", "READONLY ", "MASTERDOWN ", "CLUSTERDOWN ", "TRYAGAIN ", "NOREPLICAS ", "FAILOVER "}
+
+// failingOver reports whether err says Redis cannot serve for a moment.
+func failingOver(err error) bool {
 	var re redis.Error
 	if errors.As(err, &re) {
-		for _, p := range []string{"LOADING ", "READONLY ", "MASTERDOWN ", "CLUSTERDOWN ", "TRYAGAIN "} {
+		for _, p := range failingOverPrefixes {
 			if strings.HasPrefix(re.Error(), p) {
 				return true
 			}
 		}
 	}
-	return false
+	// go-redis's own words when no Sentinel knows a master now.
+	return err != nil && strings.Contains(err.Error(), "redis: all sentinels specified in configuration are unreachable")
+}
+
+// movedHere reports a MOVED or ASK reply: a plain client talking to a
+// cluster node that does not hold the key.
+func movedHere(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re) && (strings.HasPrefix(re.Error(), "MOVED ") || strings.HasPrefix(re.Error(), "ASK "))
 }
 
 func addrOf(rdb redis.UniversalClient) string {
 	switch c := rdb.(type) {
+	case *Client:
+		return c.URL.Redacted
 	case *redis.Client:
 		return c.Options().Addr
 	case *redis.ClusterClient:
 		return strings.Join(c.Options().Addrs, ",")
 	}
 	return "the configured address"
-}
-
-// Options parses a redis:// or rediss:// URL (any option go-redis's
-// ParseURL knows, e.g. ?dial_timeout=2s) into options for a universal
-// client. Extra ?addr=host:port parameters list more cluster nodes; a
-// ?master=<name> parameter makes the addresses Sentinels of that master.
-//
-// Timeouts not set in the URL are short: a dial timeout of 1 s, one dial
-// attempt and one command retry (enough to replace a connection broken by a
-// Redis restart), so an unreachable Redis is reported within about 2 s, not
-// after go-redis's defaults (5 dial attempts, 3 retries, 5 s reads), while
-// a person waits for a reply in chat.
-func Options(rawURL string) (*redis.UniversalOptions, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		// url.Error quotes the whole URL, password included: report only
-		// what is wrong with it.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("redis url is malformed (%v); want redis://[:password@]host:port/db", err)
-	}
-	q := u.Query()
-	extra, master := q["addr"], q.Get("master")
-	q.Del("addr")
-	q.Del("master")
-	u.RawQuery = q.Encode()
-	o, err := redis.ParseURL(u.String())
-	if err != nil {
-		return nil, fmt.Errorf("redis url %s: %w", u.Redacted(), err)
-	}
-	uo := &redis.UniversalOptions{
-		Addrs:                 append([]string{o.Addr}, extra...),
-		MasterName:            master,
-		DB:                    o.DB,
-		Username:              o.Username,
-		Password:              o.Password,
-		Protocol:              o.Protocol,
-		ClientName:            o.ClientName,
-		TLSConfig:             o.TLSConfig,
-		MaxRetries:            o.MaxRetries,
-		MinRetryBackoff:       o.MinRetryBackoff,
-		MaxRetryBackoff:       o.MaxRetryBackoff,
-		DialTimeout:           o.DialTimeout,
-		ReadTimeout:           o.ReadTimeout,
-		WriteTimeout:          o.WriteTimeout,
-		PoolSize:              o.PoolSize,
-		PoolTimeout:           o.PoolTimeout,
-		MinIdleConns:          o.MinIdleConns,
-		MaxIdleConns:          o.MaxIdleConns,
-		MaxActiveConns:        o.MaxActiveConns,
-		ConnMaxIdleTime:       o.ConnMaxIdleTime,
-		ConnMaxLifetime:       o.ConnMaxLifetime,
-		ContextTimeoutEnabled: true,
-		DialerRetries:         1,
-	}
-	set := func(name string, d *time.Duration, def time.Duration) {
-		if !q.Has(name) {
-			*d = def
-		}
-	}
-	set("dial_timeout", &uo.DialTimeout, time.Second)
-	set("read_timeout", &uo.ReadTimeout, time.Second)
-	set("write_timeout", &uo.WriteTimeout, time.Second)
-	set("pool_timeout", &uo.PoolTimeout, 2*time.Second)
-	if !q.Has("max_retries") {
-		uo.MaxRetries = 1
-	}
-	return uo, nil
-}
-
-// Connect opens a client for a redis:// or rediss:// URL with the options
-// of Options and checks that Redis answers.
-func Connect(ctx context.Context, rawURL string) (redis.UniversalClient, error) {
-	o, err := Options(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	rdb := redis.NewUniversalClient(o)
-	if err := New(rdb, "").Ping(ctx); err != nil {
-		_ = rdb.Close()
-		return nil, fmt.Errorf("connect: %w", err)
-	}
-	return rdb, nil
 }
