@@ -417,3 +417,21 @@ func TestRollbackRunsThroughTheQueue(t *testing.T) {
 	require.Equal(t, prev, rolled.SHA)
 	require.Equal(t, csr.RunSucceeded, rolled.Status)
 }
+
+// TestLegacyLinkedRunStillReported: a run linked before attempts were part
+// of the id ("workflow_run:7") is still found by a delivery about its
+// first attempt ("workflow_run:7/1"), and by no other attempt.
+func TestLegacyLinkedRunStillReported(t *testing.T) {
+	f := newFixture(t)
+	r := f.runner(t, oneDeployer{deploy.Fake{}}, "r")
+	c, run := f.testing(t, 1)
+	ctx := context.Background()
+	_, _, err := f.store.Update(ctx, c.ID, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.LinkRun(run.ID, "workflow_run:7", "", t0)
+	})
+	require.NoError(t, err)
+	require.NoError(t, f.store.LinkExternal(ctx, "workflow_run:7", run.ID))
+	require.ErrorIs(t, r.Report(ctx, deploy.Report{External: "workflow_run:7/2", Status: csr.RunFailed}), deployq.ErrUnknownRun)
+	require.NoError(t, r.Report(ctx, deploy.Report{External: "workflow_run:7/1", Status: csr.RunSucceeded}))
+	require.Equal(t, csr.Tested, f.get(t, c.ID).State)
+}

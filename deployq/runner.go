@@ -922,6 +922,12 @@ func (r *Runner) Report(ctx context.Context, rep deploy.Report) error {
 		if err != nil {
 			return err
 		}
+		if legacy, ok := strings.CutSuffix(rep.External, "/1"); run == "" && ok && strings.HasPrefix(legacy, "workflow_run:") {
+			// Linked before attempts were part of the id.
+			if run, err = r.jobs.RunForExternal(ctx, legacy); err != nil {
+				return err
+			}
+		}
 		rep.RunID = run
 	}
 	if rep.RunID == "" {
