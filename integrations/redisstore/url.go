@@ -180,11 +180,6 @@ func (u *URL) readTimeout() time.Duration {
 // parse hands the URL to go-redis's parser for its kind and fills in the
 // short defaults where q sets nothing.
 func (u *URL) parse(q url.Values) error {
-	def := func(name string, d *time.Duration, v time.Duration) {
-		if !q.Has(name) {
-			*d = v
-		}
-	}
 	var err error
 	switch u.Kind {
 	case Single:
@@ -192,51 +187,53 @@ func (u *URL) parse(q url.Values) error {
 			return err
 		}
 		o := u.Single
-		def("dial_timeout", &o.DialTimeout, defaultDial)
-		def("read_timeout", &o.ReadTimeout, defaultRead)
-		def("write_timeout", &o.WriteTimeout, defaultWrite)
-		def("pool_timeout", &o.PoolTimeout, defaultPool)
-		if !q.Has("max_retries") {
-			o.MaxRetries = defaultRetries
-		}
-		o.DialerRetries = 1
-		o.ContextTimeoutEnabled = true
+		timing{&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries, &o.DialerRetries, &o.ContextTimeoutEnabled}.fill(q)
 	case Cluster:
 		if u.Cluster, err = redis.ParseClusterURL(u.raw); err != nil {
 			return err
 		}
 		o := u.Cluster
-		def("dial_timeout", &o.DialTimeout, defaultDial)
-		def("read_timeout", &o.ReadTimeout, defaultRead)
-		def("write_timeout", &o.WriteTimeout, defaultWrite)
-		def("pool_timeout", &o.PoolTimeout, defaultPool)
-		if !q.Has("max_retries") {
-			o.MaxRetries = defaultRetries
-		}
-		if !q.Has("dialer_retries") {
-			o.DialerRetries = 1
-		}
-		o.ContextTimeoutEnabled = true
+		timing{&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries, &o.DialerRetries, &o.ContextTimeoutEnabled}.fill(q)
 	case Sentinel:
 		if u.Failover, err = redis.ParseFailoverURL(u.raw); err != nil {
 			return err
 		}
 		o := u.Failover
-		def("dial_timeout", &o.DialTimeout, defaultDial)
-		def("read_timeout", &o.ReadTimeout, defaultRead)
-		def("write_timeout", &o.WriteTimeout, defaultWrite)
-		def("pool_timeout", &o.PoolTimeout, defaultPool)
-		if !q.Has("max_retries") {
-			o.MaxRetries = defaultRetries
-		}
-		if !q.Has("dialer_retries") {
-			o.DialerRetries = 1
-		}
-		if !q.Has("context_timeout_enabled") {
-			o.ContextTimeoutEnabled = true
-		}
+		timing{&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries, &o.DialerRetries, &o.ContextTimeoutEnabled}.fill(q)
 	}
 	return nil
+}
+
+// timing points at the client options whose go-redis defaults are too
+// patient for a chat bot (a command must answer in seconds), whichever
+// kind of client they belong to.
+type timing struct {
+	dial, read, write, pool *time.Duration
+	retries, dialerRetries  *int
+	contextTimeout          *bool
+}
+
+// fill sets the short defaults of every option the URL's query leaves out.
+func (t timing) fill(q url.Values) {
+	for _, d := range []struct {
+		name string
+		at   *time.Duration
+		v    time.Duration
+	}{{"dial_timeout", t.dial, defaultDial}, {"read_timeout", t.read, defaultRead},
+		{"write_timeout", t.write, defaultWrite}, {"pool_timeout", t.pool, defaultPool}} {
+		if !q.Has(d.name) {
+			*d.at = d.v
+		}
+	}
+	if !q.Has("max_retries") {
+		*t.retries = defaultRetries
+	}
+	if !q.Has("dialer_retries") {
+		*t.dialerRetries = 1
+	}
+	if !q.Has("context_timeout_enabled") {
+		*t.contextTimeout = true
+	}
 }
 
 // newClient opens a go-redis client of the URL's kind, without talking to
