@@ -105,7 +105,10 @@ func TestUnknownOutcomeIsNeverFailed(t *testing.T) {
 			c, run := f.deploying(t, 1)
 			_, err := r.Enqueue(context.Background(), c, billing(), run)
 			require.NoError(t, err)
-			require.Eventually(t, func() bool { return runOf(f.get(t, c.ID), run.ID).Status.Done() }, 10*time.Second, 5*time.Millisecond)
+			// The result is saved, then announced: wait for both.
+			require.Eventually(t, func() bool {
+				return runOf(f.get(t, c.ID), run.ID).Status.Done() && len(f.effects.Finished()) > 0
+			}, 10*time.Second, 5*time.Millisecond)
 
 			got := f.get(t, c.ID)
 			require.Equal(t, tc.dep.outcome, runOf(got, run.ID).Status, "what the deployer said in the end")

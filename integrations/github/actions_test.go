@@ -442,7 +442,9 @@ func TestActionsRequiredReviewersReachPeople(t *testing.T) {
 			s.PendingEnv, s.CannotApprove = "production", tc.cannotApprove
 			a := newActions(t, s)
 			a.Environment, a.ApproveReviews = "production", tc.approve
-			a.Timeout = 40 * time.Millisecond // the wait below is longer; it must not count
+			// The wait below is longer than the timeout and must not count;
+			// the timeout leaves room for slow polls on a loaded machine.
+			a.Timeout = 500 * time.Millisecond
 			req := request()
 			var w warnings
 			w.attach(&req)
@@ -453,6 +455,7 @@ func TestActionsRequiredReviewersReachPeople(t *testing.T) {
 			go func() { res, _ := a.Follow(ctx, req, h); done <- res }()
 			require.Eventually(t, func() bool { _, alert := w.get(); return len(alert) > 0 }, 5*time.Second, 5*time.Millisecond)
 			polls := s.Calls(githubtest.EPGetAttempt)
+			time.Sleep(2 * a.Timeout)
 			require.Eventually(t, func() bool { return s.Calls(githubtest.EPGetAttempt) > polls+10 }, 5*time.Second, 5*time.Millisecond)
 			s.SetRun(runOf(t, s, h).ID, "completed", "success")
 			res := <-done
