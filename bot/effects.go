@@ -73,13 +73,9 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 		case csr.EvRunFinished:
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify, Text: runText(c, ev.Run)})
 		case csr.EvRunUnknown:
-			link := ""
-			if ev.Run.URL != "" {
-				link = " " + ev.Run.URL
-			}
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify,
 				Text: msg.T(msg.NoteRunUnknown, "people", csr.Mentions(ev.Notify), "kind", kind(ev.Run), "run", ev.Run.ID,
-					"csr", id, "env", ev.Run.Env, "detail", ev.Run.Detail, "link", link)})
+					"csr", id, "env", ev.Run.Env, "detail", ev.Run.Detail, "link", link(ev.Run))})
 		case csr.EvStepOpened:
 			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID, Card: card(),
 				Text: msg.T(msg.NoteStepOpened, "people", csr.Mentions(ev.Notify), "csr", id, "title", c.Title, "step", ev.Step),
@@ -112,14 +108,18 @@ func kind(r csr.Run) string {
 	}
 }
 
-func runText(c csr.CSR, r csr.Run) msg.Text {
-	link := ""
-	if r.URL != "" {
-		link = " " + r.URL
+// link is the run's link as the tail of a sentence: " URL", or nothing.
+func link(r csr.Run) string {
+	if r.URL == "" {
+		return ""
 	}
+	return " " + r.URL
+}
+
+func runText(c csr.CSR, r csr.Run) msg.Text {
 	if r.Status == csr.RunSucceeded {
-		return msg.T(msg.NoteRunSucceeded, "kind", kind(r), "run", r.ID, "csr", string(c.ID), "env", r.Env, "link", link)
+		return msg.T(msg.NoteRunSucceeded, "kind", kind(r), "run", r.ID, "csr", string(c.ID), "env", r.Env, "link", link(r))
 	}
 	return msg.T(msg.NoteRunFailed, "kind", kind(r), "run", r.ID, "csr", string(c.ID), "env", r.Env, "status", string(r.Status),
-		"link", link, "detail", r.Detail)
+		"link", link(r), "detail", r.Detail)
 }

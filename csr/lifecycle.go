@@ -265,19 +265,12 @@ func (c CSR) Resolve(a Actor, status RunStatus, checked string, at time.Time) (C
 		return c, nil, r
 	}
 	detail := msg.T(msg.DetailResolved, "by", "@"+string(a.Person), "checked", checked).String()
-	d, evs, err := c.updateRun(a.Person, run.ID, status, "", clipRunes(detail, MaxText), at)
+	d, evs, err := c.updateRun(a.Person, run.ID, status, "", detail, at)
 	if err != nil {
 		return c, nil, err
 	}
 	d.History[len(d.History)-1].Note += ": " + checked
 	return d, evs, nil
-}
-
-func clipRunes(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // LinkRun records that a run was started outside (a workflow run, a

@@ -11,8 +11,6 @@ const (
 	DetailCancelled      ID = "detail.cancelled"
 	DetailCSRCancelled   ID = "detail.csr_cancelled"
 	DetailReviewApproved ID = "detail.review_approved"
-	DetailReviewFailed   ID = "detail.review_failed"
-	DetailReviewNotMine  ID = "detail.review_not_mine"
 
 	// Refs on the source host (integrations/github.Refs, `test`).
 	RefuseUnknownRef  ID = "refuse.unknown_ref"
@@ -33,8 +31,6 @@ var deployEnglish = Catalog{
 	DetailCancelled:      "cancelled before it finished.",
 	DetailCSRCancelled:   "{csr} was cancelled before this run started.",
 	DetailReviewApproved: "approved the wait on GitHub environment {env} for its required reviewers, as {csr} is fully approved in chat.",
-	DetailReviewFailed:   "the run waits for the required reviewers of GitHub environment {env}, and approving it for them failed: {error}. Approve it on GitHub.",
-	DetailReviewNotMine:  "the run waits for the required reviewers of GitHub environment {env}, and the bot's GitHub identity is not one of them. Approve it on GitHub, or make the bot a reviewer.",
 
 	RefuseUnknownRef:  "there is no branch, tag or commit `{ref}` in {repo}; nothing was changed.",
 	NextUnknownRef:    "check the branch name and that it is pushed to {repo}, or name the commit with `--sha`.",
