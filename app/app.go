@@ -134,7 +134,9 @@ func New(ctx context.Context, o Options) (*App, error) {
 	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: o.Policy, Clock: o.Clock, Log: o.Log}
 	// The store's integrity (a Redis restarted empty, a failover that lost
 	// writes) is checked at start and every minute, and shown by /readyz.
-	a.onStart(func(ctx context.Context) { go a.Store.Watch(ctx, time.Minute) })
+	a.onStart(func(ctx context.Context) {
+		a.background(ctx, func(ctx context.Context) { a.Store.Watch(ctx, time.Minute) })
+	})
 	a.AddReadiness("store integrity", func(ctx context.Context) error {
 		in, err := a.Store.CheckIntegrity(ctx)
 		if err != nil {
@@ -180,6 +182,19 @@ func (a *App) onStart(start func(ctx context.Context)) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.starters = append(a.starters, start)
+}
+
+// background runs work in a goroutine that Close stops and waits for, so
+// nothing it logs or touches outlives the App (the Redis client it uses is
+// closed after it). Only Start's starters call it: they hold a.mu.
+func (a *App) background(ctx context.Context, work func(ctx context.Context)) {
+	ctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		work(ctx)
+	}()
+	a.closers = append(a.closers, func() { stop(); <-done })
 }
 
 func (a *App) connect(ctx context.Context, url string) (redis.UniversalClient, error) {

@@ -69,15 +69,7 @@ func (a *App) wireDeploys(ctx context.Context, o Options, effects *bot.Effects) 
 	effects.Runs = a.Runner
 	// The worker claims and reclaims jobs and announces their results:
 	// it starts with Start, once the notices can be delivered.
-	a.onStart(func(ctx context.Context) {
-		wctx, stop := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			a.Runner.Work(wctx)
-		}()
-		a.closers = append(a.closers, func() { stop(); <-done }) // Start holds a.mu
-	})
+	a.onStart(func(ctx context.Context) { a.background(ctx, a.Runner.Work) })
 	a.deploys.github = &github.Webhook{Secret: deploy.NewSecret(getenv(github.EnvWebhookSecret)), Reports: a.Runner,
 		Claims: a.Store, Unknown: deployq.ErrUnknownRun, Log: o.Log}
 	if client != nil {
