@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,14 +42,42 @@ services:
 `
 
 // roundTrips counts network round trips: one per command, one per pipeline.
-type roundTrips struct{ n atomic.Int64 }
+type roundTrips struct {
+	n atomic.Int64
+	// trace, when set, records one line per round trip (the command and its
+	// first key), so `go test -bench Lifecycle -v` shows where they go.
+	mu    sync.Mutex
+	trace []string
+	on    atomic.Bool
+}
+
+func (r *roundTrips) note(cmds ...redis.Cmder) {
+	r.n.Add(1)
+	if !r.on.Load() {
+		return
+	}
+	var line []string
+	for _, c := range cmds {
+		args := c.Args()
+		name := fmt.Sprint(args[0])
+		if (name == "evalsha" || name == "eval") && len(args) > 3 {
+			name += " " + fmt.Sprint(args[3])
+		} else if len(args) > 1 {
+			name += " " + fmt.Sprint(args[1])
+		}
+		line = append(line, name)
+	}
+	r.mu.Lock()
+	r.trace = append(r.trace, strings.Join(line, " | "))
+	r.mu.Unlock()
+}
 
 func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { r.n.Add(1); return next(ctx, cmd) }
+	return func(ctx context.Context, cmd redis.Cmder) error { r.note(cmd); return next(ctx, cmd) }
 }
 func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
+	return func(ctx context.Context, cmds []redis.Cmder) error { r.note(cmds...); return next(ctx, cmds) }
 }
 
 type discard struct{}
@@ -84,6 +114,7 @@ func BenchmarkLifecycle(b *testing.B) {
 	rt.n.Store(0)
 	b.ResetTimer()
 	for i := 1; i <= b.N; i++ {
+		rt.on.Store(i == 2) // the second: the first warms script caches
 		id := fmt.Sprintf("CSR-%d", i)
 		do("alice", `new billing-api "Fix rounding" --ref main --effort 4h`)
 		do("alice", "test "+id)
@@ -97,6 +128,10 @@ func BenchmarkLifecycle(b *testing.B) {
 		a.Runner.Wait()
 	}
 	b.StopTimer()
+	rt.on.Store(false)
+	if testing.Verbose() && len(rt.trace) > 0 {
+		b.Logf("round trips of one lifecycle (%d):\n%s", len(rt.trace), strings.Join(rt.trace, "\n"))
+	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lifecycles/s")
 	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/lifecycle")
 	c, err := a.Store.Get(ctx, "CSR-1")

@@ -23,6 +23,9 @@ type Store interface {
 	Create(ctx context.Context, c csr.CSR) (csr.CSR, error)
 	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
 	Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CSR, []csr.Event, error)
+	// UpdateFrom is Update computed first from last, the CSR as the
+	// command read it: no second read when nobody changed it since.
+	UpdateFrom(ctx context.Context, last csr.CSR, m store.Mutation) (csr.CSR, []csr.Event, error)
 	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
 	SetFreeze(ctx context.Context, f csr.Freeze) error
 	ClearFreeze(ctx context.Context, service string) (bool, error)
@@ -162,16 +165,32 @@ func (h *Handler) service(name string) (csr.Service, error) {
 func (h *Handler) transition(ctx context.Context, req Request, id csr.ID,
 	decide func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error),
 ) (csr.CSR, csr.Service, []csr.Event, error) {
+	return h.transitionFrom(ctx, req, nil, id, decide)
+}
+
+// transitionFrom is transition starting from read, the CSR as the command
+// already read it (nil: read it now).
+func (h *Handler) transitionFrom(ctx context.Context, req Request, read *csr.CSR, id csr.ID,
+	decide func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error),
+) (csr.CSR, csr.Service, []csr.Event, error) {
 	now := h.Clock.Now()
 	var svc csr.Service
-	c, evs, err := h.Store.Update(ctx, id, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+	m := func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 		s, err := h.service(c.Service)
 		if err != nil {
 			return c, nil, err
 		}
 		svc = s
 		return decide(c, s, now)
-	})
+	}
+	var c csr.CSR
+	var evs []csr.Event
+	var err error
+	if read != nil {
+		c, evs, err = h.Store.UpdateFrom(ctx, *read, m)
+	} else {
+		c, evs, err = h.Store.Update(ctx, id, m)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return c, svc, nil, &notFound{id}
 	}

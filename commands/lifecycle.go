@@ -199,12 +199,16 @@ func parseTest(p *parser) (Test, error) { id, err := idOnly(p); return Test{id},
 // up first; if the branch moved, the CSR ships the new commit, as after
 // `update` (approvals voided), and the test runs it: one saved transition.
 func runTest(ctx context.Context, h *Handler, req Request, t Test) (chat.Reply, error) {
-	from, to, base, err := h.followRef(ctx, req, t.CSR)
+	read, svc, err := h.load(ctx, t.CSR)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	from, to, base, err := h.followRef(ctx, req, read, svc)
 	if err != nil {
 		return chat.Reply{}, err
 	}
 	moved := false
-	c, svc, evs, err := h.transition(ctx, req, t.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+	c, svc, evs, err := h.transitionFrom(ctx, req, &read, t.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
 		moved = false
 		// Move only what was looked up: a ref changed meanwhile (an
 		// `update`) is tested as it now is.
@@ -244,11 +248,7 @@ func runTest(ctx context.Context, h *Handler, req Request, t Test) (chat.Reply, 
 // when it did not, when the ref is pinned, or when `test` is refused anyway
 // (then no lookup is made). from is the ref the CSR had; base is what
 // ships(to) compared with.
-func (h *Handler) followRef(ctx context.Context, req Request, id csr.ID) (from csr.Ref, to *csr.Ref, base string, err error) {
-	c, svc, err := h.load(ctx, id)
-	if err != nil {
-		return from, nil, "", err
-	}
+func (h *Handler) followRef(ctx context.Context, req Request, c csr.CSR, svc csr.Service) (from csr.Ref, to *csr.Ref, base string, err error) {
 	if len(c.Refs) == 0 || !c.Refs[0].Floating || c.Refs[0].Ref == "" {
 		return from, nil, "", nil
 	}
@@ -477,7 +477,7 @@ func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Rep
 	if d.At != "" {
 		return runScheduleDeploy(ctx, h, req, d)
 	}
-	_, svc, err := h.load(ctx, d.CSR)
+	read, svc, err := h.load(ctx, d.CSR)
 	if err != nil {
 		return chat.Reply{}, err
 	}
@@ -485,7 +485,7 @@ func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Rep
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	c, svc, evs, err := h.transition(ctx, req, d.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
+	c, svc, evs, err := h.transitionFrom(ctx, req, &read, d.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
 		return c.Deploy(req.Actor, now, svc, fz, csr.DeployOptions{Override: d.Override})
 	})
 	if err != nil {

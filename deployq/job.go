@@ -19,6 +19,7 @@ package deployq
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -63,17 +64,58 @@ type Jobs interface {
 	ReadJobs(ctx context.Context, consumer string, count int, block time.Duration) ([]Delivery, error)
 	ReclaimJobs(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]Delivery, error)
 	TouchJob(ctx context.Context, consumer, msgID, run string) (Touch, error)
-	FinishJob(ctx context.Context, d Delivery) error
+	// FinishJob acknowledges the job, marks its result announced and
+	// releases its turn (token > 0) if still held, in one step.
+	FinishJob(ctx context.Context, d Delivery, token int64) error
 	JobDone(ctx context.Context, run string) (bool, error)
 	CancelJob(ctx context.Context, run string) error
 	MarkAnnounced(ctx context.Context, run string) (first bool, err error)
 	LinkExternal(ctx context.Context, external, run string) error
 	RunForExternal(ctx context.Context, external string) (string, error)
 
-	AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (token int64, position int, err error)
+	AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (Acquired, error)
 	RenewTurn(ctx context.Context, service, env, run string, token int64, ttl time.Duration) (bool, error)
 	ReleaseTurn(ctx context.Context, service, env, run string, token int64) error
 }
+
+// Acquired is the answer to a request for a run's turn.
+type Acquired struct {
+	Token    int64 // the lock's fencing token; 0 when not given
+	Position int   // the run's place in its line (1: the front; 0: in no line, its job is finished)
+	// StartedBefore: an earlier owner of the job was given the turn too,
+	// so it may have started the run (a takeover looks for it first).
+	StartedBefore bool
+	// CSR is the run's CSR, read in the same step as the turn was given
+	// (nil when not given, or when the CSR is gone).
+	CSR *csr.CSR
+}
+
+// RunWrite is what the queue writes together with a change of a run's CSR,
+// in the same atomic step.
+type RunWrite struct {
+	// Fence, when its Token is set, saves the change only while the run
+	// still holds its service and environment's deploy lock with that
+	// token, and renews the lock: a run is marked started, and started,
+	// only by its lock's holder. Otherwise the save returns ErrTurnLost.
+	Fence Turn
+	// Link indexes a started run's external id to the run, for reports
+	// that name only the external id (Jobs.RunForExternal).
+	Link Link
+}
+
+// Turn is a run's hold on its service and environment's deploy lock.
+type Turn struct {
+	Service, Env, Run string
+	Token             int64
+	TTL               time.Duration // the lock's expiry from now, when renewed
+}
+
+// Link is an external id and the run it belongs to.
+type Link struct{ External, Run string }
+
+// ErrTurnLost: the run's deploy lock is no longer held with its token (it
+// expired, and another process may have taken the run over).
+var ErrTurnLost = errors.New("the deploy lock is no longer held by this run")
 
 // CSROf returns the CSR a run id belongs to ("CSR-1/deploy/1" → CSR-1).
 func CSROf(run string) csr.ID {

@@ -27,6 +27,10 @@ import (
 type Store interface {
 	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
 	Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CSR, []csr.Event, error)
+	// UpdateRun is Update computed first from last (the CSR as the job
+	// read or saved it, saving a read when nobody changed it since), with
+	// the queue's writes w in the same atomic step.
+	UpdateRun(ctx context.Context, last csr.CSR, m store.Mutation, w RunWrite) (csr.CSR, []csr.Event, error)
 	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
 }
 
@@ -424,9 +428,31 @@ type job struct {
 	log       *slog.Logger
 	cancel    context.CancelCauseFunc
 	reclaimed bool
-	waited    bool         // the turn was not had at the first ask
 	token     atomic.Int64 // the lock's fencing token, once held
 	following atomic.Bool  // the run is started and being followed
+
+	mu     sync.Mutex
+	last   csr.CSR   // the CSR as this job last read or saved it
+	heldAt time.Time // when the lock was last set or renewed (see held)
+}
+
+func (j *job) seen(c csr.CSR) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if c.Version >= j.last.Version {
+		j.last = c
+	}
+}
+
+func (j *job) lastCSR() csr.CSR {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.last
+}
+
+// turn is the job's hold on its deploy lock, for fenced saves.
+func (j *job) turn() Turn {
+	return Turn{Service: j.Job.Service, Env: j.Job.Env, Run: j.Job.Run, Token: j.token.Load(), TTL: j.r.o.LockTTL}
 }
 
 // heartbeat keeps the job this process's while it works: it renews the
@@ -438,6 +464,13 @@ func (j *job) heartbeat(ctx context.Context) {
 	defer t.Stop()
 	lastOK := time.Now()
 	for {
+		// The first beat waits one interval: the delivery was just read or
+		// claimed, which made its pending entry fresh.
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 		if err := j.beat(ctx); err != nil {
 			if ctx.Err() != nil {
 				return
@@ -451,11 +484,6 @@ func (j *job) heartbeat(ctx context.Context) {
 			}
 		} else {
 			lastOK = time.Now()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
 		}
 	}
 }
@@ -474,6 +502,7 @@ func (j *job) beat(ctx context.Context) error {
 		j.cancel(errCancelled)
 	}
 	if tok := j.token.Load(); tok > 0 {
+		asked := time.Now()
 		ok, err := r.jobs.RenewTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, tok, r.o.LockTTL)
 		if err != nil {
 			return err
@@ -482,6 +511,7 @@ func (j *job) beat(ctx context.Context) error {
 			j.cancel(errLost)
 			return nil
 		}
+		j.held(tok, asked)
 	}
 	if j.following.Load() {
 		c, err := r.store.Get(ctx, j.Job.CSR)
@@ -509,6 +539,11 @@ func findRun(c csr.CSR, id string) (csr.Run, bool) {
 // the store is unreachable.
 func (j *job) load(ctx context.Context) (csr.CSR, csr.Run, bool) {
 	c, err := j.r.store.Get(ctx, j.Job.CSR)
+	return j.check(ctx, c, err)
+}
+
+// check is load's verdict on c, read with err.
+func (j *job) check(ctx context.Context, c csr.CSR, err error) (csr.CSR, csr.Run, bool) {
 	if errors.Is(err, store.ErrNotFound) {
 		j.log.ErrorContext(ctx, "deploy job for a CSR that does not exist; dropped")
 		j.finish(ctx)
@@ -518,6 +553,7 @@ func (j *job) load(ctx context.Context) (csr.CSR, csr.Run, bool) {
 		j.log.WarnContext(ctx, "deploy job left for later: CSR not readable", "err", err)
 		return c, csr.Run{}, false
 	}
+	j.seen(c)
 	run, ok := findRun(c, j.Job.Run)
 	if !ok {
 		j.log.ErrorContext(ctx, "deploy job for a run the CSR does not have; dropped")
@@ -534,31 +570,36 @@ func (j *job) load(ctx context.Context) (csr.CSR, csr.Run, bool) {
 
 func (j *job) process(ctx context.Context) {
 	r := j.r
-	c, run, ok := j.load(ctx)
+	svc, ok := r.services.Service(j.Job.Service)
 	if !ok {
+		if _, _, ok := j.load(ctx); ok {
+			j.record(ctx, deploy.Result{Status: csr.RunFailed, Detail: msg.T(msg.DetailNoService, "service", j.Job.Service).String()})
+		}
 		return
 	}
-	svc, ok := r.services.Service(c.Service)
+	turn, ok, over := j.waitTurn(ctx, svc)
 	if !ok {
-		j.record(ctx, deploy.Result{Status: csr.RunFailed, Detail: msg.T(msg.DetailNoService, "service", c.Service).String()})
-		return
-	}
-	if ok, over := j.waitTurn(ctx, svc); !ok {
 		if !over {
 			j.stopped(ctx, nil, deploy.Request{}, deploy.Handle{})
 		}
 		return
 	}
 	defer j.release()
-	// Fresh after waiting (or taking over): the run may have been linked
-	// or ended meanwhile. A turn taken at the first ask follows the read
-	// by one round trip, with nobody else allowed to start the run.
-	if j.waited || j.reclaimed {
-		if c, run, ok = j.load(ctx); !ok {
-			return
-		}
+	// The CSR as it is when the turn was given, read in the same step:
+	// the run may have been linked or ended meanwhile, and nobody else
+	// may start it from now on.
+	var err error
+	c := csr.CSR{}
+	if turn.CSR != nil {
+		c = *turn.CSR
+	} else {
+		err = fmt.Errorf("%s: %w", j.Job.CSR, store.ErrNotFound)
 	}
-	if c.State == csr.Cancelled && run.External == "" && run.Status == csr.RunQueued {
+	c, run, ok := j.check(ctx, c, err)
+	if !ok {
+		return
+	}
+	if c.State == csr.Cancelled && run.External == "" && run.Status == csr.RunQueued && !turn.StartedBefore {
 		j.record(ctx, deploy.Result{Status: csr.RunCancelled, Detail: msg.T(msg.DetailCSRCancelled, "csr", string(c.ID)).String()})
 		return
 	}
@@ -578,7 +619,7 @@ func (j *job) process(ctx context.Context) {
 	}
 	for {
 		if h.ID == "" {
-			h, err = j.start(ctx, dep, req, run)
+			h, err = j.start(ctx, dep, req, run, turn.StartedBefore)
 			switch {
 			case ctx.Err() != nil:
 				j.stopped(ctx, dep, req, h)
@@ -642,7 +683,7 @@ func (j *job) unknown(ctx context.Context, why error) bool {
 	detail := deploy.Redact(why).Error()
 	detail = strings.TrimSuffix(detail, ": "+deploy.ErrOutcomeUnknown.Error())
 	j.log.WarnContext(ctx, "deploy outcome unknown; the environment stays locked and the bot keeps checking", "detail", detail)
-	if err := j.r.apply(ctx, deploy.Report{RunID: j.Job.Run, Status: csr.RunUnknown, Detail: clip(detail, csr.MaxText)}); err != nil {
+	if err := j.r.apply(ctx, deploy.Report{RunID: j.Job.Run, Status: csr.RunUnknown, Detail: clip(detail, csr.MaxText)}, j); err != nil {
 		j.log.WarnContext(ctx, "unknown outcome not recorded", "err", err)
 	}
 	j.settle()
@@ -671,7 +712,7 @@ func (j *job) alert(ctx context.Context, svc csr.Service, detail string) {
 
 // progress records news about the running run in its detail.
 func (j *job) progress(ctx context.Context, detail string) {
-	if err := j.r.apply(ctx, deploy.Report{RunID: j.Job.Run, Status: csr.RunRunning, Detail: detail}); err != nil {
+	if err := j.r.apply(ctx, deploy.Report{RunID: j.Job.Run, Status: csr.RunRunning, Detail: detail}, j); err != nil {
 		j.log.WarnContext(ctx, "run progress not recorded", "err", err)
 	}
 }
@@ -690,37 +731,59 @@ func approvals(c csr.CSR) string {
 // waitTurn waits in the line of the job's service and environment until
 // the job holds its lock (ok). over: the job turned out finished (its run
 // is in no line any more) and was acknowledged.
-func (j *job) waitTurn(ctx context.Context, svc csr.Service) (ok, over bool) {
+func (j *job) waitTurn(ctx context.Context, svc csr.Service) (turn Acquired, ok, over bool) {
 	r := j.r
 	waited := false
 	for {
-		tok, pos, err := r.jobs.AcquireTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, r.o.LockTTL)
+		asked := time.Now()
+		a, err := r.jobs.AcquireTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, r.o.LockTTL)
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
-				return false, false
+				return a, false, false
 			}
 			j.log.WarnContext(ctx, "deploy lock not available", "err", err)
-		case tok > 0:
-			j.token.Store(tok)
+		case a.Token > 0:
+			j.held(a.Token, asked)
+			if a.CSR != nil {
+				j.seen(*a.CSR)
+			}
 			if waited {
 				r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: j.Job.CSR, Text: msg.T(msg.NoteRunTurn, "run", j.Job.Run,
 					"csr", string(j.Job.CSR), "service", j.Job.Service, "env", j.Job.Env)})
 			}
-			return true, false
-		case pos == 0:
+			return a, true, false
+		case a.Position == 0:
 			// Only a finished job leaves its line; load finds the run
 			// done and acknowledges this delivery.
 			j.load(ctx)
-			return false, true
-		case pos > 1:
+			return a, false, true
+		case a.Position > 1:
 			waited = true
 		}
-		j.waited = true
 		if wait.Sleep(ctx, r.o.LinePoll) != nil {
-			return false, false
+			return a, false, false
 		}
 	}
+}
+
+// held notes that the lock is the job's with token, for at least LockTTL
+// from asked (a time taken before the request that set or renewed it).
+func (j *job) held(token int64, asked time.Time) {
+	j.mu.Lock()
+	j.heldAt = asked
+	j.mu.Unlock()
+	j.token.Store(token)
+}
+
+// surelyHeld reports whether the lock is certainly still the job's: it
+// was set or renewed less than half its expiry ago, measured on this
+// process's monotonic clock from before the request. Nobody else can
+// release or take a lock that has not expired.
+func (j *job) surelyHeld() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.token.Load() > 0 && time.Since(j.heldAt) < j.r.o.LockTTL/2
 }
 
 func (j *job) release() {
@@ -735,10 +798,11 @@ func (j *job) release() {
 	}
 }
 
-// start begins the run, or finds the one an earlier owner of the job began.
-func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request, run csr.Run) (deploy.Handle, error) {
+// start begins the run, or finds the one an earlier owner of the job
+// began (startedBefore: an earlier owner had the turn).
+func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request, run csr.Run, startedBefore bool) (deploy.Handle, error) {
 	r := j.r
-	if run.Status == csr.RunRunning || run.Status == csr.RunUnknown {
+	if startedBefore || run.Status == csr.RunRunning || run.Status == csr.RunUnknown {
 		// An earlier attempt got as far as starting it, but recorded no
 		// handle: find it, or start again only where that is certainly
 		// harmless (the deployer says the run was never started, or
@@ -762,17 +826,34 @@ func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request
 			return deploy.Handle{}, fmt.Errorf("%s: %w", msg.T(msg.DetailStartUnknown, "deployer", run.Deployer), deploy.ErrUnknownHandle)
 		}
 	}
-	// Fencing: start only while the lock is provably still ours.
-	if ok, err := r.jobs.RenewTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, j.token.Load(), r.o.LockTTL); err != nil || !ok {
+	// Record that starting began before starting, so the card says so
+	// and a process taking the job over looks for the run rather than
+	// starts another; and only while the lock is provably still ours
+	// (fencing), in the same step, which also renews the lock.
+	asked := time.Now()
+	c, _, err := r.store.UpdateRun(ctx, j.lastCSR(), func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.UpdateRun(run.ID, csr.RunRunning, "", "", r.clock.Now())
+	}, RunWrite{Fence: j.turn()})
+	switch {
+	case errors.Is(err, csr.ErrNoChange):
+		// Marked already by an earlier owner: the fence is checked alone,
+		// unless the lock was set or renewed too recently to have expired.
+		if !j.surelyHeld() {
+			asked = time.Now()
+			if ok, err := r.jobs.RenewTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, j.token.Load(), r.o.LockTTL); err != nil || !ok {
+				j.cancel(errLost)
+				return deploy.Handle{}, errLost
+			}
+			j.held(j.token.Load(), asked)
+		}
+	case errors.Is(err, ErrTurnLost):
 		j.cancel(errLost)
 		return deploy.Handle{}, errLost
-	}
-	// Record that starting began before starting, so a process taking the
-	// job over knows to look for the run rather than start another.
-	if _, _, err := r.store.Update(ctx, j.Job.CSR, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-		return c.UpdateRun(run.ID, csr.RunRunning, "", "", r.clock.Now())
-	}); err != nil && !errors.Is(err, csr.ErrNoChange) {
+	case err != nil:
 		return deploy.Handle{}, fmt.Errorf("mark %s running: %w", run.ID, err)
+	default:
+		j.seen(c)
+		j.held(j.token.Load(), asked)
 	}
 	h, err := dep.Start(ctx, req)
 	if err != nil {
@@ -790,17 +871,21 @@ func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request
 	return h, nil
 }
 
+// link records the started run's external id on the CSR and indexes it to
+// the run, in one step.
 func (j *job) link(ctx context.Context, run csr.Run, h deploy.Handle) error {
 	r := j.r
-	c, evs, err := r.store.Update(ctx, j.Job.CSR, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+	c, evs, err := r.store.UpdateRun(ctx, j.lastCSR(), func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 		return c.LinkRun(run.ID, h.ID, h.URL, r.clock.Now())
-	})
-	if err != nil && !errors.Is(err, csr.ErrNoChange) {
+	}, RunWrite{Link: Link{External: h.ID, Run: run.ID}})
+	switch {
+	case errors.Is(err, csr.ErrNoChange):
+		// Linked on the CSR already (an earlier owner): the index may not be.
+		return r.jobs.LinkExternal(ctx, h.ID, run.ID)
+	case err != nil:
 		return err
 	}
-	if err := r.jobs.LinkExternal(ctx, h.ID, run.ID); err != nil {
-		return err
-	}
+	j.seen(c)
 	if len(evs) > 0 && r.Effects != nil {
 		r.Effects.Emit(ctx, c, csr.System, evs) // the live card shows the run's link
 	}
@@ -851,35 +936,54 @@ func (j *job) fail(ctx context.Context, err error) {
 func (j *job) record(ctx context.Context, res deploy.Result) {
 	ctx = context.WithoutCancel(ctx)
 	rep := deploy.Report{RunID: j.Job.Run, Status: res.Status, URL: res.URL, Detail: res.Detail}
-	backoff := 50 * time.Millisecond
-	for {
-		err := j.r.apply(ctx, rep)
-		if err == nil {
-			break
-		}
+	err := j.persist(ctx, "run result", func() error {
+		err := j.r.apply(ctx, rep, j)
 		if errors.Is(err, ErrUnknownRun) {
 			j.log.ErrorContext(ctx, "run result for a run its CSR does not have; dropped", "status", res.Status, "err", err)
-			break
+			return nil
 		}
-		j.log.ErrorContext(ctx, "run result not recorded yet; trying again", "status", res.Status, "err", err, "in", backoff)
-		if wait.Sleep(j.r.base, backoff) != nil {
-			j.log.ErrorContext(ctx, "run result not recorded before the process stopped; the job stays queued for a takeover", "status", res.Status)
-			return
-		}
-		backoff = min(2*backoff, time.Second)
+		return err
+	})
+	if err != nil {
+		j.log.ErrorContext(ctx, "run result not recorded before the process stopped; the job stays queued for a takeover", "status", res.Status)
+		return
 	}
 	j.finish(ctx)
 }
 
-// finish acknowledges the job.
+// finish acknowledges the job, marks its result announced and gives its
+// turn up, trying again while the store does not answer: a job left
+// unacknowledged would be announced again by its takeover.
 func (j *job) finish(ctx context.Context) {
 	r := j.r
 	ctx = context.WithoutCancel(ctx)
-	if err := r.jobs.FinishJob(ctx, j.Delivery); err != nil {
-		j.log.ErrorContext(ctx, "deploy job not acknowledged; it will be taken over and found done", "err", err)
+	err := j.persist(ctx, "deploy job acknowledgement", func() error {
+		return r.jobs.FinishJob(ctx, j.Delivery, j.token.Load())
+	})
+	if err != nil {
+		j.log.ErrorContext(ctx, "deploy job not acknowledged before the process stopped; it will be taken over and found done")
 		return
 	}
+	j.token.Store(0) // released with it
 	j.settle()
+}
+
+// persist runs write until it succeeds, with a backoff of at most a
+// second, so it succeeds soon after the store answers again. It returns an
+// error only when the process stops first.
+func (j *job) persist(ctx context.Context, what string, write func() error) error {
+	backoff := 50 * time.Millisecond
+	for {
+		err := write()
+		if err == nil {
+			return nil
+		}
+		j.log.ErrorContext(ctx, what+" not saved yet; trying again", "err", err, "in", backoff)
+		if err := wait.Sleep(j.r.base, backoff); err != nil {
+			return err
+		}
+		backoff = min(2*backoff, time.Second)
+	}
 }
 
 // settle ends Wait's wait for the run in this process: it finished, or
@@ -933,7 +1037,7 @@ func (r *Runner) Report(ctx context.Context, rep deploy.Report) error {
 	if rep.RunID == "" {
 		return ErrUnknownRun
 	}
-	return r.apply(ctx, rep)
+	return r.apply(ctx, rep, nil)
 }
 
 // ErrNotOurRun: a report names a run of the deployer that is not the one
@@ -941,9 +1045,23 @@ func (r *Runner) Report(ctx context.Context, rep deploy.Report) error {
 // attempt). It changes nothing; callers treat it like ErrUnknownRun.
 var ErrNotOurRun = fmt.Errorf("the report is about another run than the one the bot follows: %w", ErrUnknownRun)
 
-func (r *Runner) apply(ctx context.Context, rep deploy.Report) error {
+// apply records rep on its run's CSR. j is the job of this process that
+// performs the run, when it is the one reporting (nil for webhooks,
+// callbacks and polls): its copy of the CSR saves a read, and its finish
+// marks the result announced.
+func (r *Runner) apply(ctx context.Context, rep deploy.Report, j *job) error {
 	now := r.clock.Now()
-	c, evs, err := r.store.Update(ctx, CSROf(rep.RunID), func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+	update := func(m store.Mutation) (csr.CSR, []csr.Event, error) {
+		if j == nil {
+			return r.store.Update(ctx, CSROf(rep.RunID), m)
+		}
+		c, evs, err := r.store.UpdateRun(ctx, j.lastCSR(), m, RunWrite{})
+		if err == nil {
+			j.seen(c)
+		}
+		return c, evs, err
+	}
+	c, evs, err := update(func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 		run, ok := findRun(c, rep.RunID)
 		if ok && rep.External != "" && !SameExternal(run.External, rep.External) {
 			// Only the run the bot linked may change the CSR: an unlinked
@@ -991,6 +1109,9 @@ func (r *Runner) apply(ctx context.Context, rep deploy.Report) error {
 	}
 	if r.Effects != nil {
 		r.Effects.Emit(ctx, c, csr.System, evs)
+	}
+	if j != nil {
+		return nil // its finish marks it announced
 	}
 	if _, err := r.jobs.MarkAnnounced(ctx, rep.RunID); err != nil {
 		r.log.WarnContext(ctx, "announcement not marked", "run", rep.RunID, "err", err)

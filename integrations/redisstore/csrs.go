@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
+	"releasebot/deployq"
 	"releasebot/store"
 )
 
@@ -40,11 +41,18 @@ const maxAttempts = 50
 // production history list: when nLineage > 0], nRem index keys to leave,
 // then index keys to join.
 // ARGV: expected version, new version, data, id, score, nRem, nLineage,
-// expected production record ("" = none yet), now (RFC 3339), nLineage
+// expected production record ("" = none yet), now (RFC 3339), fence key,
+// fence value, fence ttl ms, link key, link value, link ttl s, nLineage
 // lineage entries (newest first), then history entries.
 // Returns 1 when saved, 0 when the version did not match, 2 when the
-// production record changed since it was read. The checks come before any
+// production record changed since it was read, 3 when the fence key (a
+// deploy lock) no longer holds the fence value. The checks come before any
 // write, so a lost race writes nothing.
+//
+// The fence and link keys are the deploy queue's (a run started only while
+// its lock is held, a started run's external id indexed to it): they come
+// in ARGV because they exist only for some saves, and share the
+// installation's hash tag, so on a Cluster they are in the CSR's slot.
 var saveScript = redis.NewScript(`
 local v = redis.call('HGET', KEYS[1], 'v')
 if ARGV[1] == '' then
@@ -59,6 +67,13 @@ if nlin > 0 then
   local cur = redis.call('GET', KEYS[5])
   if (cur or '') ~= ARGV[8] then return 2 end
 end
+if ARGV[10] ~= '' then
+  if redis.call('GET', ARGV[10]) ~= ARGV[11] then return 3 end
+  redis.call('PEXPIRE', ARGV[10], ARGV[12])
+end
+if ARGV[13] ~= '' then
+  redis.call('SET', ARGV[13], ARGV[14], 'EX', ARGV[15])
+end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'data', ARGV[3])
 if ARGV[1] == '' then
   local sc = tonumber(ARGV[5])
@@ -68,10 +83,10 @@ if ARGV[1] == '' then
 end
 if nlin > 0 then
   redis.call('DEL', KEYS[6])
-  for i = 10, 9 + nlin do
+  for i = 16, 15 + nlin do
     redis.call('RPUSH', KEYS[6], ARGV[i])
   end
-  redis.call('SET', KEYS[5], ARGV[10])
+  redis.call('SET', KEYS[5], ARGV[16])
 end
 local nrem = tonumber(ARGV[6])
 for i = first, #KEYS do
@@ -81,16 +96,17 @@ for i = first, #KEYS do
     redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4])
   end
 end
-for i = 10 + nlin, #ARGV do
+for i = 16 + nlin, #ARGV do
   redis.call('XADD', KEYS[2], '*', 'csr', ARGV[4], 'entry', ARGV[i])
 end
 return 1
 `)
 
 // save writes next over old (nil: next is new), and prod when a run result
-// changed what an environment runs. It reports false when someone else
-// saved the CSR, or changed that environment's record, first.
-func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prodWrite) (bool, error) {
+// changed what an environment runs, with the queue's writes w. It reports
+// false when someone else saved the CSR, or changed that environment's
+// record, first; deployq.ErrTurnLost when w's fence no longer holds.
+func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prodWrite, w deployq.RunWrite) (bool, error) {
 	data, err := json.Marshal(next)
 	if err != nil {
 		return false, err
@@ -132,6 +148,7 @@ func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prod
 	}
 	args := []any{expected, next.Version, data, string(next.ID), next.ID.Seq(), nRem, len(lineage), expectedProd,
 		time.Now().UTC().Format(time.RFC3339Nano)}
+	args = append(args, s.runWriteArgs(w)...)
 	args = append(args, lineage...)
 	for _, e := range next.History[seen:] {
 		b, err := json.Marshal(e)
@@ -144,7 +161,23 @@ func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prod
 	if n == 1 {
 		s.noteSeen(next.ID.Seq())
 	}
+	if n == 3 && err == nil {
+		err = fmt.Errorf("save %s: %w", next.ID, deployq.ErrTurnLost)
+	}
 	return n == 1, err
+}
+
+// runWriteArgs are saveScript's fence and link arguments for w.
+func (s *Store) runWriteArgs(w deployq.RunWrite) []any {
+	fence := []any{"", "", 0}
+	if t := w.Fence; t.Token > 0 {
+		fence = []any{s.lockKey(t.Service, t.Env), lockValue(t.Token, t.Run), max(t.TTL.Milliseconds(), 1)}
+	}
+	link := []any{"", "", 0}
+	if w.Link.External != "" {
+		link = []any{s.key("ext", w.Link.External), w.Link.Run, int64(externalTTL / time.Second)}
+	}
+	return append(fence, link...)
 }
 
 // runDurably runs saveScript and, when the store must wait for replicas,
@@ -208,7 +241,7 @@ func (s *Store) Create(ctx context.Context, c csr.CSR) (csr.CSR, error) {
 		return csr.CSR{}, fmt.Errorf("create %q: the id has no number", c.ID)
 	}
 	c.Version = 1
-	ok, err := s.save(ctx, nil, c, nil)
+	ok, err := s.save(ctx, nil, c, nil, deployq.RunWrite{})
 	if errors.Is(err, store.ErrUnconfirmed) {
 		return csr.CSR{}, err
 	}
@@ -264,14 +297,43 @@ func decode(data []byte) (csr.CSR, error) {
 // stored so the caller can show what refused it. After maxAttempts lost
 // races the error wraps store.ErrConflict.
 func (s *Store) Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CSR, []csr.Event, error) {
+	return s.update(ctx, id, nil, m, deployq.RunWrite{})
+}
+
+// UpdateFrom is Update computed first from last, the CSR as the caller
+// read it, which saves reading it again when nobody changed it since;
+// when somebody did, it reloads and asks m again, like Update.
+func (s *Store) UpdateFrom(ctx context.Context, last csr.CSR, m store.Mutation) (csr.CSR, []csr.Event, error) {
+	return s.update(ctx, last.ID, &last, m, deployq.RunWrite{})
+}
+
+// UpdateRun is UpdateFrom with the deploy queue's writes that must go with
+// the change in its atomic step: the run's turn still held (renewed), and
+// its external id indexed. A lost turn writes nothing and returns
+// deployq.ErrTurnLost.
+func (s *Store) UpdateRun(ctx context.Context, last csr.CSR, m store.Mutation, w deployq.RunWrite) (csr.CSR, []csr.Event, error) {
+	return s.update(ctx, last.ID, &last, m, w)
+}
+
+func (s *Store) update(ctx context.Context, id csr.ID, last *csr.CSR, m store.Mutation, w deployq.RunWrite) (csr.CSR, []csr.Event, error) {
 	op := "update " + string(id)
 	for attempt := range maxAttempts {
-		old, err := s.load(ctx, id)
-		if err != nil {
-			return csr.CSR{}, nil, s.fail(op, err)
+		var old csr.CSR
+		if attempt == 0 && last != nil && last.Version > 0 {
+			old = *last
+		} else {
+			var err error
+			if old, err = s.load(ctx, id); err != nil {
+				return csr.CSR{}, nil, s.fail(op, err)
+			}
 		}
 		next, evs, err := m(old)
 		if err != nil {
+			if attempt == 0 && last != nil {
+				// Decided on what the caller read, which may be stale:
+				// decide again on what is stored.
+				continue
+			}
 			return old, nil, err
 		}
 		if next.ID != id {
@@ -282,8 +344,8 @@ func (s *Store) Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CS
 		if err != nil {
 			return csr.CSR{}, nil, s.fail(op, err)
 		}
-		ok, err := s.save(ctx, &old, next, prod)
-		if errors.Is(err, store.ErrUnconfirmed) {
+		ok, err := s.save(ctx, &old, next, prod, w)
+		if errors.Is(err, store.ErrUnconfirmed) || errors.Is(err, deployq.ErrTurnLost) {
 			return csr.CSR{}, nil, err
 		}
 		if err != nil {
@@ -291,6 +353,9 @@ func (s *Store) Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CS
 		}
 		if ok {
 			return next, evs, nil
+		}
+		if attempt == 0 && last != nil {
+			continue // the caller's copy was stale: reload at once
 		}
 		// Someone else saved first (this CSR, or what production runs).
 		// Back off a little, with jitter so the

@@ -169,25 +169,36 @@ func (s *Store) TouchJob(ctx context.Context, consumer, msgID, run string) (depl
 	return deployq.Touch{Owned: asInt(res[0]) == 1, Cancelled: asInt(res[1]) == 1}, nil
 }
 
-// finishScript ends a job: out of its line, marked done (and kept a while),
-// acknowledged and removed from the stream.
+// finishScript ends a job: out of its line, marked done and announced
+// (and kept a while), acknowledged and removed from the stream, and the
+// deploy lock given up when the caller still holds it: one round trip for
+// what ends every run.
 //
-// KEYS: stream, job, line. ARGV: group, msg id, run, ttl seconds.
+// KEYS: stream, job, line, lock. ARGV: group, msg id, run, ttl seconds,
+// lock value ("" when the caller holds no lock).
 var finishScript = redis.NewScript(`
 redis.call('ZREM', KEYS[3], ARGV[3])
 if redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('HSET', KEYS[2], 'state', 'done')
+  redis.call('HSET', KEYS[2], 'state', 'done', 'announced', '1')
   redis.call('EXPIRE', KEYS[2], ARGV[4])
 end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
+if ARGV[5] ~= '' and redis.call('GET', KEYS[4]) == ARGV[5] then
+  redis.call('DEL', KEYS[4])
+end
 return 1
 `)
 
-// FinishJob acknowledges a job whose result is recorded.
-func (s *Store) FinishJob(ctx context.Context, d deployq.Delivery) error {
-	keys := []string{s.streamKey(), s.jobKey(d.Job.Run), s.lineKey(d.Job.Service, d.Job.Env)}
-	if err := finishScript.Run(ctx, s.rdb, keys, deployGroup, d.MsgID, d.Job.Run, int64(jobTTL/time.Second)).Err(); err != nil {
+// FinishJob acknowledges a job whose result is recorded and announced,
+// and releases the deploy lock turn (token > 0) if the caller still holds it.
+func (s *Store) FinishJob(ctx context.Context, d deployq.Delivery, token int64) error {
+	keys := []string{s.streamKey(), s.jobKey(d.Job.Run), s.lineKey(d.Job.Service, d.Job.Env), s.lockKey(d.Job.Service, d.Job.Env)}
+	lock := ""
+	if token > 0 {
+		lock = lockValue(token, d.Job.Run)
+	}
+	if err := finishScript.Run(ctx, s.rdb, keys, deployGroup, d.MsgID, d.Job.Run, int64(jobTTL/time.Second), lock).Err(); err != nil {
 		return s.fail("finish job "+d.Job.Run, err)
 	}
 	return nil

@@ -36,17 +36,21 @@ func TestLineAndLock(t *testing.T) {
 	require.Equal(t, 2, again.Position)
 	require.Equal(t, "CSR-1/deploy/1", again.Ahead)
 
-	tok, pos, err := s.AcquireTurn(ctx, "billing-api", "prod", "CSR-2/deploy/1", time.Minute)
+	a, err := s.AcquireTurn(ctx, "billing-api", "prod", "CSR-2/deploy/1", time.Minute)
+	tok, pos := a.Token, a.Position
 	require.NoError(t, err)
 	require.Zero(t, tok, "not its turn")
 	require.Equal(t, 2, pos)
-	tok1, pos, err := s.AcquireTurn(ctx, "billing-api", "prod", "CSR-1/deploy/1", time.Minute)
+	a, err = s.AcquireTurn(ctx, "billing-api", "prod", "CSR-1/deploy/1", time.Minute)
+	tok1, pos := a.Token, a.Position
 	require.NoError(t, err)
+	require.False(t, a.StartedBefore, "the first turn of a job")
+	require.Nil(t, a.CSR, "no CSR-1 is stored in this test")
 	require.Positive(t, tok1)
 	require.Equal(t, 1, pos)
-	tokAgain, _, err := s.AcquireTurn(ctx, "billing-api", "prod", "CSR-1/deploy/1", time.Minute)
+	a, err = s.AcquireTurn(ctx, "billing-api", "prod", "CSR-1/deploy/1", time.Minute)
 	require.NoError(t, err)
-	require.Zero(t, tokAgain, "a second worker on the same run waits for the lock to expire")
+	require.Zero(t, a.Token, "a second worker on the same run waits for the lock to expire")
 
 	ok, err := s.RenewTurn(ctx, "billing-api", "prod", "CSR-1/deploy/1", tok1+1, time.Minute)
 	require.NoError(t, err)
@@ -60,13 +64,13 @@ func TestLineAndLock(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ds, 3)
 	require.Equal(t, job("CSR-1/deploy/1"), ds[0].Job)
-	require.NoError(t, s.FinishJob(ctx, ds[0]))
-	require.NoError(t, s.ReleaseTurn(ctx, "billing-api", "prod", "CSR-1/deploy/1", tok1))
+	require.NoError(t, s.FinishJob(ctx, ds[0], tok1), "finishing also gives the turn up")
 	done, err := s.JobDone(ctx, "CSR-1/deploy/1")
 	require.NoError(t, err)
 	require.True(t, done)
 
-	tok2, _, err := s.AcquireTurn(ctx, "billing-api", "prod", "CSR-2/deploy/1", time.Minute)
+	a, err = s.AcquireTurn(ctx, "billing-api", "prod", "CSR-2/deploy/1", time.Minute)
+	tok2 := a.Token
 	require.NoError(t, err)
 	require.Greater(t, tok2, tok1, "fencing tokens only grow")
 
@@ -83,8 +87,11 @@ func TestLineAndLock(t *testing.T) {
 	require.Len(t, reclaimed, 2, "the unfinished jobs of w1")
 	first, err := s.MarkAnnounced(ctx, "CSR-1/deploy/1")
 	require.NoError(t, err)
+	require.False(t, first, "a finished job's result was announced before it finished")
+	first, err = s.MarkAnnounced(ctx, "CSR-2/deploy/1")
+	require.NoError(t, err)
 	require.True(t, first)
-	first, err = s.MarkAnnounced(ctx, "CSR-1/deploy/1")
+	first, err = s.MarkAnnounced(ctx, "CSR-2/deploy/1")
 	require.NoError(t, err)
 	require.False(t, first)
 }

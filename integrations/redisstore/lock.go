@@ -2,10 +2,13 @@ package redisstore
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"releasebot/deployq"
 )
 
 // acquireScript gives run the deploy lock of its service and environment
@@ -14,18 +17,25 @@ import (
 // job never blocks the line. The lock's value is "<token>:<run>", where the
 // token is a fresh fencing number.
 //
-// KEYS: line, lock, fence. ARGV: run, ttl ms, job key prefix.
-// Returns {token or 0, position (0: not in line)}.
+// A run given the lock is marked started in its job record, and the
+// script returns whether it was before (an earlier owner of the job got
+// this far, and may have started the run) and the run's CSR as stored now,
+// so the new holder decides on fresh state without another round trip.
 //
-// The job keys are built here rather than passed in KEYS because the head
-// is only known inside the script; they share the installation's hash tag,
-// so on a Cluster they are in the same slot as the declared keys.
+// KEYS: line, lock, fence, job, csr. ARGV: run, ttl ms, job key prefix.
+// Returns {token or 0, position (0: not in line), started before (0|1),
+// CSR data or ""}.
+//
+// The other runs' job keys are built here rather than passed in KEYS
+// because the head is only known inside the script; they share the
+// installation's hash tag, so on a Cluster they are in the same slot as
+// the declared keys.
 var acquireScript = redis.NewScript(`
 local rank = redis.call('ZRANK', KEYS[1], ARGV[1])
 if not rank then
-  local seq = redis.call('HGET', ARGV[3] .. ARGV[1], 'seq')
-  local st = redis.call('HGET', ARGV[3] .. ARGV[1], 'state')
-  if not seq or st == 'done' then return {0, 0} end
+  local seq = redis.call('HGET', KEYS[4], 'seq')
+  local st = redis.call('HGET', KEYS[4], 'state')
+  if not seq or st == 'done' then return {0, 0, 0, ''} end
   redis.call('ZADD', KEYS[1], seq, ARGV[1])
 end
 for i = 1, 1000 do
@@ -33,14 +43,16 @@ for i = 1, 1000 do
   if head == ARGV[1] then break end
   local st = redis.call('HGET', ARGV[3] .. head, 'state')
   if st and st ~= 'done' then
-    return {0, redis.call('ZRANK', KEYS[1], ARGV[1]) + 1}
+    return {0, redis.call('ZRANK', KEYS[1], ARGV[1]) + 1, 0, ''}
   end
   redis.call('ZREM', KEYS[1], head)
 end
-if redis.call('EXISTS', KEYS[2]) == 1 then return {0, 1} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {0, 1, 0, ''} end
 local token = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[2], token .. ':' .. ARGV[1], 'PX', ARGV[2])
-return {token, 1}
+local before = 0
+if redis.call('HSETNX', KEYS[4], 'started', '1') == 0 then before = 1 end
+return {token, 1, before, redis.call('HGET', KEYS[5], 'data') or ''}
 `)
 
 // renewScript extends the lock if it is still the caller's.
@@ -63,16 +75,24 @@ func (s *Store) lockKey(service, env string) string { return s.key("lock", servi
 
 func lockValue(token int64, run string) string { return strconv.FormatInt(token, 10) + ":" + run }
 
-// AcquireTurn tries to give run the deploy lock of service and env. It
-// returns the fencing token (0 when not acquired) and run's position in
-// the line (1: at the front).
-func (s *Store) AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (int64, int, error) {
-	keys := []string{s.lineKey(service, env), s.lockKey(service, env), s.key("fence", service, env)}
+// AcquireTurn tries to give run the deploy lock of service and env (see
+// deployq.Acquired).
+func (s *Store) AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (deployq.Acquired, error) {
+	keys := []string{s.lineKey(service, env), s.lockKey(service, env), s.key("fence", service, env),
+		s.jobKey(run), s.csrKey(deployq.CSROf(run))}
 	res, err := acquireScript.Run(ctx, s.rdb, keys, run, ttl.Milliseconds(), s.jobKey("")).Slice()
 	if err != nil {
-		return 0, 0, s.fail("acquire the deploy lock of "+service+"/"+env, err)
+		return deployq.Acquired{}, s.fail("acquire the deploy lock of "+service+"/"+env, err)
 	}
-	return asInt(res[0]), int(asInt(res[1])), nil
+	a := deployq.Acquired{Token: asInt(res[0]), Position: int(asInt(res[1])), StartedBefore: asInt(res[2]) == 1}
+	if data, _ := res[3].(string); data != "" {
+		c, err := decode([]byte(data))
+		if err != nil {
+			return deployq.Acquired{}, fmt.Errorf("acquire the deploy lock of %s/%s: %w", service, env, err)
+		}
+		a.CSR = &c
+	}
+	return a, nil
 }
 
 // RenewTurn extends the lock; false means it is no longer the caller's.

@@ -1,0 +1,97 @@
+package redisstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"releasebot/csr"
+	"releasebot/deployq"
+)
+
+// TestUpdateFromStaleCopy: a change computed from a copy someone else has
+// saved over since is decided again on what is stored, never saved over it.
+func TestUpdateFromStaleCopy(t *testing.T) {
+	ctx := context.Background()
+	st, _, _ := newStore(t)
+	c := create(t, st, "payments", "alice", "alice")
+	stale := c
+	_, _, err := st.Update(ctx, c.ID, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.AddEvidence(csr.Actor{Person: "frank"}, "https://ci.example.com/1", "first", t0)
+	})
+	require.NoError(t, err)
+
+	seen := 0
+	got, _, err := st.UpdateFrom(ctx, stale, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		seen++
+		return c.AddEvidence(csr.Actor{Person: "frank"}, "https://ci.example.com/2", "second", t0)
+	})
+	require.NoError(t, err)
+	require.Equal(t, 2, seen, "decided on the stale copy, then again on the stored one")
+	require.Len(t, got.Evidence, 2, "the first evidence survived")
+	require.Equal(t, c.Version+2, got.Version)
+
+	// A fresh copy saves without reading again, and a refusal on a stale
+	// copy is asked again on the stored one.
+	got2, _, err := st.UpdateFrom(ctx, got, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.AddEvidence(csr.Actor{Person: "frank"}, "https://ci.example.com/3", "third", t0)
+	})
+	require.NoError(t, err)
+	require.Len(t, got2.Evidence, 3)
+	stored, err := st.Get(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, got2, stored)
+}
+
+// TestUpdateRunFence: a change fenced by a deploy lock is saved only while
+// the lock holds the run's token (and renews it); with the lock lost,
+// nothing is written. A link indexes the external id in the same step.
+func TestUpdateRunFence(t *testing.T) {
+	ctx := context.Background()
+	st, rdb, prefix := newStore(t)
+	c := create(t, st, "payments", "alice", "alice")
+	run := "CSR-1/test/1"
+	_, err := st.Enqueue(ctx, deployq.Job{Run: run, CSR: c.ID, Service: "payments", Env: "test", SHA: "abc", Purpose: csr.PurposeTest})
+	require.NoError(t, err)
+	a, err := st.AcquireTurn(ctx, "payments", "test", run, 300*time.Millisecond)
+	require.NoError(t, err)
+	require.Positive(t, a.Token)
+	require.NotNil(t, a.CSR, "the turn comes with the CSR as stored")
+	require.Equal(t, c.ID, a.CSR.ID)
+
+	evidence := func(note string) func(csr.CSR) (csr.CSR, []csr.Event, error) {
+		return func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+			return c.AddEvidence(csr.Actor{Person: "frank"}, "https://ci.example.com/"+note, note, t0)
+		}
+	}
+	turn := deployq.Turn{Service: "payments", Env: "test", Run: run, Token: a.Token, TTL: time.Minute}
+	got, _, err := st.UpdateRun(ctx, *a.CSR, evidence("held"), deployq.RunWrite{Fence: turn,
+		Link: deployq.Link{External: "workflow_run:7/1", Run: run}})
+	require.NoError(t, err)
+	require.Len(t, got.Evidence, 1)
+	keys, err := rdb.Keys(ctx, "*"+prefix+"*:lock:payments:test").Result()
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	ttl, err := rdb.PTTL(ctx, keys[0]).Result()
+	require.NoError(t, err)
+	require.Greater(t, ttl, 10*time.Second, "the fenced save renewed the lock")
+	linked, err := st.RunForExternal(ctx, "workflow_run:7/1")
+	require.NoError(t, err)
+	require.Equal(t, run, linked)
+
+	stale := turn
+	stale.Token++
+	before, err := st.Get(ctx, c.ID)
+	require.NoError(t, err)
+	_, _, err = st.UpdateRun(ctx, before, evidence("lost"), deployq.RunWrite{Fence: stale,
+		Link: deployq.Link{External: "workflow_run:8/1", Run: run}})
+	require.ErrorIs(t, err, deployq.ErrTurnLost)
+	after, err := st.Get(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, before, after, "a lost turn writes nothing")
+	linked, err = st.RunForExternal(ctx, "workflow_run:8/1")
+	require.NoError(t, err)
+	require.Empty(t, linked, "nor the link")
+}
