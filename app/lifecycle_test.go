@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,12 +26,18 @@ import (
 func rehearse(t *testing.T, script string) string {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
+	return rehearseOn(t, script, app.Options{Redis: rdb, Prefix: prefix})
+}
+
+// rehearseOn is rehearse on the store o names.
+func rehearseOn(t *testing.T, script string, o app.Options) string {
+	t.Helper()
 	cfg, err := config.Load("../config.example.yaml")
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}
-	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Clock: clk,
+	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: o.Redis, RedisURL: o.RedisURL, Prefix: o.Prefix, Clock: clk,
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Notifier: func(r console.Renderer) bot.Notifier { return console.Notifier{Out: out, Render: r} }})
 	require.NoError(t, err)
@@ -46,7 +53,27 @@ func rehearse(t *testing.T, script string) string {
 // TestLifecycleScript walks examples/lifecycle.script: CSR-1 from new to
 // deployed, with every guard rail refusing on the way.
 func TestLifecycleScript(t *testing.T) {
-	out := rehearse(t, "../examples/lifecycle.script")
+	checkLifecycle(t, rehearse(t, "../examples/lifecycle.script"))
+}
+
+// TestLifecycleScriptOnACluster: the same script on a 3-primary Redis
+// Cluster the test starts, through a URL naming one node that does not
+// hold the installation's slot: the client discovers the rest. Each node
+// in turn (with its own installation prefix, so its own slot).
+func TestLifecycleScriptOnACluster(t *testing.T) {
+	nodes := redistest.StartCluster(t)
+	for i, n := range nodes {
+		t.Run("node"+strconv.Itoa(i+1), func(t *testing.T) {
+			t.Parallel()
+			checkLifecycle(t, rehearseOn(t, "../examples/lifecycle.script", app.Options{RedisURL: "redis://" + n.Addr,
+				Prefix: "cluster-" + strconv.Itoa(n.Port)}))
+		})
+	}
+}
+
+// checkLifecycle checks the console output of examples/lifecycle.script.
+func checkLifecycle(t *testing.T, out string) {
+	t.Helper()
 	// Each command with its reply, in script order.
 	type step struct{ command, reply string }
 	var steps []step

@@ -216,7 +216,11 @@ func TestHelperProcess(t *testing.T) {
 		t.Skip("a helper process of TestKilledProcessIsTakenOver")
 	}
 	st := redisstore.New(conn(t), prefix)
-	r := deployq.New(context.Background(), options(st, actions(os.Getenv("DEPLOYQ_HELPER_GITHUB"), 50*time.Millisecond), "doomed"))
+	o := options(st, actions(os.Getenv("DEPLOYQ_HELPER_GITHUB"), 50*time.Millisecond), "doomed")
+	if os.Getenv("DEPLOYQ_HELPER_DEFAULTS") != "" {
+		o = defaultTimings(o)
+	}
+	r := deployq.New(context.Background(), o)
 	r.Effects = &effects{}
 	r.Work(context.Background())
 }
@@ -434,4 +438,53 @@ func TestLegacyLinkedRunStillReported(t *testing.T) {
 	require.ErrorIs(t, r.Report(ctx, deploy.Report{External: "workflow_run:7/2", Status: csr.RunFailed}), deployq.ErrUnknownRun)
 	require.NoError(t, r.Report(ctx, deploy.Report{External: "workflow_run:7/1", Status: csr.RunSucceeded}))
 	require.Equal(t, csr.Tested, f.get(t, c.ID).State)
+}
+
+// defaultTimings is o with the lock, heartbeat and reclaim timings a
+// production bot runs with.
+func defaultTimings(o deployq.Options) deployq.Options {
+	o.LockTTL, o.Heartbeat, o.ReclaimIdle, o.Block = 0, 0, 0, 0
+	return o
+}
+
+// TestTakeoverAtDefaultTimings: a bot process deploying through GitHub
+// Actions is killed (SIGKILL) with the timings production runs with; the
+// surviving process takes the job over and records the run's result
+// within 20 seconds of the kill (the lock expires after 10 s, the pending
+// entry is reclaimed once idle for 12 s, looked for every 2 s).
+func TestTakeoverAtDefaultTimings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for a takeover at production timings (~15 s)")
+	}
+	f := newFixture(t)
+	gh := githubtest.New(t)
+	c, run := f.deploying(t, 1)
+	st := redisstore.New(conn(t), f.prefix)
+	survivor := deployq.New(context.Background(), defaultTimings(options(st, actions(gh.APIURL(), 20*time.Millisecond), "survivor")))
+	survivor.Effects = f.effects
+	_, err := survivor.Enqueue(context.Background(), c, billing(), run)
+	require.NoError(t, err)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), "DEPLOYQ_HELPER_PREFIX="+f.prefix, "DEPLOYQ_HELPER_GITHUB="+gh.APIURL(), "DEPLOYQ_HELPER_DEFAULTS=1")
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	require.Eventually(t, func() bool { return runOf(f.get(t, c.ID), run.ID).External != "" }, 20*time.Second, 10*time.Millisecond)
+	work(t, survivor) // after the helper took the job: the survivor must take it over
+	require.NoError(t, cmd.Process.Kill())
+	<-exited
+	killed := time.Now()
+	runs := gh.Runs()
+	require.Len(t, runs, 1)
+	gh.SetRun(runs[0].ID, "completed", "success")
+
+	require.Eventually(t, func() bool { return f.get(t, c.ID).State == csr.Deployed }, 40*time.Second, 50*time.Millisecond)
+	took := time.Since(killed)
+	t.Logf("taken over and recorded %.1f s after the kill", took.Seconds())
+	require.Less(t, took, 20*time.Second, "takeover slower than the lock and reclaim timings allow")
+	require.Len(t, gh.Dispatches(), 1, "the workflow was dispatched again")
+	require.Equal(t, 1, results(f.get(t, c.ID), run.ID))
+	require.Len(t, f.effects.Finished(), 1)
 }

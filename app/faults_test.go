@@ -1,0 +1,148 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"releasebot/app"
+	"releasebot/bot"
+	"releasebot/chat"
+	"releasebot/clock"
+	"releasebot/config"
+	"releasebot/csr"
+	"releasebot/integrations/console"
+	"releasebot/internal/redistest"
+)
+
+// faultConfig deploys to test with a fake that takes testDelay.
+const faultConfig = `
+timezone: Asia/Seoul
+people: {alice: U0ALICE001, bob: U0BOB00002}
+services:
+  - name: billing-api
+    repo: acme/billing-api
+    channel: "#billing-releases"
+    environments:
+      - {name: test, deployer: {kind: fake, delay: 1s}}
+      - {name: prod, deployer: {kind: fake, delay: 0s}}
+    approval_line:
+      - {name: lead, approvers: [bob]}
+`
+
+// syncBuffer is a log sink the app's goroutines write while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// botOn starts a bot on the Redis at url, as `serve` would, logging to log.
+func botOn(t *testing.T, url string, log *syncBuffer) *app.App {
+	t.Helper()
+	cfg, err := config.Parse("faults.yaml", []byte(faultConfig))
+	require.NoError(t, err)
+	a, err := app.New(context.Background(), app.Options{Config: cfg, RedisURL: url, Clock: clock.System{},
+		Log:      slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		Getenv:   func(string) string { return "" },
+		Notifier: func(console.Renderer) bot.Notifier { return discardNotices{} }})
+	require.NoError(t, err)
+	t.Cleanup(a.Close)
+	return a
+}
+
+// say runs a command as user and fails the test on a refusal.
+func say(t *testing.T, a *app.App, user, text string) chat.Reply {
+	t.Helper()
+	out := a.Bot.Handle(context.Background(), chat.Event{User: user, Text: text})
+	if out.Reply.Refusal != nil {
+		t.Fatalf("%s: %s refused: %s", user, text, out.Reply.Refusal.Why)
+	}
+	return out.Reply
+}
+
+func stateOf(t *testing.T, a *app.App, id csr.ID) csr.State {
+	c, err := a.Store.Get(context.Background(), id)
+	if err != nil {
+		return ""
+	}
+	return c.State
+}
+
+// TestEmptyRestartUnderARunningBot: the Redis a running bot uses restarts
+// empty (no persistence). The bot says data was lost (log and /readyz),
+// never hands out a used CSR id again, and its deploy worker heals: the
+// next `test` runs within seconds, without restarting the bot.
+func TestEmptyRestartUnderARunningBot(t *testing.T) {
+	srv := redistest.Start(t)
+	var log syncBuffer
+	a := botOn(t, "redis://"+srv.Addr, &log)
+	say(t, a, "alice", `new billing-api "Fix rounding" --ref main`)
+	say(t, a, "alice", "test CSR-1")
+	require.Eventually(t, func() bool { return stateOf(t, a, "CSR-1") == csr.Tested }, 20*time.Second, 20*time.Millisecond)
+
+	srv.Restart()
+	restarted := time.Now()
+	require.Eventually(t, func() bool {
+		return strings.Contains(strings.Join(a.Readiness(context.Background()), "\n"), "store integrity")
+	}, 10*time.Second, 50*time.Millisecond, "readiness says the store lost data")
+	require.Contains(t, log.String(), "level=ERROR")
+
+	reply := say(t, a, "alice", `new billing-api "Fix rounding again" --ref main`)
+	require.NotNil(t, reply.Card)
+	id := reply.Card.CSR.ID
+	require.Greater(t, id.Seq(), int64(1), "CSR-1 was handed out before the loss: never again")
+	say(t, a, "alice", "test "+string(id))
+	require.Eventually(t, func() bool { return stateOf(t, a, id) == csr.Tested }, 30*time.Second, 20*time.Millisecond)
+	// The fake deploy itself takes 1 s of this.
+	t.Logf("the next test run was recorded %.1f s after the empty restart", time.Since(restarted).Seconds())
+}
+
+// TestResultRecordedWhenRedisAnswersAgain: Redis becomes unreachable while
+// a test deploy runs (the data stays); the run's result, known only to
+// this process, is recorded soon after Redis answers again, not after a
+// takeover timer.
+func TestResultRecordedWhenRedisAnswersAgain(t *testing.T) {
+	srv := redistest.Start(t)
+	proxy := redistest.StartProxy(t, srv.Addr)
+	var log syncBuffer
+	a := botOn(t, "redis://"+proxy.Addr, &log)
+	say(t, a, "alice", `new billing-api "Fix rounding" --ref main`)
+	say(t, a, "alice", "test CSR-1")
+	require.Eventually(t, func() bool {
+		c, err := a.Store.Get(context.Background(), "CSR-1")
+		return err == nil && len(c.Runs) == 1 && c.Runs[0].Status == csr.RunRunning
+	}, 20*time.Second, 10*time.Millisecond)
+
+	proxy.Cut() // the fake deploy ends (after 1 s) while Redis is unreachable
+	require.Eventually(t, func() bool { return strings.Contains(log.String(), "run result not saved yet") }, 20*time.Second, 20*time.Millisecond,
+		"the result was tried while Redis was away")
+	proxy.Restore()
+	back := time.Now()
+	direct := srv.Client()
+	require.Eventually(t, func() bool {
+		return strings.Contains(direct.HGet(context.Background(), "{releasebot}:csr:CSR-1", "data").Val(), `"state":"tested"`)
+	}, 20*time.Second, 10*time.Millisecond)
+	took := time.Since(back)
+	t.Logf("recorded %.2f s after Redis answered again", took.Seconds())
+	// Backoff is capped at 1 s; 2 s is the promise, 10 s leaves room for a
+	// loaded machine without hiding a takeover-timer wait (12 s and more).
+	require.Less(t, took, 10*time.Second)
+}
