@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/bot"
+	"releasebot/chat"
 	"releasebot/clock"
 	"releasebot/commands"
 	"releasebot/config"
@@ -129,9 +130,17 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	// The store indexes whose move a CSR in approval waits for from the
 	// approval lines (list waiting), and logs a data loss it detects.
-	a.Store = redisstore.New(rdb, o.Prefix, redisstore.WithServices(o.Policy.Service), redisstore.WithLogger(o.Log))
 	a.Renderer = console.Renderer{Catalog: msg.English, Loc: cfg.Location()}
 	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: o.Policy, Clock: o.Clock, Log: o.Log}
+	// A store that lost data is said to the admins too, by the first bot
+	// process that finds it.
+	alarm := func(ctx context.Context, problem string) {
+		if admins := cfg.Admins(); len(admins) > 0 {
+			effects.Notice(ctx, chat.Notice{To: admins, Text: msg.T(msg.StoreNoteLost, "problem", problem)})
+		}
+	}
+	a.Store = redisstore.New(rdb, o.Prefix, redisstore.WithServices(o.Policy.Service), redisstore.WithLogger(o.Log),
+		redisstore.WithLossAlarm(alarm))
 	// The store's integrity (a Redis restarted empty, a failover that lost
 	// writes) is checked at start and every minute, and shown by /readyz.
 	a.onStart(func(ctx context.Context) {

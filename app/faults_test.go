@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,12 +20,14 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
+	"releasebot/msg"
 )
 
 // faultConfig deploys to test with a fake that takes testDelay.
 const faultConfig = `
 timezone: Asia/Seoul
-people: {alice: U0ALICE001, bob: U0BOB00002}
+admins: [grace]
+people: {alice: U0ALICE001, bob: U0BOB00002, grace: U0GRACE007}
 services:
   - name: billing-api
     repo: acme/billing-api
@@ -54,15 +57,46 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// notices records what a bot would post.
+type notices struct {
+	mu  sync.Mutex
+	all []chat.Notice
+}
+
+func (n *notices) Notify(_ context.Context, x chat.Notice) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.all = append(n.all, x)
+	return nil
+}
+
+// to returns the notices of message id sent to person.
+func (n *notices) to(person csr.Person, id msg.ID) []chat.Notice {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var out []chat.Notice
+	for _, x := range n.all {
+		if x.Text.ID == id && slices.Contains(x.To, person) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // botOn starts a bot on the Redis at url, as `serve` would, logging to log.
 func botOn(t *testing.T, url string, log *syncBuffer) *app.App {
+	return botWith(t, url, log, &notices{})
+}
+
+// botWith is botOn posting to sent.
+func botWith(t *testing.T, url string, log *syncBuffer, sent *notices) *app.App {
 	t.Helper()
 	cfg, err := config.Parse("faults.yaml", []byte(faultConfig))
 	require.NoError(t, err)
 	a, err := app.New(context.Background(), app.Options{Config: cfg, RedisURL: url, Clock: clock.System{},
 		Log:      slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Getenv:   func(string) string { return "" },
-		Notifier: func(console.Renderer) bot.Notifier { return discardNotices{} }})
+		Notifier: func(console.Renderer) bot.Notifier { return sent }})
 	require.NoError(t, err)
 	t.Cleanup(a.Close)
 	return a
@@ -89,11 +123,14 @@ func stateOf(t *testing.T, a *app.App, id csr.ID) csr.State {
 // TestEmptyRestartUnderARunningBot: the Redis a running bot uses restarts
 // empty (no persistence). The bot says data was lost (log and /readyz),
 // never hands out a used CSR id again, and its deploy worker heals: the
-// next `test` runs within seconds, without restarting the bot.
+// next `test` runs within seconds, without restarting the bot. Of two bot
+// processes, one tells the admins, once.
 func TestEmptyRestartUnderARunningBot(t *testing.T) {
 	srv := redistest.Start(t)
-	var log syncBuffer
-	a := botOn(t, "redis://"+srv.Addr, &log)
+	var log, otherLog syncBuffer
+	sent := &notices{}
+	a := botWith(t, "redis://"+srv.Addr, &log, sent)
+	other := botWith(t, "redis://"+srv.Addr, &otherLog, sent)
 	say(t, a, "alice", `new billing-api "Fix rounding" --ref main`)
 	say(t, a, "alice", "test CSR-1")
 	require.Eventually(t, func() bool { return stateOf(t, a, "CSR-1") == csr.Tested }, 20*time.Second, 20*time.Millisecond)
@@ -104,6 +141,12 @@ func TestEmptyRestartUnderARunningBot(t *testing.T) {
 		return strings.Contains(strings.Join(a.Readiness(context.Background()), "\n"), "store integrity")
 	}, 10*time.Second, 50*time.Millisecond, "readiness says the store lost data")
 	require.Contains(t, log.String(), "level=ERROR")
+	require.Eventually(t, func() bool {
+		return strings.Contains(strings.Join(other.Readiness(context.Background()), "\n"), "store integrity")
+	}, 10*time.Second, 50*time.Millisecond, "the other process sees the loss too")
+	alarms := sent.to("grace", msg.StoreNoteLost)
+	require.Len(t, alarms, 1, "the admins are told once, by one process")
+	require.Contains(t, alarms[0].Text.String(), "installation marker is gone")
 
 	reply := say(t, a, "alice", `new billing-api "Fix rounding again" --ref main`)
 	require.NotNil(t, reply.Card)

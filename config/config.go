@@ -120,6 +120,16 @@ func (c *Config) PersonBySlackID(id string) (csr.Person, bool) {
 	return p, ok
 }
 
+// Admins lists the admins, sorted.
+func (c *Config) Admins() []csr.Person {
+	out := make([]csr.Person, 0, len(c.admins))
+	for p := range c.admins {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // IsAdmin reports whether p may override freezes and act for others.
 func (c *Config) IsAdmin(p csr.Person) bool { return c.admins[p] }
 

@@ -13,6 +13,7 @@ const (
 	StoreRefuseUnconfirmed ID = "store.refuse_unconfirmed"
 	StoreNextUnconfirmed   ID = "store.next_unconfirmed"
 	StoreRefuseLost        ID = "store.refuse_lost"
+	StoreNoteLost          ID = "store.note_lost"
 	StoreNextLost          ID = "store.next_lost"
 
 	StoreDoctorKind          ID = "store.doctor_kind"
@@ -37,7 +38,9 @@ var storeEnglish = Catalog{
 	StoreRefuseUnconfirmed: "the change was written, but too few Redis replicas confirmed it, so it may not survive a failover; it is not confirmed.",
 	StoreNextUnconfirmed:   "look with `show` in a moment before repeating it, and ask an admin to check the Redis replicas (`releasebot doctor`).",
 	StoreRefuseLost:        "{csr} was created, but the release store lost it: Redis lost data ({since}). Its number will not be handed out again.",
-	StoreNextLost:          "ask an admin to restore the store from a backup; `releasebot doctor` shows what was found.",
+	StoreNoteLost: "🚨 The release store (Redis) lost data: {problem}. CSRs and runs may be missing; new CSR numbers continue above every number seen, so none is reused. " +
+		"Check Redis (persistence, the last failover), restore it from a backup if there is one, and run `releasebot doctor`.",
+	StoreNextLost: "ask an admin to restore the store from a backup; `releasebot doctor` shows what was found.",
 
 	StoreDoctorKind:          "{kind} at {url}; writes wait for {replicas} replica(s)",
 	StoreDoctorClusterNode:   "{url} names one node of a Redis Cluster; the bot found the cluster, but say so in the URL: {suggest}",

@@ -224,10 +224,14 @@ func (s *Store) judge(ctx context.Context, st state, seen int64, made bool) {
 		"problem", problem, "redis", s.addr)
 	// Record it for doctor and the other processes; the first record stays.
 	pipe := s.rdb.Pipeline()
-	pipe.HSetNX(ctx, s.markerKey(), "lost_at", lostAt.Format(time.RFC3339Nano))
+	first := pipe.HSetNX(ctx, s.markerKey(), "lost_at", lostAt.Format(time.RFC3339Nano))
 	pipe.HSetNX(ctx, s.markerKey(), "lost_reason", problem)
 	if _, err := pipe.Exec(ctx); err != nil {
 		s.log.ErrorContext(ctx, "could not record the data loss in the store", "err", s.fail("record data loss", err))
+		return
+	}
+	if first.Val() && s.alarm != nil {
+		s.alarm(ctx, problem)
 	}
 }
 

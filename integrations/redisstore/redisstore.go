@@ -68,6 +68,7 @@ type Store struct {
 		problems []string // data loss detected in this process: sticky
 		lostAt   time.Time
 	}
+	alarm func(ctx context.Context, problem string) // see WithLossAlarm
 }
 
 // Option configures a Store.
@@ -76,6 +77,15 @@ type Option func(*Store)
 // WithLogger sends the store's own alarms (data loss) to l; without it,
 // slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
+
+// WithLossAlarm has alarm called when this process is the first of the
+// installation to find that the store lost data (the loss is recorded in
+// the marker once, so of several bot processes only one raises it), so
+// people can be told beside the log. alarm must not block for long: it
+// runs inside the integrity check.
+func WithLossAlarm(alarm func(ctx context.Context, problem string)) Option {
+	return func(s *Store) { s.alarm = alarm }
+}
 
 // WithServices tells the store the services' approval lines, so that it can
 // index whose move a CSR in approval waits for (store.WaitingOn). Without
