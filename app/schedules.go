@@ -61,6 +61,7 @@ func (a *App) startSchedules(o Options, cfg *config.Config, effects *bot.Effects
 	if so.NoLoop {
 		return
 	}
+	a.AddReadiness("scheduler", func(context.Context) error { return a.Scheduler.Ready() })
 	a.onStart(func(ctx context.Context) {
 		ctx, cancel := context.WithCancel(ctx)
 		a.schedules.stop = cancel

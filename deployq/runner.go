@@ -18,6 +18,7 @@ import (
 	"releasebot/clock"
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/health"
 	"releasebot/internal/wait"
 	"releasebot/msg"
 	"releasebot/store"
@@ -121,7 +122,7 @@ type Runner struct {
 	o         Options
 
 	base    context.Context
-	health  health
+	health  health.Status
 	mu      sync.Mutex
 	active  map[string]context.CancelCauseFunc // runs this process works on
 	waiters map[string]chan struct{}           // runs started here, closed when finished here
@@ -278,12 +279,12 @@ func (r *Runner) Work(ctx context.Context) {
 		if err == nil {
 			break
 		}
-		r.health.failed(ctx, r.log, "deploy queue not ready", err)
+		r.health.Failed(ctx, r.log, "deploy queue not ready", err)
 		if wait.Sleep(ctx, 2*time.Second) != nil {
 			return
 		}
 	}
-	r.health.ok(ctx, r.log, "deploy queue ready")
+	r.health.OK(ctx, r.log, "deploy queue ready")
 	var loops, jobs sync.WaitGroup
 	loops.Add(2)
 	go func() { defer loops.Done(); r.reclaimLoop(ctx, &jobs) }()
@@ -306,12 +307,12 @@ func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 			if ctx.Err() != nil {
 				return
 			}
-			r.health.failed(ctx, r.log, "reading deploy jobs failed; retrying", err)
+			r.health.Failed(ctx, r.log, "reading deploy jobs failed; retrying", err)
 			r.heal(ctx, err)
 			_ = wait.Sleep(ctx, 500*time.Millisecond)
 			continue
 		}
-		r.health.ok(ctx, r.log, "reading deploy jobs works again")
+		r.health.OK(ctx, r.log, "reading deploy jobs works again")
 		for _, d := range ds {
 			sem <- struct{}{}
 			jobs.Add(1)
@@ -352,7 +353,7 @@ func (r *Runner) heal(ctx context.Context, err error) {
 		return
 	}
 	if err := r.jobs.EnsureGroup(ctx); err != nil {
-		r.health.failed(ctx, r.log, "deploy queue's consumer group not made again", err)
+		r.health.Failed(ctx, r.log, "deploy queue's consumer group not made again", err)
 		return
 	}
 	r.log.WarnContext(ctx, "the deploy queue's consumer group was missing (Redis restarted empty, or the stream was deleted); made it again")
@@ -362,7 +363,7 @@ func (r *Runner) heal(ctx context.Context, err error) {
 
 // Ready says whether this process can work its queue now: nil, or the
 // failure that stops it (for /readyz).
-func (r *Runner) Ready() error { return r.health.err() }
+func (r *Runner) Ready() error { return r.health.Err() }
 
 // sweepLoop queues runs that were requested but never queued: the process
 // that saved the transition died before queueing its job. Queueing is
@@ -1137,41 +1138,4 @@ func clip(s string, n int) string {
 		return "…" + string(r[len(r)-n+1:])
 	}
 	return s
-}
-
-// health remembers the queue's last failure, logs each distinct one (and
-// the same one again at most once a minute), and says when it recovered.
-type health struct {
-	mu     sync.Mutex
-	last   error
-	logged string
-	at     time.Time
-}
-
-func (h *health) failed(ctx context.Context, log *slog.Logger, what string, err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.last = fmt.Errorf("%s: %w", what, err)
-	text := err.Error()
-	if text == h.logged && time.Since(h.at) < time.Minute {
-		return
-	}
-	h.logged, h.at = text, time.Now()
-	log.WarnContext(ctx, what, "err", err)
-}
-
-func (h *health) ok(ctx context.Context, log *slog.Logger, what string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.last == nil {
-		return
-	}
-	h.last, h.logged = nil, ""
-	log.InfoContext(ctx, what)
-}
-
-func (h *health) err() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.last
 }

@@ -2,14 +2,19 @@ package scheduler_test
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
+	"releasebot/scheduler"
 )
 
 const replicaReminders = `
@@ -167,4 +172,65 @@ func TestRunReleasesTheLeaseOnStop(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, b.lease.Token(), holder)
 	require.NotEqual(t, a.lease.Token(), b.lease.Token())
+}
+
+// flakyLease is a lease whose store can be made to fail.
+type flakyLease struct {
+	scheduler.Lease
+	broken atomic.Bool
+}
+
+func (l *flakyLease) Hold(ctx context.Context) (bool, error) {
+	if l.broken.Load() {
+		return false, errors.New("dial tcp 127.0.0.1:6379: connection refused")
+	}
+	return l.Lease.Hold(ctx)
+}
+
+// TestLeaseFailuresAreReportedAndHeal: while the lease cannot be checked
+// the scheduler says so (once in the log, not every tick) and is not
+// ready; when it works again it says so and is ready.
+func TestLeaseFailuresAreReportedAndHeal(t *testing.T) {
+	e := newEnv(t, "", kst(4, 15, 0))
+	var log syncLog
+	lease := &flakyLease{}
+	in := e.instance("a", time.Minute, func(o *scheduler.Options) {
+		lease.Lease = o.Lease
+		o.Lease = lease
+		o.Every = 5 * time.Millisecond
+		o.Log = slog.New(slog.NewTextHandler(&log, nil))
+	})
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); in.s.Run(ctx) }()
+	t.Cleanup(func() { stop(); <-done })
+	require.Eventually(t, in.s.Leading, 5*time.Second, 5*time.Millisecond)
+	require.NoError(t, in.s.Ready())
+
+	lease.broken.Store(true)
+	require.Eventually(t, func() bool { return in.s.Ready() != nil }, 5*time.Second, 5*time.Millisecond)
+	require.ErrorContains(t, in.s.Ready(), "connection refused")
+	time.Sleep(100 * time.Millisecond) // many more ticks fail meanwhile
+	require.Equal(t, 1, strings.Count(log.String(), "cannot check the lease"), "logged once, not per tick")
+
+	lease.broken.Store(false)
+	require.Eventually(t, func() bool { return in.s.Ready() == nil }, 5*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(log.String(), "the lease can be checked again") }, 5*time.Second, 5*time.Millisecond)
+}
+
+type syncLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -29,6 +29,7 @@ import (
 	"releasebot/clock"
 	"releasebot/config"
 	"releasebot/csr"
+	"releasebot/internal/health"
 	"releasebot/store"
 )
 
@@ -106,7 +107,8 @@ type Scheduler struct {
 	jobs    []job
 	mu      sync.Mutex // one tick at a time
 	leading atomic.Bool
-	failing atomic.Bool // the last lease check failed; logged once
+	lease   health.Status // the lease check's failures
+	ticks   health.Status // the jobs' failures
 }
 
 // job is one unit of timed work; run does what is due at now.
@@ -168,8 +170,19 @@ func (s *Scheduler) tryTick(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	if err := s.tick(ctx); err != nil {
-		s.o.Log.WarnContext(ctx, "scheduler: tick failed", "err", err)
+		s.ticks.Failed(ctx, s.o.Log, "scheduler: tick failed", err)
+	} else {
+		s.ticks.OK(ctx, s.o.Log, "scheduler: ticks work again")
 	}
+}
+
+// Ready is nil while the scheduler can check its lease and run its jobs,
+// otherwise the failure that stands (for /readyz).
+func (s *Scheduler) Ready() error {
+	if err := s.lease.Err(); err != nil {
+		return err
+	}
+	return s.ticks.Err()
 }
 
 func (s *Scheduler) tick(ctx context.Context) error {
@@ -193,12 +206,10 @@ func (s *Scheduler) hold(ctx context.Context) bool {
 		if ctx.Err() != nil {
 			return false // shutting down: not a lease problem
 		}
-		if !s.failing.Swap(true) {
-			s.o.Log.WarnContext(ctx, "scheduler: cannot check the lease; no schedules run here until it works", "err", err)
-		}
+		s.lease.Failed(ctx, s.o.Log, "scheduler: cannot check the lease; no schedules run here until it works", err)
 		held = false
-	} else if s.failing.Swap(false) {
-		s.o.Log.InfoContext(ctx, "scheduler: the lease can be checked again")
+	} else {
+		s.lease.OK(ctx, s.o.Log, "scheduler: the lease can be checked again")
 	}
 	if was := s.leading.Swap(held); was != held {
 		if held {
