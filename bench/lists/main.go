@@ -14,6 +14,8 @@
 //	list svc+st   `list all --service S --state draft`
 //	mine+service  `list mine --service S`: an intersection, walked in pages
 //	show          Get of a random CSR
+//	lifecycle     a CSR of svc0 from `new` to deployed through the bot
+//	rollback      `rollback` of that CSR (samples/10 of each, at least 10)
 //
 // and prints one line per size and listing: p50 and p99 in milliseconds,
 // and the total the listing reported.
@@ -133,7 +135,7 @@ func run(ctx context.Context, rdb *redisstore.Client, n, samples, workers int) e
 		d = append(d, time.Since(t))
 	}
 	report(n, "show", d, 1)
-	return nil
+	return lifecycles(ctx, rdb, prefix, n, max(samples/10, 10))
 }
 
 func report(n int, name string, d []time.Duration, total int) {
