@@ -232,3 +232,9 @@ func results(c csr.CSR, run string) int {
 	}
 	return n
 }
+
+// The Redis store is the queue's storage.
+var (
+	_ deployq.Jobs  = (*redisstore.Store)(nil)
+	_ deployq.Store = (*redisstore.Store)(nil)
+)

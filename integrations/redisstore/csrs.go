@@ -15,7 +15,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
-	"releasebot/deployq"
 	"releasebot/store"
 )
 
@@ -105,8 +104,8 @@ return 1
 // save writes next over old (nil: next is new), and prod when a run result
 // changed what an environment runs, with the queue's writes w. It reports
 // false when someone else saved the CSR, or changed that environment's
-// record, first; deployq.ErrTurnLost when w's fence no longer holds.
-func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prodWrite, w deployq.RunWrite) (bool, error) {
+// record, first; store.ErrTurnLost when w's fence no longer holds.
+func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prodWrite, w store.RunWrite) (bool, error) {
 	data, err := json.Marshal(next)
 	if err != nil {
 		return false, err
@@ -162,13 +161,13 @@ func (s *Store) save(ctx context.Context, old *csr.CSR, next csr.CSR, prod *prod
 		s.noteSeen(next.ID.Seq())
 	}
 	if n == 3 && err == nil {
-		err = fmt.Errorf("save %s: %w", next.ID, deployq.ErrTurnLost)
+		err = fmt.Errorf("save %s: %w", next.ID, store.ErrTurnLost)
 	}
 	return n == 1, err
 }
 
 // runWriteArgs are saveScript's fence and link arguments for w.
-func (s *Store) runWriteArgs(w deployq.RunWrite) []any {
+func (s *Store) runWriteArgs(w store.RunWrite) []any {
 	fence := []any{"", "", 0}
 	if t := w.Fence; t.Token > 0 {
 		fence = []any{s.lockKey(t.Service, t.Env), lockValue(t.Token, t.Run), max(t.TTL.Milliseconds(), 1)}
@@ -241,7 +240,7 @@ func (s *Store) Create(ctx context.Context, c csr.CSR) (csr.CSR, error) {
 		return csr.CSR{}, fmt.Errorf("create %q: the id has no number", c.ID)
 	}
 	c.Version = 1
-	ok, err := s.save(ctx, nil, c, nil, deployq.RunWrite{})
+	ok, err := s.save(ctx, nil, c, nil, store.RunWrite{})
 	if errors.Is(err, store.ErrUnconfirmed) {
 		return csr.CSR{}, err
 	}
@@ -297,25 +296,25 @@ func decode(data []byte) (csr.CSR, error) {
 // stored so the caller can show what refused it. After maxAttempts lost
 // races the error wraps store.ErrConflict.
 func (s *Store) Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CSR, []csr.Event, error) {
-	return s.update(ctx, id, nil, m, deployq.RunWrite{})
+	return s.update(ctx, id, nil, m, store.RunWrite{})
 }
 
 // UpdateFrom is Update computed first from last, the CSR as the caller
 // read it, which saves reading it again when nobody changed it since;
 // when somebody did, it reloads and asks m again, like Update.
 func (s *Store) UpdateFrom(ctx context.Context, last csr.CSR, m store.Mutation) (csr.CSR, []csr.Event, error) {
-	return s.update(ctx, last.ID, &last, m, deployq.RunWrite{})
+	return s.update(ctx, last.ID, &last, m, store.RunWrite{})
 }
 
 // UpdateRun is UpdateFrom with the deploy queue's writes that must go with
 // the change in its atomic step: the run's turn still held (renewed), and
 // its external id indexed. A lost turn writes nothing and returns
-// deployq.ErrTurnLost.
-func (s *Store) UpdateRun(ctx context.Context, last csr.CSR, m store.Mutation, w deployq.RunWrite) (csr.CSR, []csr.Event, error) {
+// store.ErrTurnLost.
+func (s *Store) UpdateRun(ctx context.Context, last csr.CSR, m store.Mutation, w store.RunWrite) (csr.CSR, []csr.Event, error) {
 	return s.update(ctx, last.ID, &last, m, w)
 }
 
-func (s *Store) update(ctx context.Context, id csr.ID, last *csr.CSR, m store.Mutation, w deployq.RunWrite) (csr.CSR, []csr.Event, error) {
+func (s *Store) update(ctx context.Context, id csr.ID, last *csr.CSR, m store.Mutation, w store.RunWrite) (csr.CSR, []csr.Event, error) {
 	op := "update " + string(id)
 	for attempt := range maxAttempts {
 		var old csr.CSR
@@ -345,7 +344,7 @@ func (s *Store) update(ctx context.Context, id csr.ID, last *csr.CSR, m store.Mu
 			return csr.CSR{}, nil, s.fail(op, err)
 		}
 		ok, err := s.save(ctx, &old, next, prod, w)
-		if errors.Is(err, store.ErrUnconfirmed) || errors.Is(err, deployq.ErrTurnLost) {
+		if errors.Is(err, store.ErrUnconfirmed) || errors.Is(err, store.ErrTurnLost) {
 			return csr.CSR{}, nil, err
 		}
 		if err != nil {

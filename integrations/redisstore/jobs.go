@@ -10,7 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
-	"releasebot/deployq"
+	"releasebot/store"
 )
 
 // The deploy queue's keys, beside the CSRs under the same hash tag:
@@ -32,8 +32,6 @@ const jobTTL = 7 * 24 * time.Hour
 // expected any more.
 const externalTTL = 30 * 24 * time.Hour
 
-var _ deployq.Jobs = (*Store)(nil)
-
 func (s *Store) streamKey() string                  { return s.key("deploys") }
 func (s *Store) jobKey(run string) string           { return s.key("job", run) }
 func (s *Store) lineKey(service, env string) string { return s.key("line", service, env) }
@@ -54,7 +52,7 @@ func (s *Store) EnsureGroup(ctx context.Context) error {
 // again instead of failing every read.
 func (s *Store) jobsFail(op string, err error) error {
 	if strings.HasPrefix(err.Error(), "NOGROUP") {
-		return fmt.Errorf("%s: %w: %w", op, deployq.ErrNoGroup, err)
+		return fmt.Errorf("%s: %w: %w", op, store.ErrNoGroup, err)
 	}
 	return s.fail(op, err)
 }
@@ -82,13 +80,13 @@ return where(seq, 1)
 `)
 
 // Enqueue adds a deploy job, once per run.
-func (s *Store) Enqueue(ctx context.Context, j deployq.Job) (deployq.Enqueued, error) {
+func (s *Store) Enqueue(ctx context.Context, j store.Job) (store.Enqueued, error) {
 	keys := []string{s.jobKey(j.Run), s.lineKey(j.Service, j.Env), s.key("lineseq"), s.streamKey()}
 	res, err := enqueueScript.Run(ctx, s.rdb, keys, j.Run, string(j.CSR), j.Service, j.Env, j.SHA, string(j.Purpose)).Slice()
 	if err != nil {
-		return deployq.Enqueued{}, s.fail("enqueue "+j.Run, err)
+		return store.Enqueued{}, s.fail("enqueue "+j.Run, err)
 	}
-	e := deployq.Enqueued{New: asInt(res[0]) == 1, Position: int(asInt(res[1])), Seq: asInt(res[2])}
+	e := store.Enqueued{New: asInt(res[0]) == 1, Position: int(asInt(res[1])), Seq: asInt(res[2])}
 	if head, _ := res[3].(string); head != j.Run {
 		e.Ahead = head
 	}
@@ -101,7 +99,7 @@ func asInt(v any) int64 {
 }
 
 // ReadJobs waits up to block for new jobs for consumer.
-func (s *Store) ReadJobs(ctx context.Context, consumer string, count int, block time.Duration) ([]deployq.Delivery, error) {
+func (s *Store) ReadJobs(ctx context.Context, consumer string, count int, block time.Duration) ([]store.Delivery, error) {
 	streams, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: deployGroup, Consumer: consumer,
 		Streams: []string{s.streamKey(), ">"}, Count: int64(count), Block: block}).Result()
 	if errors.Is(err, redis.Nil) {
@@ -110,7 +108,7 @@ func (s *Store) ReadJobs(ctx context.Context, consumer string, count int, block 
 	if err != nil {
 		return nil, s.jobsFail("read deploy jobs", err)
 	}
-	var out []deployq.Delivery
+	var out []store.Delivery
 	for _, st := range streams {
 		out = append(out, deliveries(st.Messages)...)
 	}
@@ -119,7 +117,7 @@ func (s *Store) ReadJobs(ctx context.Context, consumer string, count int, block 
 
 // ReclaimJobs takes over up to count jobs that other consumers have not
 // touched for minIdle: their process died.
-func (s *Store) ReclaimJobs(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]deployq.Delivery, error) {
+func (s *Store) ReclaimJobs(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]store.Delivery, error) {
 	msgs, _, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{Stream: s.streamKey(), Group: deployGroup,
 		MinIdle: minIdle, Start: "0-0", Count: int64(count), Consumer: consumer}).Result()
 	if errors.Is(err, redis.Nil) {
@@ -131,14 +129,14 @@ func (s *Store) ReclaimJobs(ctx context.Context, consumer string, minIdle time.D
 	return deliveries(msgs), nil
 }
 
-func deliveries(msgs []redis.XMessage) []deployq.Delivery {
-	out := make([]deployq.Delivery, 0, len(msgs))
+func deliveries(msgs []redis.XMessage) []store.Delivery {
+	out := make([]store.Delivery, 0, len(msgs))
 	for _, m := range msgs {
 		v := func(k string) string { s, _ := m.Values[k].(string); return s }
 		if v("run") == "" {
 			continue
 		}
-		out = append(out, deployq.Delivery{MsgID: m.ID, Job: deployq.Job{Run: v("run"), CSR: csr.ID(v("csr")),
+		out = append(out, store.Delivery{MsgID: m.ID, Job: store.Job{Run: v("run"), CSR: csr.ID(v("csr")),
 			Service: v("service"), Env: v("env"), SHA: v("sha"), Purpose: csr.Purpose(v("purpose"))}})
 	}
 	return out
@@ -161,12 +159,12 @@ return {owned, 0}
 `)
 
 // TouchJob is a job owner's heartbeat.
-func (s *Store) TouchJob(ctx context.Context, consumer, msgID, run string) (deployq.Touch, error) {
+func (s *Store) TouchJob(ctx context.Context, consumer, msgID, run string) (store.Touch, error) {
 	res, err := touchScript.Run(ctx, s.rdb, []string{s.streamKey(), s.jobKey(run)}, deployGroup, msgID, consumer).Slice()
 	if err != nil {
-		return deployq.Touch{}, s.fail("touch job "+run, err)
+		return store.Touch{}, s.fail("touch job "+run, err)
 	}
-	return deployq.Touch{Owned: asInt(res[0]) == 1, Cancelled: asInt(res[1]) == 1}, nil
+	return store.Touch{Owned: asInt(res[0]) == 1, Cancelled: asInt(res[1]) == 1}, nil
 }
 
 // finishScript ends a job: out of its line, marked done and announced
@@ -192,7 +190,7 @@ return 1
 
 // FinishJob acknowledges a job whose result is recorded and announced,
 // and releases the deploy lock turn (token > 0) if the caller still holds it.
-func (s *Store) FinishJob(ctx context.Context, d deployq.Delivery, token int64) error {
+func (s *Store) FinishJob(ctx context.Context, d store.Delivery, token int64) error {
 	keys := []string{s.streamKey(), s.jobKey(d.Job.Run), s.lineKey(d.Job.Service, d.Job.Env), s.lockKey(d.Job.Service, d.Job.Env)}
 	lock := ""
 	if token > 0 {

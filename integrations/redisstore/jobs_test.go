@@ -7,13 +7,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"releasebot/deployq"
 	"releasebot/integrations/redisstore"
 	"releasebot/internal/redistest"
+	"releasebot/store"
 )
 
-func job(run string) deployq.Job {
-	return deployq.Job{Run: run, CSR: deployq.CSROf(run), Service: "billing-api", Env: "prod", SHA: "5b17166", Purpose: "deploy"}
+func job(run string) store.Job {
+	return store.Job{Run: run, CSR: store.CSROf(run), Service: "billing-api", Env: "prod", SHA: "5b17166", Purpose: "deploy"}
 }
 
 // TestLineAndLock: runs take the lock in line order; the lock is fenced
@@ -80,7 +80,7 @@ func TestLineAndLock(t *testing.T) {
 	require.NoError(t, s.CancelJob(ctx, "CSR-2/deploy/1"))
 	touch, err = s.TouchJob(ctx, "w1", ds[1].MsgID, "CSR-2/deploy/1")
 	require.NoError(t, err)
-	require.Equal(t, deployq.Touch{Owned: true, Cancelled: true}, touch)
+	require.Equal(t, store.Touch{Owned: true, Cancelled: true}, touch)
 
 	reclaimed, err := s.ReclaimJobs(ctx, "w2", 0, 10)
 	require.NoError(t, err)

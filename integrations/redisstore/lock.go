@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"releasebot/store"
 
-	"releasebot/deployq"
+	"github.com/redis/go-redis/v9"
 )
 
 // acquireScript gives run the deploy lock of its service and environment
@@ -76,19 +76,19 @@ func (s *Store) lockKey(service, env string) string { return s.key("lock", servi
 func lockValue(token int64, run string) string { return strconv.FormatInt(token, 10) + ":" + run }
 
 // AcquireTurn tries to give run the deploy lock of service and env (see
-// deployq.Acquired).
-func (s *Store) AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (deployq.Acquired, error) {
+// store.Acquired).
+func (s *Store) AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (store.Acquired, error) {
 	keys := []string{s.lineKey(service, env), s.lockKey(service, env), s.key("fence", service, env),
-		s.jobKey(run), s.csrKey(deployq.CSROf(run))}
+		s.jobKey(run), s.csrKey(store.CSROf(run))}
 	res, err := acquireScript.Run(ctx, s.rdb, keys, run, ttl.Milliseconds(), s.jobKey("")).Slice()
 	if err != nil {
-		return deployq.Acquired{}, s.fail("acquire the deploy lock of "+service+"/"+env, err)
+		return store.Acquired{}, s.fail("acquire the deploy lock of "+service+"/"+env, err)
 	}
-	a := deployq.Acquired{Token: asInt(res[0]), Position: int(asInt(res[1])), StartedBefore: asInt(res[2]) == 1}
+	a := store.Acquired{Token: asInt(res[0]), Position: int(asInt(res[1])), StartedBefore: asInt(res[2]) == 1}
 	if data, _ := res[3].(string); data != "" {
 		c, err := decode([]byte(data))
 		if err != nil {
-			return deployq.Acquired{}, fmt.Errorf("acquire the deploy lock of %s/%s: %w", service, env, err)
+			return store.Acquired{}, fmt.Errorf("acquire the deploy lock of %s/%s: %w", service, env, err)
 		}
 		a.CSR = &c
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
-	"releasebot/deployq"
+	"releasebot/store"
 )
 
 // TestUpdateFromStaleCopy: a change computed from a copy someone else has
@@ -53,7 +53,7 @@ func TestUpdateRunFence(t *testing.T) {
 	st, rdb, prefix := newStore(t)
 	c := create(t, st, "payments", "alice", "alice")
 	run := "CSR-1/test/1"
-	_, err := st.Enqueue(ctx, deployq.Job{Run: run, CSR: c.ID, Service: "payments", Env: "test", SHA: "abc", Purpose: csr.PurposeTest})
+	_, err := st.Enqueue(ctx, store.Job{Run: run, CSR: c.ID, Service: "payments", Env: "test", SHA: "abc", Purpose: csr.PurposeTest})
 	require.NoError(t, err)
 	a, err := st.AcquireTurn(ctx, "payments", "test", run, 300*time.Millisecond)
 	require.NoError(t, err)
@@ -66,9 +66,9 @@ func TestUpdateRunFence(t *testing.T) {
 			return c.AddEvidence(csr.Actor{Person: "frank"}, "https://ci.example.com/"+note, note, t0)
 		}
 	}
-	turn := deployq.Turn{Service: "payments", Env: "test", Run: run, Token: a.Token, TTL: time.Minute}
-	got, _, err := st.UpdateRun(ctx, *a.CSR, evidence("held"), deployq.RunWrite{Fence: turn,
-		Link: deployq.Link{External: "workflow_run:7/1", Run: run}})
+	turn := store.Turn{Service: "payments", Env: "test", Run: run, Token: a.Token, TTL: time.Minute}
+	got, _, err := st.UpdateRun(ctx, *a.CSR, evidence("held"), store.RunWrite{Fence: turn,
+		Link: store.Link{External: "workflow_run:7/1", Run: run}})
 	require.NoError(t, err)
 	require.Len(t, got.Evidence, 1)
 	keys, err := rdb.Keys(ctx, "*"+prefix+"*:lock:payments:test").Result()
@@ -85,9 +85,9 @@ func TestUpdateRunFence(t *testing.T) {
 	stale.Token++
 	before, err := st.Get(ctx, c.ID)
 	require.NoError(t, err)
-	_, _, err = st.UpdateRun(ctx, before, evidence("lost"), deployq.RunWrite{Fence: stale,
-		Link: deployq.Link{External: "workflow_run:8/1", Run: run}})
-	require.ErrorIs(t, err, deployq.ErrTurnLost)
+	_, _, err = st.UpdateRun(ctx, before, evidence("lost"), store.RunWrite{Fence: stale,
+		Link: store.Link{External: "workflow_run:8/1", Run: run}})
+	require.ErrorIs(t, err, store.ErrTurnLost)
 	after, err := st.Get(ctx, c.ID)
 	require.NoError(t, err)
 	require.Equal(t, before, after, "a lost turn writes nothing")
