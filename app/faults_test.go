@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
 
@@ -38,24 +38,6 @@ services:
     approval_line:
       - {name: lead, approvers: [bob]}
 `
-
-// syncBuffer is a log sink the app's goroutines write while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // notices records what a bot would post.
 type notices struct {
@@ -84,12 +66,12 @@ func (n *notices) to(person csr.Person, id msg.ID) []chat.Notice {
 }
 
 // botOn starts a bot on the Redis at url, as `serve` would, logging to log.
-func botOn(t *testing.T, url string, log *syncBuffer) *app.App {
+func botOn(t *testing.T, url string, log *testenv.Buffer) *app.App {
 	return botWith(t, url, log, &notices{})
 }
 
 // botWith is botOn posting to sent.
-func botWith(t *testing.T, url string, log *syncBuffer, sent *notices) *app.App {
+func botWith(t *testing.T, url string, log *testenv.Buffer, sent *notices) *app.App {
 	t.Helper()
 	cfg, err := config.Parse("faults.yaml", []byte(faultConfig))
 	require.NoError(t, err)
@@ -127,7 +109,7 @@ func stateOf(t *testing.T, a *app.App, id csr.ID) csr.State {
 // processes, one tells the admins, once.
 func TestEmptyRestartUnderARunningBot(t *testing.T) {
 	srv := redistest.Start(t)
-	var log, otherLog syncBuffer
+	var log, otherLog testenv.Buffer
 	sent := &notices{}
 	a := botWith(t, "redis://"+srv.Addr, &log, sent)
 	other := botWith(t, "redis://"+srv.Addr, &otherLog, sent)
@@ -165,7 +147,7 @@ func TestEmptyRestartUnderARunningBot(t *testing.T) {
 func TestResultRecordedWhenRedisAnswersAgain(t *testing.T) {
 	srv := redistest.Start(t)
 	proxy := redistest.StartProxy(t, srv.Addr)
-	var log syncBuffer
+	var log testenv.Buffer
 	a := botOn(t, "redis://"+proxy.Addr, &log)
 	say(t, a, "alice", `new billing-api "Fix rounding" --ref main`)
 	say(t, a, "alice", "test CSR-1")

@@ -1,7 +1,6 @@
 package deployq_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,33 +16,16 @@ import (
 	"releasebot/deployq"
 	"releasebot/integrations/deploy"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
-
-// lockedBuffer is a log sink the queue's goroutines may share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestFailedWebhookLeaksNoSecret: a webhook deploy whose endpoint URL
 // carries credentials fails; the channel is told, the run keeps the error,
 // the log has it, and none of them shows the credentials.
 func TestFailedWebhookLeaksNoSecret(t *testing.T) {
 	f := newFixture(t)
-	var logs lockedBuffer
+	var logs testenv.Buffer
 	hook := &deploy.Webhook{URL: "http://u:p@127.0.0.1:1/hook?token=SECRET123", CallbackURL: "https://bot.example.com/deploy/callback"}
 	o := options(redisstore.New(conn(t), f.prefix), oneDeployer{hook}, "worker")
 	o.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -98,7 +79,7 @@ func (leaky) Follow(context.Context, deploy.Request, deploy.Handle) (deploy.Resu
 // webhook deployer's.
 func TestAnyDeployerErrorIsRedacted(t *testing.T) {
 	f := newFixture(t)
-	var logs lockedBuffer
+	var logs testenv.Buffer
 	o := options(redisstore.New(conn(t), f.prefix), oneDeployer{leaky{}}, "worker")
 	o.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	r := deployq.New(context.Background(), o)
@@ -117,7 +98,7 @@ func TestAnyDeployerErrorIsRedacted(t *testing.T) {
 // callback is refused; the operator reads why in the log, not only the
 // sender in its 503.
 func TestCallbackWithoutSecretIsLogged(t *testing.T) {
-	var logs lockedBuffer
+	var logs testenv.Buffer
 	h := deployq.CallbackHandler(nil, deploy.Secret{}, slog.New(slog.NewTextHandler(&logs, nil)))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/deploy/callback", strings.NewReader(`{"run_id":"CSR-1/test/1","status":"succeeded"}`)))

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
+	"releasebot/internal/testenv"
 	"releasebot/scheduler"
 )
 
@@ -192,7 +193,7 @@ func (l *flakyLease) Hold(ctx context.Context) (bool, error) {
 // ready; when it works again it says so and is ready.
 func TestLeaseFailuresAreReportedAndHeal(t *testing.T) {
 	e := newEnv(t, "", kst(4, 15, 0))
-	var log syncLog
+	var log testenv.Buffer
 	lease := &flakyLease{}
 	in := e.instance("a", time.Minute, func(o *scheduler.Options) {
 		lease.Lease = o.Lease
@@ -216,21 +217,4 @@ func TestLeaseFailuresAreReportedAndHeal(t *testing.T) {
 	lease.broken.Store(false)
 	require.Eventually(t, func() bool { return in.s.Ready() == nil }, 5*time.Second, 5*time.Millisecond)
 	require.Eventually(t, func() bool { return strings.Contains(log.String(), "the lease can be checked again") }, 5*time.Second, 5*time.Millisecond)
-}
-
-type syncLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
