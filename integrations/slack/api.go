@@ -57,8 +57,32 @@ func (w *webAPI) call(ctx context.Context, method string, idempotent bool, fn fu
 			}
 			continue
 		}
-		return fmt.Errorf("slack %s: %w", method, err)
+		return fmt.Errorf("slack %s: %w%s", method, err, slackDetail(err))
 	}
+}
+
+// slackDetail is what Slack said about a refused call beyond its error
+// code: which field was wrong (response_metadata.messages, as json
+// pointers) or which scope was missing. Without it an operator sees
+// "invalid_blocks" and has to guess.
+func slackDetail(err error) string {
+	var parts []string
+	var se slackapi.SlackErrorResponse
+	if errors.As(err, &se) {
+		parts = append(parts, se.ResponseMetadata.Messages...)
+		parts = append(parts, se.ResponseMetadata.Warnings...)
+		if se.Needed != "" {
+			parts = append(parts, "needed scope "+se.Needed+", the token has "+se.Provided)
+		}
+	}
+	var rs *responseStatus
+	if errors.As(err, &rs) && rs.detail != "" {
+		parts = append(parts, rs.detail)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 // retryAfter reports whether err is a rate limit and how long to wait.
@@ -161,9 +185,24 @@ type responseMessage struct {
 type responseStatus struct {
 	code       int
 	retryAfter time.Duration
+	detail     string // Slack's error and response_metadata, when it said
 }
 
 func (e *responseStatus) Error() string { return "response_url answered " + strconv.Itoa(e.code) }
+
+// responseDetail reads Slack's error out of a refused response_url post.
+func responseDetail(body []byte) string {
+	var r struct {
+		Error    string `json:"error"`
+		Metadata struct {
+			Messages []string `json:"messages"`
+		} `json:"response_metadata"`
+	}
+	if json.Unmarshal(body, &r) != nil || r.Error == "" {
+		return ""
+	}
+	return strings.Join(append([]string{r.Error}, r.Metadata.Messages...), "; ")
+}
 
 var errResponseHost = errors.New("response_url does not point at Slack")
 
@@ -192,10 +231,10 @@ func (w *webAPI) respond(ctx context.Context, responseURL string, m responseMess
 			return hideResponseURL(err)
 		}
 		defer resp.Body.Close()
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		if resp.StatusCode/100 != 2 {
 			secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-			return &responseStatus{code: resp.StatusCode, retryAfter: time.Duration(secs) * time.Second}
+			return &responseStatus{code: resp.StatusCode, retryAfter: time.Duration(secs) * time.Second, detail: responseDetail(answer)}
 		}
 		return nil
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -146,12 +145,8 @@ func (k *keeper) update(ctx context.Context, ref msgRef, text string, blocks []s
 	}
 	err := k.a.api.update(ctx, ref.channel, ref.ts, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
 	if err != nil {
-		var se slackapi.SlackErrorResponse
-		if errors.As(err, &se) {
-			k.a.log.WarnContext(ctx, "message not updated", "channel", ref.channel, "ts", ref.ts, "slack_error", se.Err)
-		} else {
-			k.a.log.WarnContext(ctx, "message not updated", "channel", ref.channel, "ts", ref.ts, "err", err)
-		}
+		// err carries Slack's response_metadata (which field was wrong).
+		k.a.log.WarnContext(ctx, "message not updated", "channel", ref.channel, "ts", ref.ts, "err", err)
 		return
 	}
 	k.remember(ref, sum)

@@ -42,6 +42,11 @@ const (
 	inputAction      = "v"
 )
 
+// maxInputLength is the most a plain_text_input may allow (its max_length
+// is at most 3000): a description or risk typed as a command may be
+// longer (csr.MaxText), one typed in a form may not.
+const maxInputLength = 3000
+
 // modalMeta travels in a form's private_metadata: which CSR it is about
 // and where to answer once it is submitted.
 type modalMeta struct {
@@ -137,7 +142,7 @@ func (a *Adapter) newForm(meta modalMeta) slackapi.ModalViewRequest {
 		a.input(fieldRef, msg.SlackFieldRef, msg.SlackHintRef, false, a.textInput(msg.SlackPlaceholderRef, 255, false, "")),
 		a.input(fieldAssignee, msg.SlackFieldAssignee, msg.SlackHintAssignee, true, assignee),
 		a.input(fieldEffort, msg.SlackFieldEffort, "", true, a.textInput(msg.SlackPlaceholderEffort, 16, false, "")),
-		a.input(fieldDescription, msg.SlackFieldDescription, "", true, a.textInput("", csr.MaxText, true, "")),
+		a.input(fieldDescription, msg.SlackFieldDescription, "", true, a.textInput("", min(csr.MaxText, maxInputLength), true, "")),
 	)
 }
 
