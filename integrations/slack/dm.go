@@ -48,10 +48,10 @@ func (r renderer) ApprovalDM(c csr.CSR, svc csr.Service, step string, p csr.Pers
 		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMCommits))+"*\n"+strings.Join(commits, "\n")))
 	}
 	if c.Description != "" {
-		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMDescription))+"*\n"+r.mrkdwn(clip(c.Description, 1200))))
+		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMDescription))+"*\n"+r.mrkdwn(userText(clip(c.Description, 1200)))))
 	}
 	if c.Risk != "" {
-		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMRisk))+"*\n"+r.mrkdwn(clip(c.Risk, 800))))
+		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMRisk))+"*\n"+r.mrkdwn(userText(clip(c.Risk, 800)))))
 	}
 	evidence := []string{"*" + r.t(msg.T(msg.SlackCardEvidence)) + "*"}
 	for _, e := range c.Evidence {
@@ -68,7 +68,7 @@ func (r renderer) ApprovalDM(c csr.CSR, svc csr.Service, step string, p csr.Pers
 	var before []string
 	for _, a := range c.Approvals {
 		if !a.Voided && a.Decision == csr.Approve {
-			before = append(before, r.cat.Render(msg.T(msg.SlackApprovalStep, "who", "@"+string(a.By), "step", a.Step, "at", r.when(a.At))))
+			before = append(before, r.render(msg.T(msg.SlackApprovalStep, "who", "@"+string(a.By), "step", a.Step, "at", r.when(a.At))))
 		}
 	}
 	if len(before) > 0 {

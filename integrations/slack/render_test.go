@@ -45,7 +45,7 @@ type renderFixture struct {
 	at  time.Time
 }
 
-func newRenderFixture(t *testing.T) renderFixture {
+func newRenderFixture(t testing.TB) renderFixture {
 	cfg, err := config.Parse("test.yaml", []byte(testConfig))
 	require.NoError(t, err)
 	svc, _ := cfg.Service("billing-api")
