@@ -32,7 +32,11 @@ func (a *Adapter) Command(ctx context.Context, sc slackapi.SlashCommand) *respon
 	meta := modalMeta{Channel: sc.ChannelID, ResponseURL: sc.ResponseURL}
 	if kind, id, ok := a.wantsForm(text); ok && sc.TriggerID != "" {
 		meta.CSR = id
-		if !a.soon(func(ctx context.Context) { a.openForm(ctx, kind, sc.TriggerID, sc.UserID, meta) }) {
+		if !a.soon(func(ctx context.Context) {
+			if a.once(ctx, "slack:cmd:"+sc.TriggerID, sc.UserID, target{responseURL: sc.ResponseURL, user: sc.UserID, ephemeral: true}) {
+				a.openForm(ctx, kind, sc.TriggerID, sc.UserID, meta)
+			}
+		}) {
 			b := a.busy()
 			return &b
 		}
@@ -139,7 +143,11 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 		if in.Tab != "home" {
 			return true
 		}
-		return a.submit(func(ctx context.Context) { a.publishHome(ctx, in.User) })
+		return a.submit(func(ctx context.Context) {
+			if key == "" || a.once(ctx, key, in.User, target{}) {
+				a.publishHome(ctx, in.User)
+			}
+		})
 	}
 	return true
 }
@@ -147,6 +155,9 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 // chat runs a command typed in a message: a mention or a direct message.
 func (a *Adapter) chat(ctx context.Context, key, user, channel, text string, to target) {
 	if text == "" || strings.EqualFold(text, "help") {
+		if key != "" && !a.once(ctx, key, user, to) {
+			return
+		}
 		h := a.help(a.command)
 		to.ephemeral = !to.dm
 		a.replyBlocks(ctx, to, h.Text, h.Blocks)
@@ -183,7 +194,9 @@ func (a *Adapter) Interaction(ctx context.Context, cb slackapi.InteractionCallba
 	case slackapi.InteractionTypeShortcut, slackapi.InteractionTypeMessageAction:
 		if cb.CallbackID == shortcutNew {
 			return nil, a.soon(func(ctx context.Context) {
-				a.openForm(ctx, formNew, cb.TriggerID, cb.User.ID, modalMeta{Channel: cb.Channel.ID})
+				if a.once(ctx, "slack:shortcut:"+cb.TriggerID, cb.User.ID, target{channel: cb.User.ID, user: cb.User.ID, dm: true}) {
+					a.openForm(ctx, formNew, cb.TriggerID, cb.User.ID, modalMeta{Channel: cb.Channel.ID})
+				}
 			})
 		}
 	}
@@ -249,7 +262,11 @@ func (a *Adapter) clicks(ctx context.Context, cb clickPayload) bool {
 			if verb == csr.VerbEvidence {
 				kind = formEvidence
 			}
-			if !a.soon(func(ctx context.Context) { a.openForm(ctx, kind, trigger, user, meta) }) {
+			if !a.soon(func(ctx context.Context) {
+				if a.once(ctx, "slack:form:"+trigger, user, to) {
+					a.openForm(ctx, kind, trigger, user, meta)
+				}
+			}) {
 				return false
 			}
 			continue
