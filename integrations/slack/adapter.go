@@ -142,6 +142,7 @@ type Adapter struct {
 	quickWG sync.WaitGroup
 
 	keeper *keeper
+	socket socketState // the Socket Mode connection, for SocketReady
 
 	// The help and busy acknowledgements never change: rendered once, as
 	// they are answered on the request's own goroutine.

@@ -74,11 +74,12 @@ type fakeSlack struct {
 	limitedAt []time.Time         // when 429s were answered
 	refused   []string            // payloads refused by the Block Kit check
 	failMsgs  map[string][]string // method -> response_metadata.messages of its failure
+	failed    map[string]int      // method -> calls answered with its failure
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{t: t, limited: map[string]int{}, failing: map[string]string{}, groups: map[string][]string{},
-		failMsgs: map[string][]string{}}
+		failMsgs: map[string][]string{}, failed: map[string]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -151,6 +152,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e := f.failing[method]; e != "" {
+		f.failed[method]++
 		msgs := f.failMsgs[method]
 		f.mu.Unlock()
 		resp := map[string]any{"ok": false, "error": e}
@@ -282,6 +284,13 @@ func (f *fakeSlack) FailWith(method, slackError string, messages ...string) {
 	defer f.mu.Unlock()
 	f.failing[method] = slackError
 	f.failMsgs[method] = messages
+}
+
+// failures counts the calls of a method answered with its Fail error.
+func (f *fakeSlack) failures(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.failed[method]
 }
 
 // SetGroup sets the members usergroups.users.list answers for a group.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/slack-go/slack/socketmode"
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
@@ -73,6 +72,7 @@ func newSocketServer(t *testing.T) *socketServer {
 				}
 				var a socketAck
 				if json.Unmarshal(data, &a) == nil && a.EnvelopeID != "" {
+					s.checkAck(a)
 					s.acks <- a
 				}
 			}
@@ -81,6 +81,26 @@ func newSocketServer(t *testing.T) *socketServer {
 	}))
 	t.Cleanup(s.srv.Close)
 	return s
+}
+
+// checkAck holds an acknowledgement's message (a help text) to the same
+// Block Kit limits as every message, as Slack does.
+func (s *socketServer) checkAck(a socketAck) {
+	if len(a.Payload) == 0 {
+		return
+	}
+	var m map[string]any
+	if json.Unmarshal(a.Payload, &m) != nil {
+		return // a view_submission answer or the like: not a message
+	}
+	blocks, ok := m["blocks"].([]any)
+	if !ok {
+		return
+	}
+	text, _ := m["text"].(string)
+	if errs := validateMessage(text, text != "", blocks); len(errs) > 0 {
+		s.t.Errorf("socket server: Slack would refuse the ack of %s: %s", a.EnvelopeID, strings.Join(errs, "; "))
+	}
 }
 
 func (s *socketServer) URL() string {
@@ -172,7 +192,7 @@ func TestSocketMode(t *testing.T) {
 	h := newHarnessOnFake(t, fake, func(o *Options) { o.Settings.AppToken = NewSecret("xapp-1-A0000-0000-test") })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- h.ad.RunSocketMode(ctx, socketmode.OptionPingInterval(2*time.Second)) }()
+	go func() { done <- h.ad.RunSocketMode(ctx, SocketPingTimeout(2*time.Second)) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
