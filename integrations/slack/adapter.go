@@ -418,6 +418,9 @@ func (a *Adapter) reply(ctx context.Context, to target, rep chat.Reply) {
 	var err error
 	switch {
 	case to.dm:
+		if to.threadTS != "" {
+			opts = append(opts, slackapi.MsgOptionTS(to.threadTS))
+		}
 		_, _, err = a.api.post(ctx, to.channel, opts...)
 	case ephemeral && to.channel != "" && to.user != "":
 		if to.threadTS != "" {

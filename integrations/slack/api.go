@@ -35,6 +35,31 @@ type webAPI struct {
 
 const maxTransientRetries = 3
 
+// methodScopes are the Web API methods the bot calls and the bot-token
+// scopes each needs; eventScopes the events it subscribes to and theirs.
+// slack/manifest.yaml declares exactly these (a test compares them), so
+// the app asks a workspace for no more than it uses.
+var (
+	methodScopes = map[string][]string{
+		"auth.test":             nil,
+		"chat.postMessage":      {"chat:write", "chat:write.public"}, // public: a service channel the bot was not invited to; DMs go to the user id
+		"chat.update":           {"chat:write"},
+		"chat.postEphemeral":    {"chat:write"},
+		"views.open":            nil, // by trigger id: interactivity, no scope
+		"views.publish":         nil, // the App Home
+		"usergroups.users.list": {"usergroups:read"},
+		"apps.connections.open": nil, // app-level token, connections:write
+	}
+	eventScopes = map[string]string{
+		"app_mention":     "app_mentions:read",
+		"message.im":      "im:history",
+		"app_home_opened": "",
+	}
+	// featureScopes are needed by the manifest's features: the slash
+	// command and the global shortcut.
+	featureScopes = []string{"commands"}
+)
+
 // call runs fn until it succeeds, fails for good, or ctx ends.
 func (w *webAPI) call(ctx context.Context, method string, idempotent bool, fn func(ctx context.Context) error) error {
 	transient := 0

@@ -125,7 +125,7 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 	}
 	switch in.Type {
 	case "app_mention":
-		text := commandText(stripLeadingMention(in.Text), a.dir.PersonBySlackID, me)
+		text := commandText(mentionedCommand(in.Text, me), a.dir.PersonBySlackID, me)
 		thread := in.ThreadTS
 		if thread == "" {
 			thread = in.TS
@@ -137,7 +137,8 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 			return true
 		}
 		text := commandText(in.Text, a.dir.PersonBySlackID, me)
-		to := target{channel: in.Channel, user: in.User, dm: true}
+		// A message in a thread of the DM is answered in that thread.
+		to := target{channel: in.Channel, user: in.User, dm: true, threadTS: in.ThreadTS}
 		return a.submit(func(ctx context.Context) { a.chat(ctx, key, in.User, in.Channel, text, to) })
 	case "app_home_opened":
 		if in.Tab != "home" {

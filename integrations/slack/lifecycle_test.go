@@ -121,4 +121,5 @@ func runLifecycle(t *testing.T, h *harness, tr transport) {
 	require.NotEmpty(t, thread)
 	require.True(t, strings.Contains(strings.Join(thread, "\n"), "deploy CSR-1/deploy/1 of CSR-1 to prod succeeded"), "%q", thread)
 	require.Empty(t, h.fake.refused)
+	requireKnownMethods(t, h.fake)
 }

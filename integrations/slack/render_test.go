@@ -187,9 +187,13 @@ func TestCommandText(t *testing.T) {
 		`evidence CSR-1 <https://ci.example.com/run/1|run 1>`:      "evidence CSR-1 https://ci.example.com/run/1",
 		`freeze billing-api "x &lt;y&gt;" <!here>`:                 `freeze billing-api "x <y>"`,
 		`new billing-api "t" --assignee <@U0UNKNOWN1>`:             `new billing-api "t" --assignee @U0UNKNOWN1`,
+		`please <@UBOT000001> next CSR-3`:                          "next CSR-3",
+		`please <@UBOT000001|releasebot> next CSR-3`:               "next CSR-3",
+		`next CSR-3 <@UBOT000001>`:                                 "next CSR-3",
+		`ask <@U0BOB00002> first, <@UBOT000001> show CSR-3`:        "show CSR-3",
 	}
 	for in, want := range cases {
-		require.Equal(t, want, commandText(stripLeadingMention(in), cfg.PersonBySlackID, "UBOT000001"), in)
+		require.Equal(t, want, commandText(mentionedCommand(in, "UBOT000001"), cfg.PersonBySlackID, "UBOT000001"), in)
 	}
 	require.Equal(t, `"a \"quoted\" \\ line"`, quote(`a "quoted" \ line`))
 	toks, err := commands.Tokenize("x " + quote("a \"q\" \\ “smart” line\nnext"))
