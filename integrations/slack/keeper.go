@@ -117,7 +117,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 	}
 	slices.Sort(fields)
 	for _, f := range fields {
-		user, step, ok := parseDMField(f)
+		user, step, round, ok := parseDMField(f)
 		ref, okRef := parseRef(refs[f])
 		if !ok || !okRef {
 			continue
@@ -126,7 +126,10 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 		if !known {
 			continue
 		}
-		text, blocks := a.r.ApprovalDM(c, svc, step, p, a.clock.Now())
+		if round < 0 {
+			round = approvalRound(c)
+		}
+		text, blocks := a.r.RoundDM(c, svc, step, p, a.clock.Now(), round)
 		k.update(ctx, ref, text, blocks)
 	}
 	now, err := a.store.Get(ctx, id)
@@ -202,15 +205,41 @@ func stalePending(s string, now time.Time) bool {
 	return err != nil || now.Sub(time.Unix(secs, 0)) > pendingTimeout
 }
 
-func dmField(user, step string) string { return refDMPrefix + user + ":" + step }
+// dmField names the ref of the approval request a user got for a step in
+// one approval round: each round has messages of its own, so those of a
+// round that ended are closed, never redrawn live.
+func dmField(user, step string, round int) string {
+	return refDMPrefix + user + ":" + step + ":" + strconv.Itoa(round)
+}
 
-func parseDMField(f string) (user, step string, ok bool) {
+// parseDMField reads a dmField; round is -1 for a ref written before
+// rounds were recorded (taken to be of the current round).
+func parseDMField(f string) (user, step string, round int, ok bool) {
 	rest, ok := strings.CutPrefix(f, refDMPrefix)
 	if !ok {
-		return "", "", false
+		return "", "", 0, false
 	}
 	user, step, ok = strings.Cut(rest, ":")
-	return user, step, ok && user != "" && step != ""
+	round = -1
+	if i := strings.LastIndexByte(step, ':'); i >= 0 {
+		if n, err := strconv.Atoi(step[i+1:]); err == nil {
+			step, round = step[:i], n
+		}
+	}
+	return user, step, round, ok && user != "" && step != ""
+}
+
+// approvalRound numbers a CSR's approval rounds: each submission starts
+// one (1, 2, …); 0 before the first. It is read from the history, which
+// records every submission, so every replica agrees on it.
+func approvalRound(c csr.CSR) int {
+	n := 0
+	for _, e := range c.History {
+		if e.Action == "submit" {
+			n++
+		}
+	}
+	return n
 }
 
 // liveCard draws the channel card of c: the card, and as buttons the

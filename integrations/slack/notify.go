@@ -165,7 +165,7 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 		}
 		ref := msgRef{ch, ts}
 		a.keeper.remember(ref, hashMessage(text, blocks))
-		if err := a.store.SetSlackRef(context.WithoutCancel(ctx), c.ID, dmField(uid, step), ref.String()); err != nil {
+		if err := a.store.SetSlackRef(context.WithoutCancel(ctx), c.ID, dmField(uid, step, approvalRound(c)), ref.String()); err != nil {
 			errs = append(errs, err)
 		}
 	}
