@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
+	"releasebot/internal/redistest"
 )
 
 // TestOneLiveMessagePerRound: after reject → revise → resubmit, the first
@@ -81,4 +82,27 @@ func (h *harness) clickTrigger(user string, m apiCall, action string) string {
 	resp := h.send(PathInteractions, form, body, h.clock.Now(), nil)
 	require.Equal(h.t, http.StatusOK, resp.StatusCode)
 	return trigger
+}
+
+// TestRestartResendsNothingUnchanged: a bot process started after another
+// (a restart, or a second replica) that is asked to redraw a CSR's
+// messages sends nothing when they already show the truth.
+func TestRestartResendsNothingUnchanged(t *testing.T) {
+	fake := newFakeSlack(t)
+	rdb, prefix := redistest.Client(t)
+	first := newHarnessOn(t, fake, rdb, prefix, testConfig)
+	first.toApproval()
+	updates := len(fake.Calls("chat.update"))
+	posts := len(fake.Calls("chat.postMessage"))
+
+	second := newHarnessOn(t, fake, rdb, prefix, testConfig)
+	second.ad.keeper.touch("CSR-1")
+	second.settle()
+	require.Len(t, fake.Calls("chat.update"), updates, "no message redrawn unchanged")
+	require.Len(t, fake.Calls("chat.postMessage"), posts)
+
+	second.slash(frank, "evidence CSR-1 https://ci.example.com/run/9")
+	second.settle()
+	require.Greater(t, len(fake.Calls("chat.update")), updates, "a change is still drawn")
+	require.Contains(t, blocksText(second.dm("CSR-1", bob, "lead").Blocks), "run/9")
 }
