@@ -72,6 +72,7 @@ const (
 	SlackRoundCancelled    ID = "slack.round.cancelled"
 	SlackRoundCompleted    ID = "slack.round.completed"
 	SlackRefuseOldRound    ID = "slack.refuse.old_round"
+	SlackFormBadValue      ID = "slack.form.bad_value"
 	SlackNextNewestRequest ID = "slack.next.newest_request"
 
 	SlackFormNewTitle      ID = "slack.form.new_title"
@@ -184,6 +185,7 @@ var slackEnglish = Catalog{
 	SlackRoundVoided:       "This request for {csr} is closed: its approval round ended when the CSR was changed and its approvals were voided. A new round sends you a new request.",
 	SlackRoundCancelled:    "This request for {csr} is closed: the CSR was cancelled.",
 	SlackRoundCompleted:    "✓ This request for {csr} is closed: its approval round was completed.",
+	SlackFormBadValue:      "“{value}” does not fit here: give {want}.",
 	SlackRefuseOldRound:    "this request belongs to an earlier approval round of {csr}, which has ended.",
 	SlackNextNewestRequest: "use the newest request about {csr} in your messages, or type `show {csr}` to see where it stands.",
 

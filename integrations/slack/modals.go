@@ -313,11 +313,14 @@ func (a *Adapter) fieldError(ctx context.Context, form string, err error) map[st
 	if !errors.As(err, &r) {
 		return map[string]string{firstField(form): a.formFailure(ctx, form, err)}
 	}
-	text := a.r.plain(r.Why)
-	if !r.Next.IsZero() {
-		text += " " + a.r.plain(r.Next)
+	// In form language: the field it is shown beside names what is wrong,
+	// so neither an option's name (--effort) nor the advice for typing the
+	// command (quotes, usage) is repeated there.
+	why := r.Why
+	if why.ID == msg.RefuseBadFlagValue {
+		why = msg.T(msg.SlackFormBadValue, "value", why.Args["value"], "want", why.Args["want"])
 	}
-	return map[string]string{fieldOf(r): clip(text, 2000)}
+	return map[string]string{fieldOf(r): clip(a.r.plain(why), 2000)}
 }
 
 func (a *Adapter) checkEvidence(ctx context.Context, v slackapi.View) (string, map[string]string) {
