@@ -359,3 +359,54 @@ func (a *Adapter) socketEnvelope(ctx context.Context, env socketMessage, ack fun
 	}
 	return true
 }
+
+// ProbeSocketMode checks, for doctor, that Slack opens a Socket Mode
+// connection for the app token: apps.connections.open answers, and the
+// connection says hello rather than `disconnect` (link_disabled: Socket
+// Mode is turned off for the app). The probe closes its connection at
+// once; an envelope Slack happened to route to it in that moment is
+// delivered again to the bot's own connection.
+func ProbeSocketMode(ctx context.Context, s Settings) error {
+	if s.AppToken.IsZero() {
+		return nil
+	}
+	opts := []slackapi.Option{slackapi.OptionAppLevelToken(s.AppToken.Reveal())}
+	if s.APIURL != "" {
+		opts = append(opts, slackapi.OptionAPIURL(s.APIURL))
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	_, link, err := slackapi.New(s.BotToken.Reveal(), opts...).StartSocketModeContext(ctx)
+	if err != nil {
+		return fmt.Errorf("Socket Mode: apps.connections.open: %w%s", err, slackDetail(err))
+	}
+	conn, resp, err := (&websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 10 * time.Second}).
+		DialContext(ctx, link, http.Header{"Origin": {"https://api.slack.com"}})
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("Socket Mode: dial: %s", redactURLs(err.Error()))
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	for {
+		_, data, err := conn.ReadMessage()
+		if err != nil {
+			return fmt.Errorf("Socket Mode: no hello from Slack: %s", redactURLs(err.Error()))
+		}
+		var m socketMessage
+		if json.Unmarshal(data, &m) != nil {
+			continue
+		}
+		switch {
+		case m.Type == "hello":
+			return nil
+		case m.Type == "disconnect" && m.Reason == "link_disabled":
+			return errLinkDisabled
+		case m.Type == "disconnect":
+			return fmt.Errorf("Socket Mode: Slack closed the connection at once (reason %s)", m.Reason)
+		}
+	}
+}

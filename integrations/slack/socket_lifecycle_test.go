@@ -239,3 +239,25 @@ func TestSocketModeTwoReplicas(t *testing.T) {
 	require.Len(t, c.Evidence, 1, "the event delivered to both replicas is applied once")
 	require.True(t, showsState(b.card("CSR-1"), csr.Tested))
 }
+
+// TestProbeSocketMode is what doctor runs: hello is fine; a connection
+// Slack closes with link_disabled, or a refused app token, says what to do.
+func TestProbeSocketMode(t *testing.T) {
+	ws := newSocketServer(t)
+	fake := newFakeSlack(t)
+	fake.wsURL = ws.URL
+	s := Settings{BotToken: NewSecret("xoxb-0000-test-token"), AppToken: NewSecret("xapp-1-A0000-0000-test"), APIURL: fake.APIURL()}
+	require.NoError(t, ProbeSocketMode(context.Background(), s))
+
+	ws.mu.Lock()
+	ws.greeting = []byte(`{"type":"disconnect","reason":"link_disabled","debug_info":{"host":"applink-1"}}`)
+	ws.mu.Unlock()
+	err := ProbeSocketMode(context.Background(), s)
+	require.ErrorIs(t, err, errLinkDisabled)
+	require.Contains(t, err.Error(), "Turn it on again")
+
+	fake.Fail("apps.connections.open", "invalid_auth")
+	err = ProbeSocketMode(context.Background(), s)
+	require.ErrorContains(t, err, "invalid_auth")
+	require.NotContains(t, err.Error(), "xapp-", "no token in the error")
+}

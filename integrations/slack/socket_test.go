@@ -27,6 +27,8 @@ type socketServer struct {
 	acks  chan socketAck
 	n     int
 	mu    sync.Mutex
+	// greeting is the first message of a connection (default: hello).
+	greeting []byte
 }
 
 type socketConn struct {
@@ -48,7 +50,13 @@ func newSocketServer(t *testing.T) *socketServer {
 			return
 		}
 		c := &socketConn{ws: ws, done: make(chan struct{})}
-		require.NoError(t, ws.WriteMessage(websocket.TextMessage, fixture(t, "socket-mode.hello.json")))
+		s.mu.Lock()
+		greeting := s.greeting
+		s.mu.Unlock()
+		if greeting == nil {
+			greeting = fixture(t, "socket-mode.hello.json")
+		}
+		require.NoError(t, ws.WriteMessage(websocket.TextMessage, greeting))
 		go func() { // Slack pings; slack-go treats a silent socket as dead
 			tick := time.NewTicker(100 * time.Millisecond)
 			defer tick.Stop()
