@@ -188,6 +188,7 @@ func TestCommandText(t *testing.T) {
 		`freeze billing-api "x &lt;y&gt;" <!here>`:                 `freeze billing-api "x <y>"`,
 		`new billing-api "t" --assignee <@U0UNKNOWN1>`:             `new billing-api "t" --assignee @U0UNKNOWN1`,
 		`please <@UBOT000001> next CSR-3`:                          "next CSR-3",
+		`new billing-api "&amp;lt;!channel&amp;gt;" --ref main`:    `new billing-api "&lt;!channel&gt;" --ref main`,
 		`please <@UBOT000001|releasebot> next CSR-3`:               "next CSR-3",
 		`next CSR-3 <@UBOT000001>`:                                 "next CSR-3",
 		`ask <@U0BOB00002> first, <@UBOT000001> show CSR-3`:        "show CSR-3",
