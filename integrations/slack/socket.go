@@ -47,7 +47,7 @@ const socketDownLimit = time.Minute
 // errLinkDisabled is Slack's `disconnect` with reason link_disabled: Socket
 // Mode was turned off for the app. Reconnecting would be refused again
 // until an operator turns it back on, so the bot stops trying and says so.
-var errLinkDisabled = errors.New("Slack closed the Socket Mode connection with reason link_disabled: Socket Mode is turned off " +
+var errLinkDisabled = errors.New("slack closed the Socket Mode connection with reason link_disabled: Socket Mode is turned off " +
 	"for this app. Turn it on again (api.slack.com/apps → the app → Socket Mode), then restart releasebot")
 
 // socketState is what /readyz and doctor are told about the connection.
@@ -378,7 +378,7 @@ func ProbeSocketMode(ctx context.Context, s Settings) error {
 	defer cancel()
 	_, link, err := slackapi.New(s.BotToken.Reveal(), opts...).StartSocketModeContext(ctx)
 	if err != nil {
-		return fmt.Errorf("Socket Mode: apps.connections.open: %w%s", err, slackDetail(err))
+		return fmt.Errorf("socket mode: apps.connections.open: %w%s", err, slackDetail(err))
 	}
 	conn, resp, err := (&websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 10 * time.Second}).
 		DialContext(ctx, link, http.Header{"Origin": {"https://api.slack.com"}})
@@ -386,7 +386,7 @@ func ProbeSocketMode(ctx context.Context, s Settings) error {
 		resp.Body.Close()
 	}
 	if err != nil {
-		return fmt.Errorf("Socket Mode: dial: %s", redactURLs(err.Error()))
+		return fmt.Errorf("socket mode: dial: %s", redactURLs(err.Error()))
 	}
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
@@ -394,7 +394,7 @@ func ProbeSocketMode(ctx context.Context, s Settings) error {
 	for {
 		_, data, err := conn.ReadMessage()
 		if err != nil {
-			return fmt.Errorf("Socket Mode: no hello from Slack: %s", redactURLs(err.Error()))
+			return fmt.Errorf("socket mode: no hello from Slack: %s", redactURLs(err.Error()))
 		}
 		var m socketMessage
 		if json.Unmarshal(data, &m) != nil {
@@ -406,7 +406,7 @@ func ProbeSocketMode(ctx context.Context, s Settings) error {
 		case m.Type == "disconnect" && m.Reason == "link_disabled":
 			return errLinkDisabled
 		case m.Type == "disconnect":
-			return fmt.Errorf("Socket Mode: Slack closed the connection at once (reason %s)", m.Reason)
+			return fmt.Errorf("socket mode: Slack closed the connection at once (reason %s)", m.Reason)
 		}
 	}
 }
