@@ -44,44 +44,59 @@ type Outcome struct {
 	Duplicate bool
 }
 
-// Handle runs one event end to end.
+// Handle runs one event end to end. The delivery is claimed before
+// anything is answered, even a refusal of an unknown person: a retried
+// delivery is answered once.
 func (b *Bot) Handle(ctx context.Context, ev chat.Event) Outcome {
+	if out, first := b.Claim(ctx, ev); !first {
+		return out
+	}
 	person, ok := b.People.Person(ev.User)
 	if !ok {
 		return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "unknown-person",
 			Why: msg.T(msg.RefuseUnknownActor, "who", clipUser(ev.User)), Next: msg.T(msg.NextAskAdmin)}}}
 	}
 	req := commands.Request{Actor: csr.Actor{Person: person, Admin: b.People.IsAdmin(person)}, Channel: ev.Channel}
-	key := ""
-	if ev.Key != "" {
-		key = "event:" + ev.Key
-		first, err := b.Claims.Claim(ctx, key, store.DefaultIdempotencyTTL)
-		if err != nil {
-			if errors.Is(err, store.ErrUnavailable) {
-				b.Log.WarnContext(ctx, "idempotency claim failed", "user", person, "err", err)
-				return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "store-unavailable",
-					Why: msg.T(msg.RefuseStoreDown), Next: msg.T(msg.NextRetryLater)}}}
-			}
-			// The person quotes the reference; it finds this line.
-			ref := commands.NewRef()
-			b.Log.ErrorContext(ctx, "idempotency claim failed", "ref", ref, "user", person, "err", err)
-			return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "internal",
-				Why: msg.T(msg.RefuseInternal, "ref", ref), Next: msg.T(msg.NextRetryLater)}}}
-		}
-		if !first {
-			b.Log.InfoContext(ctx, "duplicate event dropped", "key", ev.Key, "user", person)
-			return Outcome{Duplicate: true}
-		}
-	}
 	reply := b.Handler.Execute(ctx, req, ev.Text)
-	if key != "" && reply.Refusal != nil && retryable(reply.Refusal.Rule) {
+	if ev.Key != "" && reply.Refusal != nil && retryable(reply.Refusal.Rule) {
 		// Nothing was applied: let the messenger's retry (or the person's
 		// second try) run again instead of being dropped as a duplicate.
-		if err := b.Claims.Release(context.WithoutCancel(ctx), key); err != nil {
+		if err := b.Claims.Release(context.WithoutCancel(ctx), claimKey(ev.Key)); err != nil {
 			b.Log.WarnContext(ctx, "release of event key failed", "key", ev.Key, "err", err)
 		}
 	}
 	return Outcome{Reply: reply}
+}
+
+func claimKey(key string) string { return "event:" + key }
+
+// Claim takes an event's idempotency claim: first is true for the first
+// delivery of its key (and for an event without a key). Otherwise out
+// says what to answer: nothing for a duplicate, or why the claim could
+// not be taken. An adapter that answers an event itself (a help text)
+// claims it first, so every delivery is answered once.
+func (b *Bot) Claim(ctx context.Context, ev chat.Event) (out Outcome, first bool) {
+	if ev.Key == "" {
+		return Outcome{}, true
+	}
+	first, err := b.Claims.Claim(ctx, claimKey(ev.Key), store.DefaultIdempotencyTTL)
+	if err != nil {
+		if errors.Is(err, store.ErrUnavailable) {
+			b.Log.WarnContext(ctx, "idempotency claim failed", "user", ev.User, "err", err)
+			return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "store-unavailable",
+				Why: msg.T(msg.RefuseStoreDown), Next: msg.T(msg.NextRetryLater)}}}, false
+		}
+		// The person quotes the reference; it finds this line.
+		ref := commands.NewRef()
+		b.Log.ErrorContext(ctx, "idempotency claim failed", "ref", ref, "user", ev.User, "err", err)
+		return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "internal",
+			Why: msg.T(msg.RefuseInternal, "ref", ref), Next: msg.T(msg.NextRetryLater)}}}, false
+	}
+	if !first {
+		b.Log.InfoContext(ctx, "duplicate event dropped", "key", ev.Key, "user", ev.User)
+		return Outcome{Duplicate: true}, false
+	}
+	return Outcome{}, true
 }
 
 func retryable(rule string) bool {

@@ -66,6 +66,15 @@ const (
 	SlackDMRejected     ID = "slack.dm.rejected"
 	SlackDMNotWaiting   ID = "slack.dm.not_waiting"
 
+	// An approval request of a round that ended, and a click on one.
+	SlackRoundRejected     ID = "slack.round.rejected"
+	SlackRoundVoided       ID = "slack.round.voided"
+	SlackRoundCancelled    ID = "slack.round.cancelled"
+	SlackRoundCompleted    ID = "slack.round.completed"
+	SlackRefuseOldRound    ID = "slack.refuse.old_round"
+	SlackFormBadValue      ID = "slack.form.bad_value"
+	SlackNextNewestRequest ID = "slack.next.newest_request"
+
 	SlackFormNewTitle      ID = "slack.form.new_title"
 	SlackFormEvidenceTitle ID = "slack.form.evidence_title"
 	SlackFormRejectTitle   ID = "slack.form.reject_title"
@@ -171,6 +180,14 @@ var slackEnglish = Catalog{
 	SlackDMStepComplete: "✓ Step `{step}` of {csr} is complete (approved by {who}); nothing more is needed from you.",
 	SlackDMRejected:     "✗ {csr} was rejected by {by}: {reason}. Nothing is needed from you now.",
 	SlackDMNotWaiting:   "{csr} is `{state}` and no longer waits for your decision.",
+
+	SlackRoundRejected:     "✗ This request for {csr} is closed: its approval round ended when {by} rejected it ({reason}). A new round sends you a new request.",
+	SlackRoundVoided:       "This request for {csr} is closed: its approval round ended when the CSR was changed and its approvals were voided. A new round sends you a new request.",
+	SlackRoundCancelled:    "This request for {csr} is closed: the CSR was cancelled.",
+	SlackRoundCompleted:    "✓ This request for {csr} is closed: its approval round was completed.",
+	SlackFormBadValue:      "“{value}” does not fit here: give {want}.",
+	SlackRefuseOldRound:    "this request belongs to an earlier approval round of {csr}, which has ended.",
+	SlackNextNewestRequest: "use the newest request about {csr} in your messages, or type `show {csr}` to see where it stands.",
 
 	SlackFormNewTitle:      "New CSR",
 	SlackFormEvidenceTitle: "Add test evidence",

@@ -87,7 +87,7 @@ func seed(ctx context.Context, s *stack, g *gen, t *target, n int) error {
 			return fmt.Errorf("%s: %w", id, err)
 		}
 		if g.isApproval(id) {
-			dm, err := recorded(s, refs, "dm:"+bob+":lead")
+			dm, err := recorded(s, refs, "dm:"+bob+":lead:1") // user, step, approval round
 			if err != nil {
 				return fmt.Errorf("%s: %w", id, err)
 			}
@@ -124,12 +124,13 @@ type message struct {
 }
 
 // recorded is the latest content of a message the bot keeps a reference
-// to ("channel ts" under field of the CSR's Slack refs).
+// to ("channel ts [hash]" under field of the CSR's Slack refs).
 func recorded(s *stack, refs map[string]string, field string) (message, error) {
-	ch, ts, ok := strings.Cut(refs[field], " ")
-	if !ok {
+	f := strings.Fields(refs[field])
+	if len(f) < 2 {
 		return message{}, fmt.Errorf("no %s message: %v", field, refs)
 	}
+	ch, ts := f[0], f[1]
 	b, ok := s.fake.message(ch, ts)
 	if !ok {
 		return message{}, fmt.Errorf("the %s message %s %s was not recorded", field, ch, ts)

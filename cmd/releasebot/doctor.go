@@ -142,6 +142,9 @@ func checkSlack(ctx context.Context, getenv func(string) string) check {
 	mode := "HTTP"
 	if s.SocketMode() {
 		mode = "Socket Mode"
+		if err := slack.ProbeSocketMode(ctx, s); err != nil { // link_disabled, a refused app token
+			return check{name: "slack", text: msg.T(msg.DoctorSlackBad, "error", err.Error())}
+		}
 	}
 	return check{name: "slack", ok: true, text: msg.T(msg.DoctorSlackOK, "bot", who.User, "team", who.Team, "mode", mode)}
 }

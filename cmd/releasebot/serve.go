@@ -105,6 +105,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	mode := "http"
 	if settings.SocketMode() {
 		mode = "socket"
+		a.AddReadiness("slack socket mode", ad.SocketReady)
 		go func() {
 			if err := ad.RunSocketMode(ctx); err != nil {
 				failed <- err

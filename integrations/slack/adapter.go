@@ -33,9 +33,12 @@ import (
 	"releasebot/store"
 )
 
-// Bot runs messenger-neutral events; *bot.Bot implements it.
+// Bot runs messenger-neutral events; *bot.Bot implements it. Claim is
+// for what the adapter answers itself (help, a form): it takes the
+// event's claim first, so a redelivery is answered once.
 type Bot interface {
 	Handle(ctx context.Context, ev chat.Event) bot.Outcome
+	Claim(ctx context.Context, ev chat.Event) (bot.Outcome, bool)
 }
 
 // CardSource builds a CSR's card and the actions a person may take on it;
@@ -139,6 +142,7 @@ type Adapter struct {
 	quickWG sync.WaitGroup
 
 	keeper *keeper
+	socket socketState // the Socket Mode connection, for SocketReady
 
 	// The help and busy acknowledgements never change: rendered once, as
 	// they are answered on the request's own goroutine.
@@ -378,6 +382,16 @@ func (a *Adapter) run(ctx context.Context, ev chat.Event, to target) {
 	a.reply(ctx, to, out.Reply)
 }
 
+// once claims a delivery the adapter answers itself; false: answered
+// already (or the claim failed, and the person was told).
+func (a *Adapter) once(ctx context.Context, key, user string, to target) bool {
+	out, first := a.bot.Claim(ctx, chat.Event{Key: key, User: user})
+	if !first && !out.Duplicate {
+		a.reply(ctx, to, out.Reply)
+	}
+	return first
+}
+
 // reply sends an answer where it belongs: the response_url when there is
 // one, else an ephemeral message, a direct message or a thread reply.
 func (a *Adapter) reply(ctx context.Context, to target, rep chat.Reply) {
@@ -404,6 +418,9 @@ func (a *Adapter) reply(ctx context.Context, to target, rep chat.Reply) {
 	var err error
 	switch {
 	case to.dm:
+		if to.threadTS != "" {
+			opts = append(opts, slackapi.MsgOptionTS(to.threadTS))
+		}
 		_, _, err = a.api.post(ctx, to.channel, opts...)
 	case ephemeral && to.channel != "" && to.user != "":
 		if to.threadTS != "" {

@@ -35,6 +35,31 @@ type webAPI struct {
 
 const maxTransientRetries = 3
 
+// methodScopes are the Web API methods the bot calls and the bot-token
+// scopes each needs; eventScopes the events it subscribes to and theirs.
+// slack/manifest.yaml declares exactly these (a test compares them), so
+// the app asks a workspace for no more than it uses.
+var (
+	methodScopes = map[string][]string{
+		"auth.test":             nil,
+		"chat.postMessage":      {"chat:write", "chat:write.public"}, // public: a service channel the bot was not invited to; DMs go to the user id
+		"chat.update":           {"chat:write"},
+		"chat.postEphemeral":    {"chat:write"},
+		"views.open":            nil, // by trigger id: interactivity, no scope
+		"views.publish":         nil, // the App Home
+		"usergroups.users.list": {"usergroups:read"},
+		"apps.connections.open": nil, // app-level token, connections:write
+	}
+	eventScopes = map[string]string{
+		"app_mention":     "app_mentions:read",
+		"message.im":      "im:history",
+		"app_home_opened": "",
+	}
+	// featureScopes are needed by the manifest's features: the slash
+	// command and the global shortcut.
+	featureScopes = []string{"commands"}
+)
+
 // call runs fn until it succeeds, fails for good, or ctx ends.
 func (w *webAPI) call(ctx context.Context, method string, idempotent bool, fn func(ctx context.Context) error) error {
 	transient := 0
@@ -57,8 +82,32 @@ func (w *webAPI) call(ctx context.Context, method string, idempotent bool, fn fu
 			}
 			continue
 		}
-		return fmt.Errorf("slack %s: %w", method, err)
+		return fmt.Errorf("slack %s: %w%s", method, err, slackDetail(err))
 	}
+}
+
+// slackDetail is what Slack said about a refused call beyond its error
+// code: which field was wrong (response_metadata.messages, as json
+// pointers) or which scope was missing. Without it an operator sees
+// "invalid_blocks" and has to guess.
+func slackDetail(err error) string {
+	var parts []string
+	var se slackapi.SlackErrorResponse
+	if errors.As(err, &se) {
+		parts = append(parts, se.ResponseMetadata.Messages...)
+		parts = append(parts, se.ResponseMetadata.Warnings...)
+		if se.Needed != "" {
+			parts = append(parts, "needed scope "+se.Needed+", the token has "+se.Provided)
+		}
+	}
+	var rs *responseStatus
+	if errors.As(err, &rs) && rs.detail != "" {
+		parts = append(parts, rs.detail)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 // retryAfter reports whether err is a rate limit and how long to wait.
@@ -161,9 +210,24 @@ type responseMessage struct {
 type responseStatus struct {
 	code       int
 	retryAfter time.Duration
+	detail     string // Slack's error and response_metadata, when it said
 }
 
 func (e *responseStatus) Error() string { return "response_url answered " + strconv.Itoa(e.code) }
+
+// responseDetail reads Slack's error out of a refused response_url post.
+func responseDetail(body []byte) string {
+	var r struct {
+		Error    string `json:"error"`
+		Metadata struct {
+			Messages []string `json:"messages"`
+		} `json:"response_metadata"`
+	}
+	if json.Unmarshal(body, &r) != nil || r.Error == "" {
+		return ""
+	}
+	return strings.Join(append([]string{r.Error}, r.Metadata.Messages...), "; ")
+}
 
 var errResponseHost = errors.New("response_url does not point at Slack")
 
@@ -192,10 +256,10 @@ func (w *webAPI) respond(ctx context.Context, responseURL string, m responseMess
 			return hideResponseURL(err)
 		}
 		defer resp.Body.Close()
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		if resp.StatusCode/100 != 2 {
 			secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-			return &responseStatus{code: resp.StatusCode, retryAfter: time.Duration(secs) * time.Second}
+			return &responseStatus{code: resp.StatusCode, retryAfter: time.Duration(secs) * time.Second, detail: responseDetail(answer)}
 		}
 		return nil
 	})

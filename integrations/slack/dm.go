@@ -19,10 +19,19 @@ import (
 // step completed, p decided, the CSR was rejected or left approval), the
 // buttons give way to a line saying so.
 func (r renderer) ApprovalDM(c csr.CSR, svc csr.Service, step string, p csr.Person, now time.Time) (string, []slackapi.Block) {
+	return r.RoundDM(c, svc, step, p, now, approvalRound(c))
+}
+
+// RoundDM is the direct message of an approval request of a given round:
+// ApprovalDM while the round is the CSR's current one; once a later
+// round began, the closed request of the round that ended, saying how it
+// ended.
+func (r renderer) RoundDM(c csr.CSR, svc csr.Service, step string, p csr.Person, now time.Time, round int) (string, []slackapi.Block) {
 	sts := c.Steps(svc)
 	idx := slices.IndexFunc(sts, func(s csr.StepStatus) bool { return s.Step.Name == step })
 	n, total := strconv.Itoa(idx+1), strconv.Itoa(len(sts))
-	active := idx >= 0 && waitsOnPerson(c, svc, sts[idx], p)
+	current := round == approvalRound(c)
+	active := current && idx >= 0 && waitsOnPerson(c, svc, sts[idx], p)
 	head := msg.SlackDMAbout
 	if active {
 		head = msg.SlackDMAsk
@@ -48,10 +57,10 @@ func (r renderer) ApprovalDM(c csr.CSR, svc csr.Service, step string, p csr.Pers
 		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMCommits))+"*\n"+strings.Join(commits, "\n")))
 	}
 	if c.Description != "" {
-		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMDescription))+"*\n"+r.mrkdwn(clip(c.Description, 1200))))
+		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMDescription))+"*\n"+r.mrkdwn(userText(clip(c.Description, 1200)))))
 	}
 	if c.Risk != "" {
-		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMRisk))+"*\n"+r.mrkdwn(clip(c.Risk, 800))))
+		blocks = append(blocks, section("*"+r.t(msg.T(msg.SlackDMRisk))+"*\n"+r.mrkdwn(userText(clip(c.Risk, 800)))))
 	}
 	evidence := []string{"*" + r.t(msg.T(msg.SlackCardEvidence)) + "*"}
 	for _, e := range c.Evidence {
@@ -68,10 +77,10 @@ func (r renderer) ApprovalDM(c csr.CSR, svc csr.Service, step string, p csr.Pers
 	var before []string
 	for _, a := range c.Approvals {
 		if !a.Voided && a.Decision == csr.Approve {
-			before = append(before, r.cat.Render(msg.T(msg.SlackApprovalStep, "who", "@"+string(a.By), "step", a.Step, "at", r.when(a.At))))
+			before = append(before, r.render(msg.T(msg.SlackApprovalStep, "who", "@"+string(a.By), "step", a.Step, "at", r.when(a.At))))
 		}
 	}
-	if len(before) > 0 {
+	if len(before) > 0 && current {
 		so := msg.SlackDMApprovals
 		if active {
 			so = msg.SlackDMBefore
@@ -80,15 +89,61 @@ func (r renderer) ApprovalDM(c csr.CSR, svc csr.Service, step string, p csr.Pers
 	}
 
 	if active {
-		blocks = append(blocks, r.buttons(blockID(scopeDM, c.ID, c.Version, step), []chat.Action{
+		blocks = append(blocks, r.buttons(blockID(scopeDM, c.ID, c.Version, dmDetail(step, round)), []chat.Action{
 			{Verb: csr.VerbApprove, CSR: c.ID, Command: "approve " + string(c.ID)},
 			{Verb: csr.VerbReject, CSR: c.ID, Command: "reject " + string(c.ID), NeedsInput: "reason"},
 		}))
 		return fallback(ask), blocks
 	}
-	closed := r.dmClosed(c, sts, idx, step, p)
+	var closed string
+	if current {
+		closed = r.dmClosed(c, sts, idx, step, p)
+	} else {
+		closed = r.roundEnded(c, round)
+	}
 	blocks = append(blocks, section(closed))
 	return fallback(closed), blocks
+}
+
+// dmDetail is the detail of a DM's block id: its step and round, so that a
+// click on a request of a round that ended is told so, not applied to the
+// current round.
+func dmDetail(step string, round int) string { return step + "#" + strconv.Itoa(round) }
+
+func parseDMDetail(d string) (step string, round int, ok bool) {
+	step, r, found := strings.Cut(d, "#")
+	if !found {
+		return d, 0, false
+	}
+	n, err := strconv.Atoi(r)
+	return step, n, err == nil
+}
+
+// roundEnded says how an approval round that is over ended: rejected (by
+// whom), voided by a change of what ships, cancelled, or completed.
+func (r renderer) roundEnded(c csr.CSR, round int) string {
+	id := string(c.ID)
+	n := 0
+	for _, e := range c.History {
+		if e.Action == "submit" {
+			n++
+			continue
+		}
+		if n != round {
+			continue
+		}
+		switch {
+		case e.Action == "reject":
+			return r.t(msg.T(msg.SlackRoundRejected, "csr", id, "by", "@"+string(e.By), "reason", e.Note))
+		case e.Action == "update" || e.Action == "revise":
+			return r.t(msg.T(msg.SlackRoundVoided, "csr", id))
+		case e.Action == "cancel":
+			return r.t(msg.T(msg.SlackRoundCancelled, "csr", id))
+		case e.To == csr.Approved:
+			return r.t(msg.T(msg.SlackRoundCompleted, "csr", id))
+		}
+	}
+	return r.t(msg.T(msg.SlackRoundVoided, "csr", id))
 }
 
 // waitsOnPerson: the step is the open one and p may still approve it.

@@ -72,10 +72,14 @@ type fakeSlack struct {
 	opens     int
 	groups    map[string][]string // usergroups.users.list: user group -> members
 	limitedAt []time.Time         // when 429s were answered
+	refused   []string            // payloads refused by the Block Kit check
+	failMsgs  map[string][]string // method -> response_metadata.messages of its failure
+	failed    map[string]int      // method -> calls answered with its failure
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
-	f := &fakeSlack{t: t, limited: map[string]int{}, failing: map[string]string{}, groups: map[string][]string{}}
+	f := &fakeSlack{t: t, limited: map[string]int{}, failing: map[string]string{}, groups: map[string][]string{},
+		failMsgs: map[string][]string{}, failed: map[string]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -92,6 +96,14 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	if name, ok := strings.CutPrefix(r.URL.Path, "/response/"); ok {
 		var m map[string]any
 		_ = json.Unmarshal(body, &m)
+		text, hasText := m["text"].(string)
+		blocks, _ := m["blocks"].([]any)
+		if errs := validateMessage(text, hasText && text != "", blocks); len(errs) > 0 {
+			f.refuse("response_url", errs)
+			w.WriteHeader(http.StatusBadRequest)
+			writeJSONBody(w, map[string]any{"ok": false, "error": "invalid_blocks", "response_metadata": map[string]any{"messages": errs}})
+			return
+		}
 		f.mu.Lock()
 		f.responses = append(f.responses, responseCall{Path: name, Body: m})
 		f.mu.Unlock()
@@ -121,6 +133,15 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			require.NoError(f.t, json.Unmarshal([]byte(b), &call.Blocks))
 		}
 	}
+	if errs := f.validate(method, body, call); len(errs) > 0 {
+		f.refuse(method, errs)
+		e := "invalid_blocks"
+		if strings.HasPrefix(method, "views.") {
+			e = "invalid_arguments"
+		}
+		writeJSONBody(w, map[string]any{"ok": false, "error": e, "response_metadata": map[string]any{"messages": errs}})
+		return
+	}
 	f.mu.Lock()
 	if f.limited[method] > 0 {
 		f.limited[method]--
@@ -131,8 +152,14 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e := f.failing[method]; e != "" {
+		f.failed[method]++
+		msgs := f.failMsgs[method]
 		f.mu.Unlock()
-		writeJSONBody(w, map[string]any{"ok": false, "error": e})
+		resp := map[string]any{"ok": false, "error": e}
+		if len(msgs) > 0 {
+			resp["response_metadata"] = map[string]any{"messages": msgs}
+		}
+		writeJSONBody(w, resp)
 		return
 	}
 	var resp map[string]any
@@ -169,6 +196,42 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	f.calls = append(f.calls, call)
 	f.mu.Unlock()
 	writeJSONBody(w, resp)
+}
+
+// validate checks a Web API call's payload against Slack's documented
+// limits (see fake_blockkit_test.go): the hook every message and view the
+// bot sends goes through, in every test.
+func (f *fakeSlack) validate(method string, body []byte, call apiCall) []string {
+	switch method {
+	case "chat.postMessage", "chat.update", "chat.postEphemeral":
+		var blocks []any
+		if b := call.Params.Get("blocks"); b != "" {
+			if err := json.Unmarshal([]byte(b), &blocks); err != nil {
+				return []string{"[ERROR] blocks is not a JSON array [json-pointer:/blocks]"}
+			}
+		}
+		return validateMessage(call.Text, call.Text != "", blocks)
+	case "views.open", "views.publish", "views.update", "views.push":
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			return []string{"[ERROR] the body is not JSON"}
+		}
+		view, _ := m["view"].(map[string]any)
+		if view == nil {
+			return []string{"[ERROR] missing view [json-pointer:/view]"}
+		}
+		return validateView(view)
+	}
+	return nil
+}
+
+// refuse records and reports a payload the real Slack would refuse: the
+// test fails, whatever else it checks.
+func (f *fakeSlack) refuse(method string, errs []string) {
+	f.mu.Lock()
+	f.refused = append(f.refused, method+": "+strings.Join(errs, "; "))
+	f.mu.Unlock()
+	f.t.Errorf("slack fake: Slack would refuse this %s: %s", method, strings.Join(errs, "; "))
 }
 
 // channelID is what Slack answers for a channel name or a user id (a DM).
@@ -212,6 +275,22 @@ func (f *fakeSlack) Fail(method, slackError string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failing[method] = slackError
+}
+
+// FailWith is Fail with Slack's response_metadata.messages, as Slack
+// explains an invalid_arguments or invalid_blocks.
+func (f *fakeSlack) FailWith(method, slackError string, messages ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failing[method] = slackError
+	f.failMsgs[method] = messages
+}
+
+// failures counts the calls of a method answered with its Fail error.
+func (f *fakeSlack) failures(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.failed[method]
 }
 
 // SetGroup sets the members usergroups.users.list answers for a group.

@@ -255,6 +255,14 @@ func (h *harness) slash(user, text string) (trigger string, ack string) {
 // clicking the button actionID of message m.
 func (h *harness) clickBody(user string, m apiCall, actionID string) []byte {
 	h.t.Helper()
+	body, _ := h.clickBodyTrigger(user, m, actionID)
+	return body
+}
+
+// clickBodyTrigger is clickBody and the click's trigger id, whose
+// response_url carries the answer.
+func (h *harness) clickBodyTrigger(user string, m apiCall, actionID string) ([]byte, string) {
+	h.t.Helper()
 	blockID, value, ok := button(m.Blocks, actionID)
 	require.True(h.t, ok, "no %s button on the message; buttons: %v", actionID, buttons(m.Blocks))
 	p := fixtureJSON(h.t, "interaction.block_actions.message-button.json")
@@ -272,7 +280,7 @@ func (h *harness) clickBody(user string, m apiCall, actionID string) []byte {
 	act["action_ts"] = fmt.Sprintf("1700000100.%06d", h.seq.Add(1))
 	raw, err := json.Marshal(p)
 	require.NoError(h.t, err)
-	return []byte(url.Values{"payload": {string(raw)}}.Encode())
+	return []byte(url.Values{"payload": {string(raw)}}.Encode()), trigger
 }
 
 func (h *harness) click(user string, m apiCall, actionID string) *http.Response {
@@ -327,12 +335,21 @@ func (h *harness) card(id csr.ID) apiCall {
 	return m
 }
 
-// dm returns the approval request DM a person got for a step of a CSR.
+// dm returns the approval request DM a person got for a step of a CSR
+// in its current approval round.
 func (h *harness) dm(id csr.ID, user, step string) apiCall {
+	h.t.Helper()
+	c, err := h.app.Store.Get(context.Background(), id)
+	require.NoError(h.t, err)
+	return h.dmOfRound(id, user, step, approvalRound(c))
+}
+
+// dmOfRound returns the approval request DM of one approval round.
+func (h *harness) dmOfRound(id csr.ID, user, step string, round int) apiCall {
 	h.t.Helper()
 	refs, err := h.app.Store.SlackRefs(context.Background(), id)
 	require.NoError(h.t, err)
-	ref, ok := parseRef(refs[dmField(user, step)])
+	ref, ok := parseRef(refs[dmField(user, step, round)])
 	require.True(h.t, ok, "no DM to %s for step %s of %s: %v", user, step, id, refs)
 	m, ok := h.fake.Message(ref.channel, ref.ts)
 	require.True(h.t, ok)

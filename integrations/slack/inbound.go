@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	slackapi "github.com/slack-go/slack"
@@ -32,7 +33,17 @@ func (a *Adapter) Command(ctx context.Context, sc slackapi.SlashCommand) *respon
 	meta := modalMeta{Channel: sc.ChannelID, ResponseURL: sc.ResponseURL}
 	if kind, id, ok := a.wantsForm(text); ok && sc.TriggerID != "" {
 		meta.CSR = id
-		if !a.soon(func(ctx context.Context) { a.openForm(ctx, kind, sc.TriggerID, sc.UserID, meta) }) {
+		if !a.soon(func(ctx context.Context) {
+			to := target{responseURL: sc.ResponseURL, channel: sc.ChannelID, user: sc.UserID, ephemeral: true}
+			if !a.once(ctx, "slack:cmd:"+sc.TriggerID, sc.UserID, to) {
+				return
+			}
+			if f := a.refuseNow(ctx, csr.Verb(kind), meta.CSR, sc.UserID, buttonRef{}); f != nil {
+				a.reply(ctx, to, chat.Reply{Private: true, Refusal: f})
+				return
+			}
+			a.openForm(ctx, kind, sc.TriggerID, sc.UserID, meta)
+		}) {
 			b := a.busy()
 			return &b
 		}
@@ -121,7 +132,7 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 	}
 	switch in.Type {
 	case "app_mention":
-		text := commandText(stripLeadingMention(in.Text), a.dir.PersonBySlackID, me)
+		text := commandText(mentionedCommand(in.Text, me), a.dir.PersonBySlackID, me)
 		thread := in.ThreadTS
 		if thread == "" {
 			thread = in.TS
@@ -133,13 +144,18 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 			return true
 		}
 		text := commandText(in.Text, a.dir.PersonBySlackID, me)
-		to := target{channel: in.Channel, user: in.User, dm: true}
+		// A message in a thread of the DM is answered in that thread.
+		to := target{channel: in.Channel, user: in.User, dm: true, threadTS: in.ThreadTS}
 		return a.submit(func(ctx context.Context) { a.chat(ctx, key, in.User, in.Channel, text, to) })
 	case "app_home_opened":
 		if in.Tab != "home" {
 			return true
 		}
-		return a.submit(func(ctx context.Context) { a.publishHome(ctx, in.User) })
+		return a.submit(func(ctx context.Context) {
+			if key == "" || a.once(ctx, key, in.User, target{}) {
+				a.publishHome(ctx, in.User)
+			}
+		})
 	}
 	return true
 }
@@ -147,6 +163,9 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 // chat runs a command typed in a message: a mention or a direct message.
 func (a *Adapter) chat(ctx context.Context, key, user, channel, text string, to target) {
 	if text == "" || strings.EqualFold(text, "help") {
+		if key != "" && !a.once(ctx, key, user, to) {
+			return
+		}
 		h := a.help(a.command)
 		to.ephemeral = !to.dm
 		a.replyBlocks(ctx, to, h.Text, h.Blocks)
@@ -183,7 +202,9 @@ func (a *Adapter) Interaction(ctx context.Context, cb slackapi.InteractionCallba
 	case slackapi.InteractionTypeShortcut, slackapi.InteractionTypeMessageAction:
 		if cb.CallbackID == shortcutNew {
 			return nil, a.soon(func(ctx context.Context) {
-				a.openForm(ctx, formNew, cb.TriggerID, cb.User.ID, modalMeta{Channel: cb.Channel.ID})
+				if a.once(ctx, "slack:shortcut:"+cb.TriggerID, cb.User.ID, target{channel: cb.User.ID, user: cb.User.ID, dm: true}) {
+					a.openForm(ctx, formNew, cb.TriggerID, cb.User.ID, modalMeta{Channel: cb.Channel.ID})
+				}
 			})
 		}
 	}
@@ -249,7 +270,17 @@ func (a *Adapter) clicks(ctx context.Context, cb clickPayload) bool {
 			if verb == csr.VerbEvidence {
 				kind = formEvidence
 			}
-			if !a.soon(func(ctx context.Context) { a.openForm(ctx, kind, trigger, user, meta) }) {
+			if !a.soon(func(ctx context.Context) {
+				if !a.once(ctx, "slack:form:"+trigger, user, to) {
+					return
+				}
+				if f := a.refuseNow(ctx, verb, id, user, ref); f != nil {
+					to.cardless = false
+					a.reply(ctx, to, chat.Reply{Private: true, Refusal: f})
+					return
+				}
+				a.openForm(ctx, kind, trigger, user, meta)
+			}) {
 				return false
 			}
 			continue
@@ -262,7 +293,16 @@ func (a *Adapter) clicks(ctx context.Context, cb clickPayload) bool {
 		}
 		ev := chat.Event{Key: key, User: user, Channel: channel, Text: string(verb) + " " + string(id)}
 		home := ref.scope == scopeHome
+		clicked := ref
 		if !a.submit(func(ctx context.Context) {
+			if clicked.scope == scopeDM {
+				if f := a.refuseNow(ctx, verb, id, user, clicked); f != nil {
+					if a.once(ctx, ev.Key, user, to) {
+						a.reply(ctx, to, chat.Reply{Private: true, Refusal: f})
+					}
+					return
+				}
+			}
 			a.run(ctx, ev, to)
 			if home {
 				a.publishHome(ctx, user)
@@ -272,6 +312,47 @@ func (a *Adapter) clicks(ctx context.Context, cb clickPayload) bool {
 		}
 	}
 	return true
+}
+
+// refuseNow says at once why an action cannot be taken now: a click on
+// an approval request of a round that has ended, or a form (reject,
+// evidence) whose action the domain would refuse anyway, so that nobody
+// fills in a form only to be refused after submitting it. nil: go ahead
+// (the command itself still checks everything).
+func (a *Adapter) refuseNow(ctx context.Context, verb csr.Verb, id csr.ID, user string, ref buttonRef) *chat.Refusal {
+	if id == "" {
+		return nil
+	}
+	c, err := a.store.Get(ctx, id)
+	if err != nil {
+		return nil // the command says what is wrong (no such CSR, store down)
+	}
+	if ref.scope == scopeDM {
+		if _, round, ok := parseDMDetail(ref.detail); ok && round != approvalRound(c) {
+			return &chat.Refusal{Rule: "closed-request", Why: msg.T(msg.SlackRefuseOldRound, "csr", string(id)),
+				Next: msg.T(msg.SlackNextNewestRequest, "csr", string(id))}
+		}
+	}
+	p, known := a.dir.PersonBySlackID(user)
+	svc, ok := a.dir.Service(c.Service)
+	if !known || !ok {
+		return nil
+	}
+	actor := csr.Actor{Person: p, Admin: a.dir.IsAdmin(p)}
+	now := a.clock.Now()
+	switch verb {
+	case csr.VerbReject:
+		_, _, err = c.Reject(actor, "-", now, svc)
+	case csr.VerbEvidence:
+		_, _, err = c.AddEvidence(actor, "https://example.com/", "", now)
+	default:
+		return nil
+	}
+	var r *csr.Refusal
+	if errors.As(err, &r) {
+		return &chat.Refusal{Rule: r.Rule, Why: r.Why, Next: r.Next}
+	}
+	return nil
 }
 
 // help lists the commands with an example of each, as typed in Slack.

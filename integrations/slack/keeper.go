@@ -3,8 +3,8 @@ package slack
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,7 +107,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 	if ref, ok := parseRef(refs[refCard]); ok {
 		text, blocks, err := a.liveCard(ctx, c, svc)
 		if err == nil {
-			k.update(ctx, ref, text, blocks)
+			k.update(ctx, id, refCard, ref, text, blocks)
 		} else {
 			a.log.WarnContext(ctx, "card not drawn", "csr", id, "err", err)
 		}
@@ -118,7 +118,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 	}
 	slices.Sort(fields)
 	for _, f := range fields {
-		user, step, ok := parseDMField(f)
+		user, step, round, ok := parseDMField(f)
 		ref, okRef := parseRef(refs[f])
 		if !ok || !okRef {
 			continue
@@ -127,35 +127,46 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 		if !known {
 			continue
 		}
-		text, blocks := a.r.ApprovalDM(c, svc, step, p, a.clock.Now())
-		k.update(ctx, ref, text, blocks)
+		if round < 0 {
+			round = approvalRound(c)
+		}
+		text, blocks := a.r.RoundDM(c, svc, step, p, a.clock.Now(), round)
+		k.update(ctx, id, f, ref, text, blocks)
 	}
 	now, err := a.store.Get(ctx, id)
 	return err == nil && now.Version != c.Version
 }
 
-// update sends chat.update unless the message already shows exactly this.
-func (k *keeper) update(ctx context.Context, ref msgRef, text string, blocks []slackapi.Block) {
+// update sends chat.update unless the message already shows exactly this:
+// as this process remembers, or as the ref stored with its hash says (so a
+// restarted or other replica does not redraw every message unchanged).
+func (k *keeper) update(ctx context.Context, id csr.ID, field string, ref msgRef, text string, blocks []slackapi.Block) {
 	sum := hashMessage(text, blocks)
 	key := ref.String()
 	k.sentMu.Lock()
-	same := k.sent[key] == sum
+	last, known := k.sent[key]
 	k.sentMu.Unlock()
-	if same {
+	// What this process drew itself it knows best; the stored hash is for
+	// a message it never drew (after a restart).
+	if (known && last == sum) || (!known && ref.sum == shortSum(sum)) {
 		return
 	}
 	err := k.a.api.update(ctx, ref.channel, ref.ts, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
 	if err != nil {
-		var se slackapi.SlackErrorResponse
-		if errors.As(err, &se) {
-			k.a.log.WarnContext(ctx, "message not updated", "channel", ref.channel, "ts", ref.ts, "slack_error", se.Err)
-		} else {
-			k.a.log.WarnContext(ctx, "message not updated", "channel", ref.channel, "ts", ref.ts, "err", err)
-		}
+		// err carries Slack's response_metadata (which field was wrong).
+		k.a.log.WarnContext(ctx, "message not updated", "channel", ref.channel, "ts", ref.ts, "err", err)
 		return
 	}
 	k.remember(ref, sum)
+	ref.sum = shortSum(sum)
+	if err := k.a.store.SetSlackRef(context.WithoutCancel(ctx), id, field, ref.stored()); err != nil {
+		k.a.log.WarnContext(ctx, "message ref not saved", "csr", id, "err", err)
+	}
 }
+
+// shortSum is the part of a message's hash stored with its ref: enough to
+// tell "unchanged" from "changed".
+func shortSum(sum [sha256.Size]byte) string { return hex.EncodeToString(sum[:8]) }
 
 func (k *keeper) remember(ref msgRef, sum [sha256.Size]byte) {
 	k.sentMu.Lock()
@@ -179,17 +190,30 @@ const (
 	refDMPrefix = "dm:"
 )
 
-// msgRef is where a message is: channel id and timestamp.
-type msgRef struct{ channel, ts string }
+// msgRef is where a message is: channel id and timestamp, and (stored
+// with it) a short hash of what it shows.
+type msgRef struct{ channel, ts, sum string }
 
 func (r msgRef) String() string { return r.channel + " " + r.ts }
 
+// stored is the ref as kept in the store: "channel ts [sum]".
+func (r msgRef) stored() string {
+	if r.sum == "" {
+		return r.String()
+	}
+	return r.String() + " " + r.sum
+}
+
 func parseRef(s string) (msgRef, bool) {
-	ch, ts, ok := strings.Cut(s, " ")
-	if !ok || ch == "" || ts == "" || ch == "pending" {
+	f := strings.Fields(s)
+	if len(f) < 2 || len(f) > 3 || f[0] == "pending" {
 		return msgRef{}, false
 	}
-	return msgRef{ch, ts}, true
+	r := msgRef{channel: f[0], ts: f[1]}
+	if len(f) == 3 {
+		r.sum = f[2]
+	}
+	return r, true
 }
 
 // pendingRef marks a card being posted by some replica; one older than
@@ -207,15 +231,41 @@ func stalePending(s string, now time.Time) bool {
 	return err != nil || now.Sub(time.Unix(secs, 0)) > pendingTimeout
 }
 
-func dmField(user, step string) string { return refDMPrefix + user + ":" + step }
+// dmField names the ref of the approval request a user got for a step in
+// one approval round: each round has messages of its own, so those of a
+// round that ended are closed, never redrawn live.
+func dmField(user, step string, round int) string {
+	return refDMPrefix + user + ":" + step + ":" + strconv.Itoa(round)
+}
 
-func parseDMField(f string) (user, step string, ok bool) {
+// parseDMField reads a dmField; round is -1 for a ref written before
+// rounds were recorded (taken to be of the current round).
+func parseDMField(f string) (user, step string, round int, ok bool) {
 	rest, ok := strings.CutPrefix(f, refDMPrefix)
 	if !ok {
-		return "", "", false
+		return "", "", 0, false
 	}
 	user, step, ok = strings.Cut(rest, ":")
-	return user, step, ok && user != "" && step != ""
+	round = -1
+	if i := strings.LastIndexByte(step, ':'); i >= 0 {
+		if n, err := strconv.Atoi(step[i+1:]); err == nil {
+			step, round = step[:i], n
+		}
+	}
+	return user, step, round, ok && user != "" && step != ""
+}
+
+// approvalRound numbers a CSR's approval rounds: each submission starts
+// one (1, 2, …); 0 before the first. It is read from the history, which
+// records every submission, so every replica agrees on it.
+func approvalRound(c csr.CSR) int {
+	n := 0
+	for _, e := range c.History {
+		if e.Action == "submit" {
+			n++
+		}
+	}
+	return n
 }
 
 // liveCard draws the channel card of c: the card, and as buttons the

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -9,6 +10,17 @@ import (
 	"releasebot/csr"
 )
 
+// transport is how a test person talks to the bot: over signed HTTP or
+// over Socket Mode.
+type transport struct {
+	// slash runs `/release TEXT` and returns the trigger whose
+	// response_url carries the answer.
+	slash func(user, text string) string
+	click func(user string, m apiCall, action string)
+	// before runs before step i (Socket Mode: a reconnect, a drop).
+	before func(i int)
+}
+
 // TestLifecycleOverHTTP walks CSR-1 from `/release new` to deployed with
 // slash commands and button clicks over signed HTTP requests, and checks
 // after every step that the live card in the channel shows the truth and
@@ -16,10 +28,28 @@ import (
 // close with their step.
 func TestLifecycleOverHTTP(t *testing.T) {
 	h := newHarness(t)
-	id := csr.ID("CSR-1")
+	runLifecycle(t, h, transport{
+		slash: func(user, text string) string {
+			trigger, ack := h.slash(user, text)
+			require.Empty(t, ack, "the command is acknowledged with an empty 200 and answered later")
+			return trigger
+		},
+		click: func(user string, m apiCall, action string) { h.click(user, m, action) },
+	})
+}
 
-	trigger, ack := h.slash(alice, `new billing-api "Fix rounding" --ref main --effort 4h`)
-	require.Empty(t, ack, "the command is acknowledged with an empty 200 and answered later")
+// runLifecycle is the whole release over a transport, with the card, DM
+// and thread checks after every step.
+func runLifecycle(t *testing.T, h *harness, tr transport) {
+	id := csr.ID("CSR-1")
+	before := func(i int) {
+		if tr.before != nil {
+			tr.before(i)
+		}
+	}
+
+	before(0)
+	trigger := tr.slash(alice, `new billing-api "Fix rounding" --ref main --effort 4h`)
 	h.settle()
 	require.Contains(t, responseText(h.response(trigger)), "Created CSR-1: Fix rounding.")
 	require.Equal(t, "ephemeral", h.response(trigger)["response_type"])
@@ -34,22 +64,23 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		state  csr.State
 		button []string
 	}{
-		{"alice runs the test deploy from the card", func() { h.click(alice, h.card(id), "test") }, csr.Tested,
+		{"alice runs the test deploy from the card", func() { tr.click(alice, h.card(id), "test") }, csr.Tested,
 			[]string{"test", "evidence", "cancel"}},
 		{"frank attaches evidence by slash command", func() {
-			h.slash(frank, `evidence CSR-1 https://ci.example.com/run/1 "regression suite green"`)
+			tr.slash(frank, `evidence CSR-1 https://ci.example.com/run/1 "regression suite green"`)
 		}, csr.Tested, []string{"test", "evidence", "submit", "cancel"}},
-		{"alice submits from the card", func() { h.click(alice, h.card(id), "submit") }, csr.InApproval,
+		{"alice submits from the card", func() { tr.click(alice, h.card(id), "submit") }, csr.InApproval,
 			[]string{"evidence", "approve", "reject", "cancel"}},
-		{"bob approves from his DM", func() { h.click(bob, h.dm(id, bob, "lead"), "approve") }, csr.InApproval,
+		{"bob approves from his DM", func() { tr.click(bob, h.dm(id, bob, "lead"), "approve") }, csr.InApproval,
 			[]string{"evidence", "approve", "reject", "cancel"}},
-		{"carol approves from her DM", func() { h.click(carol, h.dm(id, carol, "sm"), "approve") }, csr.InApproval,
+		{"carol approves from her DM", func() { tr.click(carol, h.dm(id, carol, "sm"), "approve") }, csr.InApproval,
 			[]string{"evidence", "approve", "reject", "cancel"}},
-		{"erin approves by slash command", func() { h.slash(erin, "approve CSR-1") }, csr.Approved,
+		{"erin approves by slash command", func() { tr.slash(erin, "approve CSR-1") }, csr.Approved,
 			[]string{"deploy", "cancel"}},
-		{"alice deploys from the card", func() { h.click(alice, h.card(id), "deploy") }, csr.Deployed, nil},
+		{"alice deploys from the card", func() { tr.click(alice, h.card(id), "deploy") }, csr.Deployed, nil},
 	}
-	for _, s := range steps {
+	for i, s := range steps {
+		before(i + 1)
 		updates := h.fake.Updates(card.Channel, card.TS)
 		s.act()
 		h.settle()
@@ -60,6 +91,9 @@ func TestLifecycleOverHTTP(t *testing.T) {
 		require.Equal(t, s.button, buttons(now.Blocks), s.name)
 	}
 
+	c, err := h.app.Store.Get(context.Background(), id)
+	require.NoError(t, err)
+	require.Len(t, c.Approvals, 3, "each approval applied once")
 	final := blocksText(h.card(id).Blocks)
 	require.Contains(t, final, "approved by <@U0BOB00002>", "the card names who approved")
 	require.Contains(t, final, "CSR-1/deploy/1", "the card lists the deploy run")
@@ -86,4 +120,6 @@ func TestLifecycleOverHTTP(t *testing.T) {
 	}
 	require.NotEmpty(t, thread)
 	require.True(t, strings.Contains(strings.Join(thread, "\n"), "deploy CSR-1/deploy/1 of CSR-1 to prod succeeded"), "%q", thread)
+	require.Empty(t, h.fake.refused)
+	requireKnownMethods(t, h.fake)
 }

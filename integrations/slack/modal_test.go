@@ -63,7 +63,7 @@ func TestNewForm(t *testing.T) {
 		}
 	}
 	errs := submissionErrors(t, h.submitView(alice, "V0NEW00001", "new", meta, values("Fix rounding", "main", "lots", frank)))
-	require.Contains(t, errs[fieldEffort], "--effort")
+	require.Equal(t, "“lots” does not fit here: give a duration like 4h or 90m.", errs[fieldEffort], "said in form language")
 	errs = submissionErrors(t, h.submitView(alice, "V0NEW00001", "new", meta, values("Fix rounding", "main", "4h", "U0STRANGER")))
 	require.Contains(t, errs[fieldAssignee], "not in releasebot's list")
 	errs = submissionErrors(t, h.submitView(alice, "V0NEW00001", "new", meta, values(string(make([]rune, 201)), "main", "4h", frank)))

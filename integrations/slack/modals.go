@@ -42,6 +42,11 @@ const (
 	inputAction      = "v"
 )
 
+// maxInputLength is the most a plain_text_input may allow (its max_length
+// is at most 3000): a description or risk typed as a command may be
+// longer (csr.MaxText), one typed in a form may not.
+const maxInputLength = 3000
+
 // modalMeta travels in a form's private_metadata: which CSR it is about
 // and where to answer once it is submitted.
 type modalMeta struct {
@@ -137,7 +142,7 @@ func (a *Adapter) newForm(meta modalMeta) slackapi.ModalViewRequest {
 		a.input(fieldRef, msg.SlackFieldRef, msg.SlackHintRef, false, a.textInput(msg.SlackPlaceholderRef, 255, false, "")),
 		a.input(fieldAssignee, msg.SlackFieldAssignee, msg.SlackHintAssignee, true, assignee),
 		a.input(fieldEffort, msg.SlackFieldEffort, "", true, a.textInput(msg.SlackPlaceholderEffort, 16, false, "")),
-		a.input(fieldDescription, msg.SlackFieldDescription, "", true, a.textInput("", csr.MaxText, true, "")),
+		a.input(fieldDescription, msg.SlackFieldDescription, "", true, a.textInput("", min(csr.MaxText, maxInputLength), true, "")),
 	)
 }
 
@@ -308,11 +313,14 @@ func (a *Adapter) fieldError(ctx context.Context, form string, err error) map[st
 	if !errors.As(err, &r) {
 		return map[string]string{firstField(form): a.formFailure(ctx, form, err)}
 	}
-	text := a.r.plain(r.Why)
-	if !r.Next.IsZero() {
-		text += " " + a.r.plain(r.Next)
+	// In form language: the field it is shown beside names what is wrong,
+	// so neither an option's name (--effort) nor the advice for typing the
+	// command (quotes, usage) is repeated there.
+	why := r.Why
+	if why.ID == msg.RefuseBadFlagValue {
+		why = msg.T(msg.SlackFormBadValue, "value", why.Args["value"], "want", why.Args["want"])
 	}
-	return map[string]string{fieldOf(r): clip(text, 2000)}
+	return map[string]string{fieldOf(r): clip(a.r.plain(why), 2000)}
 }
 
 func (a *Adapter) checkEvidence(ctx context.Context, v slackapi.View) (string, map[string]string) {

@@ -119,12 +119,13 @@ func (a *Adapter) ensureCard(ctx context.Context, id csr.ID, channel, text strin
 	if err != nil {
 		return msgRef{}, false, err
 	}
-	ref := msgRef{ch, ts}
-	if err := a.store.SetSlackRef(context.WithoutCancel(ctx), id, refCard, ref.String()); err != nil {
+	sum := hashMessage(text, blocks)
+	ref := msgRef{ch, ts, shortSum(sum)}
+	if err := a.store.SetSlackRef(context.WithoutCancel(ctx), id, refCard, ref.stored()); err != nil {
 		return msgRef{}, false, err
 	}
 	posted = true
-	a.keeper.remember(ref, hashMessage(text, blocks))
+	a.keeper.remember(ref, sum)
 	return ref, true, nil
 }
 
@@ -163,9 +164,10 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 			errs = append(errs, err)
 			continue
 		}
-		ref := msgRef{ch, ts}
-		a.keeper.remember(ref, hashMessage(text, blocks))
-		if err := a.store.SetSlackRef(context.WithoutCancel(ctx), c.ID, dmField(uid, step), ref.String()); err != nil {
+		sum := hashMessage(text, blocks)
+		ref := msgRef{ch, ts, shortSum(sum)}
+		a.keeper.remember(ref, sum)
+		if err := a.store.SetSlackRef(context.WithoutCancel(ctx), c.ID, dmField(uid, step, approvalRound(c)), ref.stored()); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -42,11 +41,63 @@ var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // may contain dots inside but a sentence's final dot is not part of it.
 var mentionRE = regexp.MustCompile(`(^|[^\w@.&/])@([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)`)
 
+// User text is carried through a template between these private-use
+// marks, so that mrkdwn can tell it from the bot's own words: in it, an
+// @name stays text (mentions happen only where the bot means them) and,
+// as everywhere, &, < and > are escaped, so no typed <!channel>, <@U…>,
+// <#C…> or <url|label> is ever markup. userMention stands in for an @ of
+// user text while mentions are made.
+const (
+	userOpen    = "\uE000"
+	userClose   = "\uE001"
+	userMention = "\uE002"
+)
+
+var (
+	userMarks  = strings.NewReplacer(userOpen, "", userClose, "", userMention, "")
+	userUnmark = strings.NewReplacer(userOpen, "", userClose, "", userMention, "@")
+)
+
+// userText marks s as typed by a person (see userOpen).
+func userText(s string) string { return userOpen + userMarks.Replace(s) + userClose }
+
+// render fills a catalog template, marking the arguments that are user
+// text (msg.UserArgs).
+func (r renderer) render(t msg.Text) string {
+	if len(t.Args) == 0 {
+		return r.cat.Render(t)
+	}
+	args := make(map[string]string, len(t.Args))
+	for k, v := range t.Args {
+		if msg.UserArgs[k] {
+			v = userText(v)
+		}
+		args[k] = v
+	}
+	return r.cat.Render(msg.Text{ID: t.ID, Args: args})
+}
+
 // mrkdwn escapes s for a mrkdwn text object and turns @name of configured
-// people into <@U…> mentions.
-// Inside `code` (a command to copy) an @name stays as typed.
+// people into <@U…> mentions, except in user text (see userOpen) and
+// inside `code` (a command to copy), where an @name stays as typed. This
+// is the one escaping rule of every mrkdwn field and top-level text.
 func (r renderer) mrkdwn(s string) string {
-	parts := strings.Split(mrkdwnEscaper.Replace(s), "`")
+	s = mrkdwnEscaper.Replace(s)
+	if strings.Contains(s, userOpen) {
+		var b strings.Builder
+		for {
+			before, rest, ok := strings.Cut(s, userOpen)
+			b.WriteString(before)
+			if !ok {
+				break
+			}
+			typed, after, _ := strings.Cut(rest, userClose)
+			b.WriteString(strings.ReplaceAll(typed, "@", userMention))
+			s = after
+		}
+		s = b.String()
+	}
+	parts := strings.Split(s, "`")
 	for i := 0; i < len(parts); i += 2 {
 		parts[i] = mentionRE.ReplaceAllStringFunc(parts[i], func(m string) string {
 			sub := mentionRE.FindStringSubmatch(m)
@@ -56,14 +107,14 @@ func (r renderer) mrkdwn(s string) string {
 			return m
 		})
 	}
-	return strings.Join(parts, "`")
+	return userUnmark.Replace(strings.Join(parts, "`"))
 }
 
 // t renders a catalog sentence as mrkdwn.
-func (r renderer) t(t msg.Text) string { return r.mrkdwn(r.cat.Render(t)) }
+func (r renderer) t(t msg.Text) string { return r.mrkdwn(r.render(t)) }
 
 // plain renders a catalog sentence for plain_text objects (no markup).
-func (r renderer) plain(t msg.Text) string { return r.cat.Render(t) }
+func (r renderer) plain(t msg.Text) string { return userMarks.Replace(r.render(t)) }
 
 func (r renderer) person(p csr.Person) string {
 	if id := r.slackID(p); id != "" {
@@ -144,10 +195,10 @@ func (r renderer) Reply(rep chat.Reply) (string, []slackapi.Block) {
 	var blocks []slackapi.Block
 	var first string
 	if f := rep.Refusal; f != nil {
-		first = r.t(msg.T(msg.ReplyRefused, "why", r.cat.Render(f.Why)))
+		first = r.t(msg.T(msg.ReplyRefused, "why", r.render(f.Why)))
 		blocks = append(blocks, section(first))
 		if !f.Next.IsZero() {
-			blocks = append(blocks, contextLine(r.t(msg.T(msg.ReplyNext, "next", r.cat.Render(f.Next)))))
+			blocks = append(blocks, contextLine(r.t(msg.T(msg.ReplyNext, "next", r.render(f.Next)))))
 		}
 	}
 	lines := make([]string, 0, len(rep.Texts))
@@ -160,7 +211,7 @@ func (r renderer) Reply(rep chat.Reply) (string, []slackapi.Block) {
 	blocks = append(blocks, sections(lines)...)
 	if rep.Card != nil {
 		if first == "" {
-			first = string(rep.Card.CSR.ID) + " · " + rep.Card.CSR.Title
+			first = r.mrkdwn(string(rep.Card.CSR.ID) + " · " + userText(rep.Card.CSR.Title))
 		}
 		blocks = append(blocks, r.Card(*rep.Card, rep.Actions, scopeReply)...)
 	} else if len(rep.Actions) > 0 {
@@ -248,7 +299,7 @@ func (r renderer) Card(card chat.Card, actions []chat.Action, scope string) []sl
 		blocks = append(blocks, section(strings.Join(lines, "\n")))
 	}
 	if !card.Next.IsZero() {
-		blocks = append(blocks, section(r.t(msg.T(msg.SlackCardNext, "next", r.cat.Render(card.Next)))))
+		blocks = append(blocks, section(r.t(msg.T(msg.SlackCardNext, "next", r.render(card.Next)))))
 	}
 	if len(actions) > 0 {
 		blocks = append(blocks, r.buttons(blockID(scope, c.ID, c.Version, ""), actions))
@@ -292,7 +343,7 @@ func (r renderer) progressLine(s csr.State) string {
 	parts := make([]string, len(stages))
 	for i, st := range stages {
 		mark := map[chat.Mark]string{chat.Pending: "○", chat.Done: "✓", chat.Current: "●", chat.Failed: "✗"}[st.Mark]
-		name := r.cat.Render(msg.T(st.Name))
+		name := r.render(msg.T(st.Name))
 		if st.Mark == chat.Current || st.Mark == chat.Failed {
 			name = "*" + name + "*"
 		}
@@ -310,7 +361,7 @@ func (r renderer) steps(c csr.CSR, svc csr.Service) []string {
 		n := strconv.Itoa(i + 1)
 		who := make([]string, 0, len(st.Approved))
 		for _, a := range st.Approved {
-			who = append(who, r.cat.Render(msg.T(msg.SlackApprovalBy, "who", "@"+string(a.By), "at", r.when(a.At))))
+			who = append(who, r.render(msg.T(msg.SlackApprovalBy, "who", "@"+string(a.By), "at", r.when(a.At))))
 		}
 		switch {
 		case st.Complete:
@@ -340,7 +391,7 @@ func (r renderer) mentionList(ps []csr.Person) string {
 		out[i] = "@" + string(p)
 	}
 	if len(out) == 0 {
-		return r.cat.Render(msg.T(msg.WordNobody))
+		return r.render(msg.T(msg.WordNobody))
 	}
 	return strings.Join(out, ", ")
 }
@@ -350,12 +401,13 @@ func (r renderer) evidence(e csr.Evidence) string {
 	if e.Note != "" {
 		note = " — " + e.Note
 	}
-	return r.mrkdwn(fmt.Sprintf("%s%s", e.URL, note)) + " " + r.t(msg.T(msg.SlackBy, "who", "@"+string(e.By)))
+	return r.mrkdwn(userText(e.URL)+userText(note)) + " " + r.t(msg.T(msg.SlackBy, "who", "@"+string(e.By)))
 }
 
 func (r renderer) run(run csr.Run) string {
 	link := ""
 	if u := safeLink(run.URL); u != "" {
+		// The bot's own link markup around a URL safeLink made inert.
 		link = " " + r.cat.Render(msg.T(msg.SlackRunLink, "url", u))
 	} else if run.URL != "" {
 		link = " " + mrkdwnEscaper.Replace(run.URL)
@@ -364,7 +416,7 @@ func (r renderer) run(run csr.Run) string {
 	if !run.EndedAt.IsZero() {
 		at = run.EndedAt
 	}
-	return r.mrkdwn(r.cat.Render(msg.T(msg.SlackRunLine, "run", run.ID, "env", run.Env, "status", string(run.Status), "at", r.when(at)))) + link
+	return r.mrkdwn(r.render(msg.T(msg.SlackRunLine, "run", run.ID, "env", run.Env, "status", string(run.Status), "at", r.when(at)))) + link
 }
 
 // safeLink returns an http(s) URL fit for <url|text> link markup, or "".
@@ -434,6 +486,6 @@ func (r renderer) Notice(n chat.Notice) (string, []slackapi.Block) {
 // CardMessage is the live card: the notice that announced it (or the
 // card's title) as the notification text, then the card.
 func (r renderer) CardMessage(card chat.Card, actions []chat.Action) (string, []slackapi.Block) {
-	text := string(card.CSR.ID) + " · " + card.CSR.Title + " · " + string(card.CSR.State)
+	text := r.mrkdwn(string(card.CSR.ID) + " · " + userText(card.CSR.Title) + " · " + string(card.CSR.State))
 	return fallback(text), limit(r.Card(card, actions, scopeCard))
 }

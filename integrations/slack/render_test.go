@@ -45,7 +45,7 @@ type renderFixture struct {
 	at  time.Time
 }
 
-func newRenderFixture(t *testing.T) renderFixture {
+func newRenderFixture(t testing.TB) renderFixture {
 	cfg, err := config.Parse("test.yaml", []byte(testConfig))
 	require.NoError(t, err)
 	svc, _ := cfg.Service("billing-api")
@@ -187,9 +187,14 @@ func TestCommandText(t *testing.T) {
 		`evidence CSR-1 <https://ci.example.com/run/1|run 1>`:      "evidence CSR-1 https://ci.example.com/run/1",
 		`freeze billing-api "x &lt;y&gt;" <!here>`:                 `freeze billing-api "x <y>"`,
 		`new billing-api "t" --assignee <@U0UNKNOWN1>`:             `new billing-api "t" --assignee @U0UNKNOWN1`,
+		`please <@UBOT000001> next CSR-3`:                          "next CSR-3",
+		`new billing-api "&amp;lt;!channel&amp;gt;" --ref main`:    `new billing-api "&lt;!channel&gt;" --ref main`,
+		`please <@UBOT000001|releasebot> next CSR-3`:               "next CSR-3",
+		`next CSR-3 <@UBOT000001>`:                                 "next CSR-3",
+		`ask <@U0BOB00002> first, <@UBOT000001> show CSR-3`:        "show CSR-3",
 	}
 	for in, want := range cases {
-		require.Equal(t, want, commandText(stripLeadingMention(in), cfg.PersonBySlackID, "UBOT000001"), in)
+		require.Equal(t, want, commandText(mentionedCommand(in, "UBOT000001"), cfg.PersonBySlackID, "UBOT000001"), in)
 	}
 	require.Equal(t, `"a \"quoted\" \\ line"`, quote(`a "quoted" \ line`))
 	toks, err := commands.Tokenize("x " + quote("a \"q\" \\ “smart” line\nnext"))

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/slack-go/slack/socketmode"
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
@@ -28,6 +27,8 @@ type socketServer struct {
 	acks  chan socketAck
 	n     int
 	mu    sync.Mutex
+	// greeting is the first message of a connection (default: hello).
+	greeting []byte
 }
 
 type socketConn struct {
@@ -49,7 +50,13 @@ func newSocketServer(t *testing.T) *socketServer {
 			return
 		}
 		c := &socketConn{ws: ws, done: make(chan struct{})}
-		require.NoError(t, ws.WriteMessage(websocket.TextMessage, fixture(t, "socket-mode.hello.json")))
+		s.mu.Lock()
+		greeting := s.greeting
+		s.mu.Unlock()
+		if greeting == nil {
+			greeting = fixture(t, "socket-mode.hello.json")
+		}
+		require.NoError(t, ws.WriteMessage(websocket.TextMessage, greeting))
 		go func() { // Slack pings; slack-go treats a silent socket as dead
 			tick := time.NewTicker(100 * time.Millisecond)
 			defer tick.Stop()
@@ -73,6 +80,7 @@ func newSocketServer(t *testing.T) *socketServer {
 				}
 				var a socketAck
 				if json.Unmarshal(data, &a) == nil && a.EnvelopeID != "" {
+					s.checkAck(a)
 					s.acks <- a
 				}
 			}
@@ -81,6 +89,26 @@ func newSocketServer(t *testing.T) *socketServer {
 	}))
 	t.Cleanup(s.srv.Close)
 	return s
+}
+
+// checkAck holds an acknowledgement's message (a help text) to the same
+// Block Kit limits as every message, as Slack does.
+func (s *socketServer) checkAck(a socketAck) {
+	if len(a.Payload) == 0 {
+		return
+	}
+	var m map[string]any
+	if json.Unmarshal(a.Payload, &m) != nil {
+		return // a view_submission answer or the like: not a message
+	}
+	blocks, ok := m["blocks"].([]any)
+	if !ok {
+		return
+	}
+	text, _ := m["text"].(string)
+	if errs := validateMessage(text, text != "", blocks); len(errs) > 0 {
+		s.t.Errorf("socket server: Slack would refuse the ack of %s: %s", a.EnvelopeID, strings.Join(errs, "; "))
+	}
 }
 
 func (s *socketServer) URL() string {
@@ -172,7 +200,7 @@ func TestSocketMode(t *testing.T) {
 	h := newHarnessOnFake(t, fake, func(o *Options) { o.Settings.AppToken = NewSecret("xapp-1-A0000-0000-test") })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- h.ad.RunSocketMode(ctx, socketmode.OptionPingInterval(2*time.Second)) }()
+	go func() { done <- h.ad.RunSocketMode(ctx, SocketPingTimeout(2*time.Second)) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

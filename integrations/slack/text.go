@@ -50,16 +50,34 @@ func commandText(s string, person func(id string) (csr.Person, bool), botUser st
 	return strings.TrimSpace(entityUnescaper.Replace(s))
 }
 
-// stripLeadingMention drops a leading <@U…> (how app_mention text starts)
-// even when the bot's own user id is not known.
-func stripLeadingMention(s string) string {
+// mentionedCommand is the command of an app_mention: what follows the
+// bot's mention wherever it stands ("please @releasebot next CSR-3"), or
+// what precedes it when nothing follows ("next CSR-3 @releasebot"). When
+// the bot's own id is not known, a leading mention is taken for it.
+func mentionedCommand(s, botUser string) string {
 	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "<@") {
-		if i := strings.IndexByte(s, '>'); i > 0 {
-			return strings.TrimSpace(s[i+1:])
+	at := -1
+	if botUser != "" {
+		for _, m := range []string{"<@" + botUser + ">", "<@" + botUser + "|"} {
+			if i := strings.Index(s, m); i >= 0 && (at < 0 || i < at) {
+				at = i
+			}
 		}
 	}
-	return s
+	if at < 0 && botUser == "" && strings.HasPrefix(s, "<@") {
+		at = 0
+	}
+	if at < 0 {
+		return s
+	}
+	end := strings.IndexByte(s[at:], '>')
+	if end < 0 {
+		return s
+	}
+	if after := strings.TrimSpace(s[at+end+1:]); after != "" {
+		return after
+	}
+	return strings.TrimSpace(s[:at])
 }
 
 // quote writes s as one word of the console grammar: in double quotes,

@@ -31,7 +31,7 @@ func TestApproversFromUserGroup(t *testing.T) {
 	h.settle()
 	refs, err := h.app.Store.SlackRefs(context.Background(), "CSR-1")
 	require.NoError(t, err)
-	_, toCarol := refs[dmField(carol, "sm")]
+	_, toCarol := refs[dmField(carol, "sm", 1)]
 	require.False(t, toCarol, "carol is in the config group but not in the Slack user group")
 	h.dm("CSR-1", dave, "sm")
 
