@@ -177,7 +177,7 @@ var coreKorean = Catalog{
 
 	CardActions:     "가능한 작업: {actions}",
 	CardState:       "상태",
-	CardPeople:      "담당",
+	CardPeople:      "요청/담당",
 	CardEffort:      "공수 {effort}",
 	CardShips:       "배포 대상",
 	CardEvidence:    "증빙",
@@ -185,7 +185,7 @@ var coreKorean = Catalog{
 	CardRuns:        "실행",
 	CardPRs:         "PR",
 	CardCommits:     "커밋",
-	CardMoreCommits: "… 외 {n}건",
+	CardMoreCommits: "… 외 {n}개",
 
 	ConsoleWelcome: "releasebot 콘솔 — 현재 사용자: {person}. 명령 목록은 `help`, 다른 사용자로 작업하려면 `as NAME`({people}), 작업을 고르려면 번호, 시각을 옮기려면 `clock TIME`, 종료하려면 `quit`을 입력하세요.",
 	ConsoleHelp:    "콘솔: `as NAME`으로 작업할 사용자를 바꿉니다. 번호를 입력하면 마지막에 표시된 작업 중 하나를 실행합니다. `clock +2h` 또는 `clock 2026-12-04T22:30`으로 시각을 옮기고, `quit`으로 종료합니다.",
