@@ -12,7 +12,7 @@ var slackKorean = Catalog{
 
 	SlackHelpHeader: "*releasebot*은 릴리스 절차를 진행합니다. `{command}` 뒤에 명령을 입력하거나, 채널에서 저를 멘션하거나, 저에게 직접 메시지를 보내세요.",
 	SlackHelpLine:   "`{command} {example}`: {summary}",
-	SlackHelpFooter: "`{command} new`만 입력하면 입력 양식이 열립니다. `{command} help VERB`로 명령별 사용법을 볼 수 있습니다. CSR 번호 형식은 {example}이며, 공백이 있는 텍스트는 따옴표로 감싸세요.",
+	SlackHelpFooter: "`{command} new`만 입력하면 입력 양식이 열립니다. `{command} help VERB`로 명령별 사용법을 볼 수 있습니다. CSR 번호는 {example} 형식입니다. 공백이 있는 텍스트는 따옴표로 감싸세요.",
 
 	SlackCardService:   "서비스",
 	SlackCardState:     "상태",
@@ -63,7 +63,7 @@ var slackKorean = Catalog{
 	SlackDMStepDone:     "`{step}` 단계가 완료되었습니다.",
 	SlackDMStepComplete: "✓ {csr} 건의 `{step}` 단계가 완료되었습니다(승인: {who}). 더 처리하실 것은 없습니다.",
 	SlackDMRejected:     "✗ {by} 님이 {csr} 건을 반려했습니다. 사유: {reason}. 지금 처리하실 것은 없습니다.",
-	SlackDMNotWaiting:   "{csr} 건의 상태는 `{state}`이며, 더 이상 결정을 기다리지 않습니다.",
+	SlackDMNotWaiting:   "{csr} 건은 현재 `{state}` 상태로, 더 이상 결정을 기다리지 않습니다.",
 
 	SlackFormNewTitle:      "새 CSR",
 	SlackFormEvidenceTitle: "테스트 증빙 등록",
@@ -71,7 +71,7 @@ var slackKorean = Catalog{
 	SlackFormCreate:        "만들기",
 	SlackFormAdd:           "등록",
 	SlackFormRejectSubmit:  "반려",
-	SlackFormClose:         "닫기",
+	SlackFormClose:         "취소",
 	SlackFormPickService:   "서비스 선택",
 	SlackFormPickPerson:    "사용자 선택",
 	SlackFormRejecting:     "*{csr}* {title} 건을 반려합니다. 입력한 사유는 요청자에게 표시됩니다.",
