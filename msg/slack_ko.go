@@ -104,4 +104,12 @@ var slackKorean = Catalog{
 	SlackHomeNone:    "다른 CSR이 없습니다.",
 	SlackHomeLine:    "*{csr}* · {service} · {title} · `{state}`",
 	SlackHomeFooter:  "전체 명령은 `{command} help`, CSR을 새로 만들려면 `{command} new`를 입력하세요.",
+
+	SlackRoundRejected:     "✗ {csr} 건의 이 결재 요청은 종료되었습니다: {by} 님이 반려하여 결재 차수가 끝났습니다 (사유: {reason}). 새 차수가 시작되면 새 요청을 보내 드립니다.",
+	SlackRoundVoided:       "{csr} 건의 이 결재 요청은 종료되었습니다: CSR이 변경되어 지금까지의 승인이 무효가 되었습니다. 새 차수가 시작되면 새 요청을 보내 드립니다.",
+	SlackRoundCancelled:    "{csr} 건의 이 결재 요청은 종료되었습니다: CSR이 취소되었습니다.",
+	SlackRoundCompleted:    "✓ {csr} 건의 이 결재 요청은 종료되었습니다: 결재가 완료되었습니다.",
+	SlackRefuseOldRound:    "이 요청은 이미 끝난 {csr} 건의 이전 결재 차수에 속합니다.",
+	SlackFormBadValue:      "“{value}” 값은 여기에 맞지 않습니다: {want}",
+	SlackNextNewestRequest: "메시지에서 {csr} 건의 가장 최근 요청을 사용하거나, `show {csr}` 명령으로 진행 상황을 확인하세요.",
 }
