@@ -34,6 +34,8 @@ type Bot struct {
 	Claims  Claimer
 	People  Directory
 	Log     *slog.Logger
+	// Observer, when set, sees every event and its outcome (observe.go).
+	Observer Observer
 }
 
 // Outcome is the bot's answer to an event.
@@ -45,7 +47,12 @@ type Outcome struct {
 }
 
 // Handle runs one event end to end.
-func (b *Bot) Handle(ctx context.Context, ev chat.Event) Outcome {
+func (b *Bot) Handle(ctx context.Context, ev chat.Event) (out Outcome) {
+	if b.Observer != nil {
+		var end func(Outcome)
+		ctx, end = b.Observer.Begin(ctx, ev)
+		defer func() { end(out) }()
+	}
 	person, ok := b.People.Person(ev.User)
 	if !ok {
 		return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "unknown-person",
