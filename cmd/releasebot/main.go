@@ -23,6 +23,7 @@ import (
 	"releasebot/config"
 	"releasebot/integrations/console"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/logging"
 )
 
 func main() {
@@ -95,7 +96,11 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	log := newLogger(stderr, slog.LevelWarn)
+	log, err := newLogger(stderr, "text", "warn")
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		return 2
+	}
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -148,12 +153,10 @@ func defaultConfigPath() string {
 	return "config.example.yaml"
 }
 
-func newLogger(w io.Writer, def slog.Level) *slog.Logger {
-	level := def
-	if s := os.Getenv("LOG_LEVEL"); s != "" {
-		_ = level.UnmarshalText([]byte(s))
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+// newLogger reads LOG_FORMAT and LOG_LEVEL (an unknown value is an error
+// naming the allowed ones); no line shows a secret variable's value.
+func newLogger(w io.Writer, defFormat, defLevel string) (*slog.Logger, error) {
+	return logging.FromEnv(w, os.Getenv, defFormat, defLevel, app.SecretVars...)
 }
 
 // runHealthcheck asks a running bot's /livez (or --url, e.g. /readyz), so a

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -32,7 +31,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	log := newLogger(stderr, slog.LevelInfo)
+	log, err := newLogger(stderr, "json", "info")
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
+		return 2
+	}
 	settings, err := slack.SettingsFromEnv(os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
@@ -63,7 +66,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	defer a.Close()
 	ad, err := slack.New(slack.Options{Settings: settings, Bot: a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry,
-		Store: a.Store, People: policy, Clock: a.Clock, Log: log, Command: *command, Workers: *workers})
+		Store: a.Store, People: policy, Clock: a.Clock, Log: log, Command: *command, Workers: *workers,
+		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport("slack", nil)}})
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
 		return 1
@@ -92,7 +96,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "releasebot: listen on %s: %v\n", *listen, err)
 		return 1
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: a.Metrics.Middleware(mux), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		WriteTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()

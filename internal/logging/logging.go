@@ -29,7 +29,8 @@ const (
 // "info", "warn" or "error"). An empty value takes the default given; any
 // other value is an error naming the allowed ones, so a typo in a
 // deployment is seen at start instead of silently logging at another level.
-func New(w io.Writer, format, level, defFormat, defLevel string) (*slog.Logger, error) {
+// No line shows one of secrets or a token-shaped string (Redacting).
+func New(w io.Writer, format, level, defFormat, defLevel string, secrets ...string) (*slog.Logger, error) {
 	if format == "" {
 		format = defFormat
 	}
@@ -54,12 +55,17 @@ func New(w io.Writer, format, level, defFormat, defLevel string) (*slog.Logger, 
 	} else {
 		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(Contextual(h)), nil
+	return slog.New(Contextual(Redacting(h, secrets...))), nil
 }
 
-// FromEnv is New with LOG_FORMAT and LOG_LEVEL read through getenv.
-func FromEnv(w io.Writer, getenv func(string) string, defFormat, defLevel string) (*slog.Logger, error) {
-	return New(w, getenv(EnvFormat), getenv(EnvLevel), defFormat, defLevel)
+// FromEnv is New with LOG_FORMAT and LOG_LEVEL read through getenv, and
+// the values of the variables secretVars never shown.
+func FromEnv(w io.Writer, getenv func(string) string, defFormat, defLevel string, secretVars ...string) (*slog.Logger, error) {
+	secrets := make([]string, 0, len(secretVars))
+	for _, v := range secretVars {
+		secrets = append(secrets, getenv(v))
+	}
+	return New(w, getenv(EnvFormat), getenv(EnvLevel), defFormat, defLevel, secrets...)
 }
 
 type ctxKey struct{}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"testing"
 
@@ -65,4 +66,25 @@ func TestContextAttributes(t *testing.T) {
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &line))
 	require.Equal(t, "deploy", line["verb"], "a later With replaces the earlier value")
 	require.Equal(t, "x", line["component"])
+}
+
+func TestRedacting(t *testing.T) {
+	var buf bytes.Buffer
+	h := logging.Redacting(slog.NewJSONHandler(&buf, nil), "s3cret-value", "ab")
+	log := slog.New(h).With("token", "prefix s3cret-value suffix")
+	log.Info("dial redis://:s3cret-value@host failed",
+		"err", errors.New(`401 bad credentials Bearer ghp_abcdefghijklmnop for /repos/x`),
+		"slack", "xoxb-1234-5678-abcdef", "app", "xapp-1-A0-123456", "n", 3,
+		slog.Group("g", "install", "ghs_0123456789abcdef"), "ordinary", "about")
+	var line map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &line))
+	s := buf.String()
+	for _, leak := range []string{"s3cret-value", "ghp_abcdefghijklmnop", "xoxb-1234", "xapp-1-A0", "ghs_0123"} {
+		require.NotContains(t, s, leak)
+	}
+	require.Equal(t, "dial redis://:[redacted]@host failed", line["msg"])
+	require.Equal(t, "401 bad credentials [redacted] for /repos/x", line["err"])
+	require.Equal(t, "prefix [redacted] suffix", line["token"])
+	require.Equal(t, "about", line["ordinary"], "a value shorter than 4 is not a secret worth blanking words for")
+	require.Equal(t, 3.0, line["n"])
 }
