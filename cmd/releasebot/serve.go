@@ -18,19 +18,30 @@ import (
 	"releasebot/integrations/slack"
 )
 
+type serveFlags struct {
+	config, listen, command *string
+	workers                 *int
+}
+
+func declareServe(fs *flag.FlagSet) serveFlags {
+	return serveFlags{
+		config:  fs.String("config", defaultConfigPath(), "config file (default: $RELEASEBOT_CONFIG, else config.yaml, else config.example.yaml)"),
+		listen:  fs.String("listen", ":3000", "address of the HTTP endpoints (/slack/*, /livez, /readyz, /metrics, webhooks)"),
+		command: fs.String("command", "/release", "the slash command's name, as configured in the Slack app"),
+		workers: fs.Int("workers", 16, "commands run at once after Slack is acknowledged"),
+	}
+}
+
 // runServe runs the bot in Slack: Socket Mode when SLACK_APP_TOKEN is set,
 // else Slack's HTTP requests on --listen. Either way --listen also serves
 // /healthz and the deploy webhooks.
-func runServe(ctx context.Context, args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", defaultConfigPath(), "config file")
-	listen := fs.String("listen", ":3000", "address of the HTTP endpoints (/slack/*, /healthz, webhooks)")
-	command := fs.String("command", "/release", "the slash command's name, as configured in the Slack app")
-	workers := fs.Int("workers", 16, "commands run at once after Slack is acknowledged")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", stderr)
+	f := declareServe(fs)
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
+	cfgPath, listen, command, workers := f.config, f.listen, f.command, f.workers
 	log, err := newLogger(stderr, "json", "info")
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
