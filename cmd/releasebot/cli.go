@@ -40,6 +40,8 @@ var subcommands = []subcommand{
 			"SLACK_BOT_TOKEN", "SLACK_API_URL", "GITHUB_TOKEN", "GITHUB_API_URL"}},
 	{name: "healthcheck", summary: "exit 0 when a running bot answers its liveness endpoint (for container health checks)",
 		flags: func(fs *flag.FlagSet) { declareHealthcheck(fs) }},
+	{name: "audit", summary: "export every transition in a time range from the audit stream, as CSV or JSON",
+		flags: func(fs *flag.FlagSet) { declareAudit(fs) }, env: []string{"REDIS_URL", "REDIS_PREFIX"}},
 	{name: "version", summary: "print the module version, VCS commit and build time of this binary"},
 	{name: "help", args: "[SUBCOMMAND]", summary: "list the subcommands, or explain one; --markdown writes the reference",
 		flags: func(fs *flag.FlagSet) { fs.Bool("markdown", false, "write the command reference in Markdown") }},

@@ -54,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runHealthcheck(ctx, args, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, args, stdout, stderr, os.Getenv)
+	case "audit":
+		return runAudit(ctx, args, stdout, stderr, os.Getenv)
 	case "version":
 		return runVersion(stdout)
 	case "help":
