@@ -42,6 +42,8 @@ var subcommands = []subcommand{
 		flags: func(fs *flag.FlagSet) { declareHealthcheck(fs) }},
 	{name: "audit", summary: "export every transition in a time range from the audit stream, as CSV or JSON",
 		flags: func(fs *flag.FlagSet) { declareAudit(fs) }, env: []string{"REDIS_URL", "REDIS_PREFIX"}},
+	{name: "stats", args: "[SERVICE]", summary: "release figures: deploys per week, lead time, change failure rate, time to restore, wait per approval step",
+		flags: func(fs *flag.FlagSet) { declareStats(fs) }, env: []string{"REDIS_URL", "REDIS_PREFIX"}},
 	{name: "version", summary: "print the module version, VCS commit and build time of this binary"},
 	{name: "help", args: "[SUBCOMMAND]", summary: "list the subcommands, or explain one; --markdown writes the reference",
 		flags: func(fs *flag.FlagSet) { fs.Bool("markdown", false, "write the command reference in Markdown") }},

@@ -21,7 +21,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // TestHelpListsEverySubcommand: --help, -h and help exit 0 and list every
 // subcommand the program dispatches; each one explains itself.
 func TestHelpListsEverySubcommand(t *testing.T) {
-	want := []string{"console", "serve", "config check", "doctor", "healthcheck", "audit", "version", "help"}
+	want := []string{"console", "serve", "config check", "doctor", "healthcheck", "audit", "stats", "version", "help"}
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
 		code, out, _ := runCLI(t, args...)
 		require.Equal(t, 0, code, args)

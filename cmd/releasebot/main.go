@@ -56,6 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDoctor(ctx, args, stdout, stderr, os.Getenv)
 	case "audit":
 		return runAudit(ctx, args, stdout, stderr, os.Getenv)
+	case "stats":
+		return runStats(ctx, args, stdout, stderr, os.Getenv, time.Now())
 	case "version":
 		return runVersion(stdout)
 	case "help":
