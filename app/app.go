@@ -144,6 +144,9 @@ func New(ctx context.Context, o Options) (*App, error) {
 	// The store indexes whose move a CSR in approval waits for from the
 	// approval lines (list waiting), and logs a data loss it detects.
 	a.Store = redisstore.New(rdb, o.Prefix, redisstore.WithServices(o.Policy.Service), redisstore.WithLogger(o.Log))
+	if err := a.Metrics.WatchQueue(a.Store.QueueStats); err != nil {
+		o.Log.WarnContext(ctx, "deploy queue metrics not registered", "err", err)
+	}
 	a.Renderer = console.Renderer{Catalog: msg.English, Loc: cfg.Location()}
 	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: o.Policy, Clock: o.Clock, Log: o.Log}
 	observed := observedEffects{Effects: effects, metrics: a.Metrics}

@@ -247,6 +247,8 @@ func TestMetricsAfterLifecycle(t *testing.T) {
 	require.Equal(t, 1.0, value(fams, runs, map[string]string{"service": "billing-api", "environment": "test", "purpose": "test", "result": "succeeded"}))
 	require.Equal(t, 1.0, value(fams, runs, map[string]string{"service": "billing-api", "environment": "prod", "purpose": "deploy", "result": "succeeded"}))
 	require.Equal(t, 1.0, value(fams, "releasebot_build_info", nil))
+	require.Equal(t, 0.0, value(fams, "releasebot_deploy_queue_jobs", nil), "every job finished and left the stream")
+	require.Equal(t, 0.0, value(fams, "releasebot_deploy_queue_oldest_job_age_seconds", nil))
 
 	// Bounded labels: no CSR id and no person appears anywhere in the exposition.
 	for name, f := range fams {
