@@ -34,10 +34,12 @@ func deferredApp(t *testing.T) (*app.App, redis.UniversalClient, string) {
 	return a, rdb, prefix
 }
 
-// keysOf lists the keys the app keeps under prefix.
-func keysOf(t *testing.T, rdb redis.UniversalClient, prefix string) []string {
-	keys, err := rdb.Keys(context.Background(), "{"+prefix+"}:*").Result()
-	require.NoError(t, err)
+// keysOf lists the keys the app keeps under prefix. It reports no error:
+// require.Never may still run it on a loaded machine after the test
+// ended and closed the client, and a failure logged then panics the
+// whole test binary; a read that fails simply finds no keys.
+func keysOf(_ *testing.T, rdb redis.UniversalClient, prefix string) []string {
+	keys, _ := rdb.Keys(context.Background(), "{"+prefix+"}:*").Result()
 	return keys
 }
 
