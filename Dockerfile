@@ -7,7 +7,10 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/releasebot ./cmd/releasebot
+# The same `make build` as CI; the context has no .git, so the commit comes
+# in as an argument: docker build --build-arg BUILD_COMMIT=$(git rev-parse HEAD) .
+ARG BUILD_COMMIT=""
+RUN make build OUT=/out/releasebot BUILD_COMMIT="$BUILD_COMMIT"
 
 # A slim Debian rather than distroless: `command` deployers run the
 # operator's scripts, which need a shell and the team's tools (extend this

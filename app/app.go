@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -25,7 +26,10 @@ import (
 	"releasebot/deployq"
 	"releasebot/integrations/console"
 	"releasebot/integrations/deploy"
+	"releasebot/integrations/github"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/logging"
+	"releasebot/internal/metrics"
 	"releasebot/msg"
 	"releasebot/scheduler"
 )
@@ -63,6 +67,9 @@ type Options struct {
 	// the first notice or lease (cmd/releasebot serve) sets it; the
 	// console does not.
 	Defer bool
+	// Metrics, when set, is the registry the app records in (nil: a new
+	// one per App).
+	Metrics *metrics.Metrics
 }
 
 // Policy is the configuration as the bot applies it: *config.Config, or a
@@ -80,6 +87,9 @@ type App struct {
 	Store    *redisstore.Store
 	Renderer console.Renderer
 	Clock    clock.Clock
+	// Metrics are served on /metrics (Routes); serve also times its HTTP
+	// requests and Slack calls with them.
+	Metrics *metrics.Metrics
 
 	deploys deployWiring // deploys.go
 
@@ -108,10 +118,14 @@ var setRedisLogger sync.Once
 
 // New connects the store and wires the bot.
 func New(ctx context.Context, o Options) (*App, error) {
-	a := &App{}
-	if o.Log == nil {
-		o.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	a := &App{Metrics: o.Metrics}
+	if a.Metrics == nil {
+		a.Metrics = metrics.New()
 	}
+	if o.Log == nil {
+		o.Log = slog.New(logging.Contextual(slog.NewTextHandler(os.Stderr, nil)))
+	}
+	o.Log = slog.New(logging.Redacting(o.Log.Handler(), secretsOf(o)...))
 	setRedisLogger.Do(func() { redis.SetLogger(redisLog{o.Log}) })
 	if o.Clock == nil {
 		o.Clock = clock.System{}
@@ -132,6 +146,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	// approval lines (list waiting), and logs a data loss it detects.
 	a.Renderer = console.Renderer{Catalog: msg.English, Loc: cfg.Location()}
 	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: o.Policy, Clock: o.Clock, Log: o.Log}
+	observed := observedEffects{Effects: effects, metrics: a.Metrics}
 	// A store that lost data is said to the admins too, by the first bot
 	// process that finds it.
 	alarm := func(ctx context.Context, problem string) {
@@ -141,6 +156,9 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	a.Store = redisstore.New(rdb, o.Prefix, redisstore.WithServices(o.Policy.Service), redisstore.WithLogger(o.Log),
 		redisstore.WithLossAlarm(alarm))
+	if err := a.Metrics.WatchQueue(a.Store.QueueStats); err != nil {
+		o.Log.WarnContext(ctx, "deploy queue metrics not registered", "err", err)
+	}
 	// The store's integrity (a Redis restarted empty, a failover that lost
 	// writes) is checked at start and every minute, and shown by /readyz.
 	a.onStart(func(ctx context.Context) {
@@ -153,14 +171,16 @@ func New(ctx context.Context, o Options) (*App, error) {
 		}
 		return in.Err()
 	})
-	refs, err := a.wireDeploys(ctx, o, effects)
+	refs, err := a.wireDeploys(ctx, o, effects, observed)
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	a.Handler = &commands.Handler{Registry: commands.Default(), Store: a.Store, Config: o.Policy, Clock: o.Clock,
-		Refs: refs, Effects: effects, Log: o.Log}
-	a.Bot = &bot.Bot{Handler: a.Handler, Claims: a.Store, People: people{cfg}, Log: o.Log}
+		Refs: refs, Effects: observed, Log: o.Log}
+	a.Bot = &bot.Bot{Handler: a.Handler, Claims: a.Store, People: people{cfg}, Log: o.Log,
+		Observer: &observer{log: o.Log, metrics: a.Metrics, people: people{cfg}, registry: a.Handler.Registry,
+			prefix: cfg.Prefix(), service: o.Policy.Service, csrService: a.csrService}}
 	a.startSchedules(o, cfg, effects)
 	if !o.Defer {
 		a.Start(ctx)
@@ -242,6 +262,7 @@ func (a *App) Routes(mux *http.ServeMux) {
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	}
+	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.HandleFunc("GET /readyz", ready)
 	mux.HandleFunc("GET /healthz", ready)
 	a.deployRoutes(mux)
@@ -299,6 +320,39 @@ func (a *App) Close() {
 	for i := len(closers) - 1; i >= 0; i-- {
 		closers[i]()
 	}
+}
+
+// SecretVars are the environment variables whose values no log line may
+// show (cmd/releasebot builds its logger with them too).
+var SecretVars = []string{EnvDeployWebhookSecret, github.EnvToken, github.EnvWebhookSecret,
+	"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"}
+
+// secretsOf is what the app's logs must never show: the secret variables'
+// values and the Redis password.
+func secretsOf(o Options) []string {
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var out []string
+	for _, v := range SecretVars {
+		out = append(out, getenv(v))
+	}
+	if u, err := url.Parse(o.RedisURL); err == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// csrService names the service of a CSR, for a log line.
+func (a *App) csrService(ctx context.Context, id csr.ID) (string, bool) {
+	c, err := a.Store.Get(ctx, id)
+	if err != nil {
+		return "", false
+	}
+	return c.Service, true
 }
 
 // people maps console names (and later messenger ids) to persons.

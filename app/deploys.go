@@ -36,7 +36,7 @@ type deployWiring struct {
 // wireDeploys builds the deployers of every service and environment, the
 // deploy queue and its worker (run from Start), and returns the ref
 // resolver for commands.
-func (a *App) wireDeploys(ctx context.Context, o Options, effects *bot.Effects) (commands.RefResolver, error) {
+func (a *App) wireDeploys(ctx context.Context, o Options, effects *bot.Effects, observed observedEffects) (commands.RefResolver, error) {
 	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -49,6 +49,7 @@ func (a *App) wireDeploys(ctx context.Context, o Options, effects *bot.Effects) 
 		if err != nil {
 			return nil, fmt.Errorf("the config deploys through GitHub: %w", err)
 		}
+		settings.Transport = a.Metrics.Transport("github", settings.Transport)
 		if client, err = github.NewClient(settings); err != nil {
 			return nil, err
 		}
@@ -65,7 +66,7 @@ func (a *App) wireDeploys(ctx context.Context, o Options, effects *bot.Effects) 
 	qo := o.Deploys
 	qo.Store, qo.Jobs, qo.Deployers, qo.Services, qo.Clock, qo.Log = a.Store, a.Store, deps, o.Policy, o.Clock, o.Log
 	a.Runner = deployq.New(ctx, qo)
-	a.Runner.Effects = effects
+	a.Runner.Effects = observed
 	effects.Runs = a.Runner
 	// The worker claims and reclaims jobs and announces their results:
 	// it starts with Start, once the notices can be delivered.

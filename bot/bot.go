@@ -34,6 +34,8 @@ type Bot struct {
 	Claims  Claimer
 	People  Directory
 	Log     *slog.Logger
+	// Observer, when set, sees every event and its outcome (observe.go).
+	Observer Observer
 }
 
 // Outcome is the bot's answer to an event.
@@ -47,7 +49,12 @@ type Outcome struct {
 // Handle runs one event end to end. The delivery is claimed before
 // anything is answered, even a refusal of an unknown person: a retried
 // delivery is answered once.
-func (b *Bot) Handle(ctx context.Context, ev chat.Event) Outcome {
+func (b *Bot) Handle(ctx context.Context, ev chat.Event) (out Outcome) {
+	if b.Observer != nil {
+		var end func(Outcome)
+		ctx, end = b.Observer.Begin(ctx, ev)
+		defer func() { end(out) }()
+	}
 	if out, first := b.Claim(ctx, ev); !first {
 		return out
 	}

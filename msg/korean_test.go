@@ -58,7 +58,7 @@ func TestKoreanBackticksKept(t *testing.T) {
 var allowedLatin = map[string]bool{
 	"CSR": true, "Slack": true, "GitHub": true, "Redis": true, "releasebot": true,
 	"Actions": true, // the GitHub Actions tab
-	"README": true, "YAML": true, "RDB": true, "UTF": true, "URL": true,
+	"README":  true, "YAML": true, "RDB": true, "UTF": true, "URL": true,
 	"SHA": true, "CI": true, "PR": true,
 	"main": true, // SlackPlaceholderRef: an example branch name in a form field
 }

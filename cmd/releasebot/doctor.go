@@ -34,15 +34,18 @@ type check struct {
 	text msg.Text
 }
 
+func declareDoctor(fs *flag.FlagSet) *string {
+	return fs.String("config", defaultConfigPath(), "config file (default: $RELEASEBOT_CONFIG, else config.yaml, else config.example.yaml)")
+}
+
 // runDoctor diagnoses every integration in one go, so "the bot is broken"
 // becomes "Redis refuses connections on 127.0.0.1:6379; start it with …".
 // It exits non-zero when any check fails. It never prints a secret.
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", defaultConfigPath(), "config file")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs := newFlags("doctor", stderr)
+	cfgPath := declareDoctor(fs)
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()

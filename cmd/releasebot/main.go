@@ -23,6 +23,7 @@ import (
 	"releasebot/config"
 	"releasebot/integrations/console"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/logging"
 )
 
 func main() {
@@ -32,20 +33,6 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-const usage = `usage:
-  releasebot [console] [--config FILE] [--script FILE]   rehearse the release flow in a terminal
-  releasebot [serve] [--config FILE] [--listen :3000] [--command /release]
-                                                        run the bot in Slack (the default when SLACK_BOT_TOKEN is set)
-  releasebot config check FILE                          validate a config file
-  releasebot healthcheck [--url URL]                    exit 0 when a running bot answers /healthz (for containers)
-  releasebot doctor [--config FILE]                     check config, Redis, Slack and GitHub, and say what to fix
-
-Environment: REDIS_URL (default: an embedded in-memory Redis), REDIS_PREFIX,
-RELEASEBOT_CONFIG (default config.yaml, else config.example.yaml), LOG_LEVEL.
-serve: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode), SLACK_APP_TOKEN (Socket Mode when set),
-SLACK_API_URL (a Web API base URL override).
-`
-
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	verb := "console"
 	if os.Getenv("SLACK_BOT_TOKEN") != "" {
@@ -53,28 +40,41 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		verb, args = args[0], args[1:]
+	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		verb, args = "help", args[1:]
 	}
 	switch verb {
 	case "console":
 		return runConsole(ctx, args, stdin, stdout, stderr)
 	case "serve":
-		return runServe(ctx, args, stderr)
+		return runServe(ctx, args, stdout, stderr)
 	case "config":
 		return runConfig(args, stdout, stderr)
 	case "healthcheck":
-		return runHealthcheck(ctx, args, stderr)
+		return runHealthcheck(ctx, args, stdout, stderr)
 	case "doctor":
 		return runDoctor(ctx, args, stdout, stderr, os.Getenv)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
+	case "audit":
+		return runAudit(ctx, args, stdout, stderr, os.Getenv)
+	case "stats":
+		return runStats(ctx, args, stdout, stderr, os.Getenv, time.Now())
+	case "version":
+		return runVersion(stdout)
+	case "help":
+		return runHelp(args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "releasebot: unknown command %q\n%s", verb, usage)
+		fmt.Fprintf(stderr, "releasebot: unknown command %q\n", verb)
+		printUsage(stderr)
 		return 2
 	}
 }
 
 func runConfig(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") || len(args) == 2 && args[0] == "check" && (args[1] == "-h" || args[1] == "--help") {
+		s, _ := lookupSubcommand("config check")
+		printSubcommandHelp(stdout, s)
+		return 0
+	}
 	if len(args) != 2 || args[0] != "check" {
 		fmt.Fprint(stderr, "usage: releasebot config check FILE\n")
 		return 2
@@ -88,14 +88,17 @@ func runConfig(args []string, stdout, stderr io.Writer) int {
 }
 
 func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("console", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", defaultConfigPath(), "config file")
-	script := fs.String("script", "", "run this rehearsal script instead of reading the terminal")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("console", stderr)
+	cf := declareConsole(fs)
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	cfgPath, script := cf.config, cf.script
+	log, err := newLogger(stderr, "text", "warn")
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
 		return 2
 	}
-	log := newLogger(stderr, slog.LevelWarn)
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -138,6 +141,19 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return 0
 }
 
+type consoleFlags struct{ config, script *string }
+
+func declareConsole(fs *flag.FlagSet) consoleFlags {
+	return consoleFlags{
+		config: fs.String("config", defaultConfigPath(), "config file (default: $RELEASEBOT_CONFIG, else config.yaml, else config.example.yaml)"),
+		script: fs.String("script", "", "run this rehearsal script instead of reading the terminal"),
+	}
+}
+
+func declareHealthcheck(fs *flag.FlagSet) *string {
+	return fs.String("url", "http://127.0.0.1:3000/livez", "liveness endpoint of the running bot (/readyz for readiness)")
+}
+
 func defaultConfigPath() string {
 	if p := os.Getenv("RELEASEBOT_CONFIG"); p != "" {
 		return p
@@ -148,22 +164,19 @@ func defaultConfigPath() string {
 	return "config.example.yaml"
 }
 
-func newLogger(w io.Writer, def slog.Level) *slog.Logger {
-	level := def
-	if s := os.Getenv("LOG_LEVEL"); s != "" {
-		_ = level.UnmarshalText([]byte(s))
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+// newLogger reads LOG_FORMAT and LOG_LEVEL (an unknown value is an error
+// naming the allowed ones); no line shows a secret variable's value.
+func newLogger(w io.Writer, defFormat, defLevel string) (*slog.Logger, error) {
+	return logging.FromEnv(w, os.Getenv, defFormat, defLevel, app.SecretVars...)
 }
 
 // runHealthcheck asks a running bot's /livez (or --url, e.g. /readyz), so a
 // container without curl can be health-checked by the binary itself.
-func runHealthcheck(ctx context.Context, args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	url := fs.String("url", "http://127.0.0.1:3000/livez", "liveness endpoint of the running bot (/readyz for readiness)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("healthcheck", stderr)
+	url := declareHealthcheck(fs)
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()

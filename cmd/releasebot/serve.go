@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -19,20 +18,35 @@ import (
 	"releasebot/integrations/slack"
 )
 
+type serveFlags struct {
+	config, listen, command *string
+	workers                 *int
+}
+
+func declareServe(fs *flag.FlagSet) serveFlags {
+	return serveFlags{
+		config:  fs.String("config", defaultConfigPath(), "config file (default: $RELEASEBOT_CONFIG, else config.yaml, else config.example.yaml)"),
+		listen:  fs.String("listen", ":3000", "address of the HTTP endpoints (/slack/*, /livez, /readyz, /metrics, webhooks)"),
+		command: fs.String("command", "/release", "the slash command's name, as configured in the Slack app"),
+		workers: fs.Int("workers", 16, "commands run at once after Slack is acknowledged"),
+	}
+}
+
 // runServe runs the bot in Slack: Socket Mode when SLACK_APP_TOKEN is set,
 // else Slack's HTTP requests on --listen. Either way --listen also serves
 // /healthz and the deploy webhooks.
-func runServe(ctx context.Context, args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", defaultConfigPath(), "config file")
-	listen := fs.String("listen", ":3000", "address of the HTTP endpoints (/slack/*, /healthz, webhooks)")
-	command := fs.String("command", "/release", "the slash command's name, as configured in the Slack app")
-	workers := fs.Int("workers", 16, "commands run at once after Slack is acknowledged")
-	if err := fs.Parse(args); err != nil {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", stderr)
+	f := declareServe(fs)
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	cfgPath, listen, command, workers := f.config, f.listen, f.command, f.workers
+	log, err := newLogger(stderr, "json", "info")
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: %v\n", err)
 		return 2
 	}
-	log := newLogger(stderr, slog.LevelInfo)
 	settings, err := slack.SettingsFromEnv(os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
@@ -63,7 +77,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	defer a.Close()
 	ad, err := slack.New(slack.Options{Settings: settings, Bot: a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry,
-		Store: a.Store, People: policy, Clock: a.Clock, Log: log, Command: *command, Workers: *workers})
+		Store: a.Store, People: policy, Clock: a.Clock, Log: log, Command: *command, Workers: *workers,
+		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport("slack", nil)}})
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
 		return 1
@@ -92,7 +107,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "releasebot: listen on %s: %v\n", *listen, err)
 		return 1
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: a.Metrics.Middleware(mux), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		WriteTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()

@@ -1,0 +1,262 @@
+package app_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/stretchr/testify/require"
+
+	dto "github.com/prometheus/client_model/go"
+
+	"releasebot/app"
+	"releasebot/bot"
+	"releasebot/chat"
+	"releasebot/clock"
+	"releasebot/config"
+	"releasebot/integrations/console"
+	"releasebot/internal/logging"
+	"releasebot/internal/redistest"
+)
+
+// syncBuffer is a log sink several goroutines (the deploy worker, the
+// console) write to.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// jsonLines parses every log line; a line that is not JSON fails the test.
+func jsonLines(t *testing.T, s string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(s))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &m), sc.Text())
+		out = append(out, m)
+	}
+	return out
+}
+
+// scriptCommands are the lines of a console script the bot handles (not
+// comments, not the console's own `clock`), as "person: command".
+func scriptCommands(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		_, cmd, ok := strings.Cut(line, ": ")
+		require.True(t, ok, line)
+		if strings.HasPrefix(cmd, "clock ") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+type observedRun struct {
+	app  *app.App
+	logs *syncBuffer
+}
+
+// rehearseObserved runs a script like rehearse, logging JSON at debug level.
+func rehearseObserved(t *testing.T, script string, getenv func(string) string) observedRun {
+	t.Helper()
+	rdb, prefix := redistest.Client(t)
+	cfg, err := config.Load("../config.example.yaml")
+	require.NoError(t, err)
+	logs := &syncBuffer{}
+	log, err := logging.New(logs, "json", "debug", "json", "info")
+	require.NoError(t, err)
+	out := console.NewOut(io.Discard)
+	clk := &clock.Offset{}
+	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Clock: clk, Log: log, Getenv: getenv,
+		Notifier: func(r console.Renderer) bot.Notifier { return console.Notifier{Out: out, Render: r} }})
+	require.NoError(t, err)
+	t.Cleanup(a.Close)
+	con := console.New(a.Bot, a.Runner, cfg, a.Renderer, out, clk)
+	f, err := os.Open(script)
+	require.NoError(t, err)
+	defer f.Close()
+	require.NoError(t, con.Script(context.Background(), script, f))
+	a.Runner.Wait()
+	return observedRun{app: a, logs: logs}
+}
+
+// TestOneLogLinePerCommand: every command of the lifecycle script leaves
+// exactly one "command" line naming its verb, outcome (and the refusing
+// rule), duration, person, CSR, service and a request id that the
+// command's other lines share.
+func TestOneLogLinePerCommand(t *testing.T) {
+	const script = "../examples/lifecycle.script"
+	run := rehearseObserved(t, script, func(string) string { return "" })
+	// What leaves no trace today: an unknown person and an unknown CSR.
+	run.app.Bot.Handle(context.Background(), chat.Event{User: "mallory", Channel: "C1", Text: "approve CSR-1"})
+	run.app.Bot.Handle(context.Background(), chat.Event{User: "alice", Channel: "C1", Text: "show CSR-99"})
+
+	cmds := scriptCommands(t, script)
+	var lines []map[string]any
+	for _, l := range jsonLines(t, run.logs.String()) {
+		if l["msg"] == "command" {
+			lines = append(lines, l)
+		}
+	}
+	require.Len(t, lines, len(cmds)+2)
+	ids := map[string]bool{}
+	for i, l := range lines {
+		what := fmt.Sprintf("line %d: %v", i, l)
+		if i < len(cmds) {
+			person, cmd, _ := strings.Cut(cmds[i], ": ")
+			require.Equal(t, person, l["person"], what)
+			require.Equal(t, strings.Fields(cmd)[0], l["verb"], what)
+			require.Equal(t, "billing-api", l["service"], what)
+			if strings.Contains(cmd, "CSR-1") {
+				require.Equal(t, "CSR-1", l["csr"], what)
+			}
+		}
+		require.Contains(t, []any{"ok", "refused", "error"}, l["outcome"], what)
+		if l["outcome"] == "refused" {
+			require.NotEmpty(t, l["rule"], what)
+		}
+		require.Contains(t, l, "duration_ms", what)
+		id, _ := l["request_id"].(string)
+		require.Len(t, id, 16, what)
+		require.False(t, ids[id], "request ids are unique: %s", what)
+		ids[id] = true
+	}
+	refused := 0
+	for _, l := range lines[:len(cmds)] {
+		if l["outcome"] == "refused" {
+			refused++
+		}
+	}
+	require.Equal(t, 7, refused, "the script's seven guard rails")
+	unknown, missing := lines[len(cmds)], lines[len(cmds)+1]
+	require.Equal(t, "unknown-person", unknown["rule"])
+	require.Equal(t, "mallory", unknown["user"])
+	require.Equal(t, "no-such-csr", missing["rule"])
+	require.Equal(t, "CSR-99", missing["csr"])
+}
+
+// scrape reads /metrics through the app's routes and parses it with the
+// Prometheus text parser.
+func scrape(t *testing.T, a *app.App) map[string]*dto.MetricFamily {
+	t.Helper()
+	mux := http.NewServeMux()
+	a.Routes(mux)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(rec.Body.String()))
+	require.NoError(t, err)
+	return fams
+}
+
+// value sums the samples of a family whose labels include want.
+func value(fams map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
+	f, ok := fams[name]
+	if !ok {
+		return -1
+	}
+	sum := 0.0
+	for _, m := range f.GetMetric() {
+		labels := map[string]string{}
+		for _, l := range m.GetLabel() {
+			labels[l.GetName()] = l.GetValue()
+		}
+		match := true
+		for k, v := range want {
+			match = match && labels[k] == v
+		}
+		if !match {
+			continue
+		}
+		switch {
+		case m.Counter != nil:
+			sum += m.GetCounter().GetValue()
+		case m.Histogram != nil:
+			sum += float64(m.GetHistogram().GetSampleCount())
+		case m.Gauge != nil:
+			sum += m.GetGauge().GetValue()
+		}
+	}
+	return sum
+}
+
+// TestMetricsAfterLifecycle scrapes /metrics after the console lifecycle:
+// every command counted once by verb and outcome, the seven refusals by
+// rule, the test and production runs by environment and result.
+func TestMetricsAfterLifecycle(t *testing.T) {
+	const script = "../examples/lifecycle.script"
+	run := rehearseObserved(t, script, func(string) string { return "" })
+	fams := scrape(t, run.app)
+
+	cmds := scriptCommands(t, script)
+	perVerb := map[string]int{}
+	for _, c := range cmds {
+		_, cmd, _ := strings.Cut(c, ": ")
+		perVerb[strings.Fields(cmd)[0]]++
+	}
+	const commands = "releasebot_commands_total"
+	require.Equal(t, float64(len(cmds)), value(fams, commands, nil))
+	require.Equal(t, 7.0, value(fams, commands, map[string]string{"outcome": "refused"}))
+	require.Equal(t, float64(len(cmds)-7), value(fams, commands, map[string]string{"outcome": "ok"}))
+	for verb, n := range perVerb {
+		require.Equal(t, float64(n), value(fams, commands, map[string]string{"verb": verb, "source": "command"}), verb)
+	}
+	require.Equal(t, 3.0, value(fams, commands, map[string]string{"verb": "deploy", "outcome": "refused"}))
+	require.Equal(t, 1.0, value(fams, commands, map[string]string{"verb": "deploy", "outcome": "ok"}))
+	require.Equal(t, float64(len(cmds)), value(fams, "releasebot_command_duration_seconds", map[string]string{"source": "command"}))
+	require.Equal(t, 7.0, value(fams, "releasebot_command_refusals_total", nil))
+	require.Equal(t, 3.0, value(fams, "releasebot_command_refusals_total", map[string]string{"verb": "approve"}))
+
+	runs := "releasebot_deploy_runs_total"
+	require.Equal(t, 2.0, value(fams, runs, nil))
+	require.Equal(t, 1.0, value(fams, runs, map[string]string{"service": "billing-api", "environment": "test", "purpose": "test", "result": "succeeded"}))
+	require.Equal(t, 1.0, value(fams, runs, map[string]string{"service": "billing-api", "environment": "prod", "purpose": "deploy", "result": "succeeded"}))
+	require.Equal(t, 1.0, value(fams, "releasebot_build_info", nil))
+	require.Equal(t, 0.0, value(fams, "releasebot_deploy_queue_jobs", nil), "every job finished and left the stream")
+	require.Equal(t, 0.0, value(fams, "releasebot_deploy_queue_oldest_job_age_seconds", nil))
+
+	// Bounded labels: no CSR id and no person appears anywhere in the exposition.
+	for name, f := range fams {
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				require.NotContains(t, l.GetValue(), "CSR-", "%s{%s}", name, l.GetName())
+				require.NotContains(t, []string{"alice", "bob", "carol", "erin", "grace", "frank"}, l.GetValue(), "%s{%s}", name, l.GetName())
+			}
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"releasebot/csr"
+	"releasebot/integrations/redisstore"
+	"releasebot/internal/redistest"
+)
+
+func TestStatsCommand(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	s := redisstore.New(rdb, prefix)
+	day := 24 * time.Hour
+	for i, svc := range []string{"api", "api", "web"} {
+		start := now.Add(-time.Duration(10+i) * day)
+		c := csr.CSR{ID: csr.ID("CSR-" + string(rune('1'+i))), Service: svc, Title: "t", Requester: "alice", State: csr.Deployed,
+			CreatedAt: start, UpdatedAt: start.Add(2 * day), History: []csr.Entry{
+				{At: start, By: "alice", Action: "new", To: csr.Draft},
+				{At: start.Add(time.Hour), By: "alice", Action: "submit", From: csr.Tested, To: csr.InApproval},
+				{At: start.Add(4 * time.Hour), By: "bob", Action: "approve", From: csr.InApproval, To: csr.Approved, Note: "lead"},
+				{At: start.Add(2 * day), By: "releasebot", Action: "deploy-result", From: csr.Deploying, To: csr.Deployed},
+			}}
+		_, err := s.Create(ctx, c)
+		require.NoError(t, err)
+	}
+	env := map[string]string{"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix}
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, runStats(ctx, []string{"--days", "28", "api"}, &out, &errOut, func(k string) string { return env[k] }, now), errOut.String())
+	require.Equal(t, `api, last 28 days (2026-11-03 to 2026-12-01)
+  deploys per week     0.5  (2 production deploys, 2 succeeded)
+  lead time            median 48h0m0s, p90 48h0m0s  (n=2)
+  change failure rate  0%  (0 failed deploys and rollbacks)
+  time to restore      no data
+  wait at step lead    median 3h0m0s, p90 3h0m0s  (n=2)
+`, out.String())
+	out.Reset()
+	require.Equal(t, 0, runStats(ctx, nil, &out, &errOut, func(k string) string { return env[k] }, now))
+	require.Contains(t, out.String(), "all services, last 30 days")
+	require.Contains(t, out.String(), "(3 production deploys, 3 succeeded)")
+	require.Equal(t, 2, runStats(ctx, []string{"--days", "0"}, &out, &errOut, func(k string) string { return env[k] }, now))
+}
