@@ -2,37 +2,20 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
-	gh "github.com/google/go-github/v62/github"
 	"github.com/redis/go-redis/v9"
-	slackapi "github.com/slack-go/slack"
 
-	"releasebot/config"
-	"releasebot/integrations/github"
-	"releasebot/integrations/redisstore"
-	"releasebot/integrations/slack"
+	"releasebot/integrations/doctor"
 	"releasebot/msg"
 )
 
 type quietRedis struct{}
 
 func (quietRedis) Printf(context.Context, string, ...any) {}
-
-// check is one diagnosis: ok, or what is wrong and how to fix it.
-type check struct {
-	name string
-	ok   bool
-	skip bool
-	text msg.Text
-}
 
 func declareDoctor(fs *flag.FlagSet) *string {
 	return fs.String("config", defaultConfigPath(), "config file (default: $RELEASEBOT_CONFIG, else config.yaml, else config.example.yaml)")
@@ -51,22 +34,17 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	defer cancel()
 	// The checks report failed dials themselves, with what to do.
 	redis.SetLogger(quietRedis{})
-	cfg, checks := checkConfig(*cfgPath)
-	checks = append(checks, checkRedis(ctx, getenv("REDIS_URL")))
-	checks = append(checks, checkStore(ctx, getenv("REDIS_URL"), getenv("REDIS_PREFIX"))...)
-	checks = append(checks, checkSlack(ctx, getenv))
-	checks = append(checks, checkGitHub(ctx, cfg, getenv)...)
-	failed := 0
+	checks := doctor.Run(ctx, *cfgPath, getenv)
+	failed := doctor.Failed(checks)
 	for _, c := range checks {
 		mark := "✓"
 		switch {
-		case c.skip:
+		case c.Skip:
 			mark = "–"
-		case !c.ok:
+		case !c.OK:
 			mark = "✗"
-			failed++
 		}
-		fmt.Fprintf(stdout, "%s %-8s %s\n", mark, c.name, msg.English.Render(c.text))
+		fmt.Fprintf(stdout, "%s %-8s %s\n", mark, c.Name, msg.English.Render(c.Text))
 	}
 	if failed > 0 {
 		fmt.Fprintln(stdout, msg.English.Render(msg.T(msg.DoctorFailed, "n", fmt.Sprint(failed))))
@@ -74,209 +52,4 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	fmt.Fprintln(stdout, msg.English.Render(msg.T(msg.DoctorAllOK)))
 	return 0
-}
-
-func checkConfig(path string) (*config.Config, []check) {
-	cfg, err := config.Load(path)
-	if err != nil {
-		return nil, []check{{name: "config", text: msg.T(msg.DoctorConfigBad, "error", err.Error())}}
-	}
-	return cfg, []check{{name: "config", ok: true, text: msg.T(msg.DoctorConfigOK, "file", path,
-		"services", fmt.Sprint(len(cfg.ServiceNames())), "people", fmt.Sprint(len(cfg.People())))}}
-}
-
-func checkRedis(ctx context.Context, url string) check {
-	if url == "" {
-		return check{name: "redis", skip: true, text: msg.T(msg.DoctorRedisEmbedded)}
-	}
-	start := time.Now()
-	rdb, err := redisstore.Connect(ctx, url)
-	if err != nil {
-		return check{name: "redis", text: msg.T(msg.DoctorRedisDown, "error", err.Error())}
-	}
-	defer rdb.Close()
-	info, err := rdb.Info(ctx, "server").Result()
-	if err != nil {
-		return check{name: "redis", text: msg.T(msg.DoctorRedisDown, "error", err.Error())}
-	}
-	version := infoField(info, "redis_version")
-	// XAUTOCLAIM, which the deploy queue needs to take over jobs of dead
-	// processes, arrived in Redis 6.2.
-	if version != "" && versionBelow(version, 6, 2) {
-		return check{name: "redis", text: msg.T(msg.DoctorRedisOld, "version", version)}
-	}
-	return check{name: "redis", ok: true, text: msg.T(msg.DoctorRedisOK, "version", version,
-		"ms", fmt.Sprintf("%.1f", float64(time.Since(start).Microseconds())/1000))}
-}
-
-func infoField(info, key string) string {
-	for _, line := range strings.Split(info, "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), key+":"); ok {
-			return v
-		}
-	}
-	return ""
-}
-
-func versionBelow(v string, major, minor int) bool {
-	var ma, mi int
-	if _, err := fmt.Sscanf(v, "%d.%d", &ma, &mi); err != nil {
-		return false
-	}
-	return ma < major || ma == major && mi < minor
-}
-
-func checkSlack(ctx context.Context, getenv func(string) string) check {
-	if getenv(slack.EnvBotToken) == "" {
-		return check{name: "slack", skip: true, text: msg.T(msg.DoctorSlackOff)}
-	}
-	s, err := slack.SettingsFromEnv(getenv)
-	if err != nil {
-		return check{name: "slack", text: msg.T(msg.DoctorSlackBad, "error", err.Error())}
-	}
-	var opts []slackapi.Option
-	if s.APIURL != "" {
-		opts = append(opts, slackapi.OptionAPIURL(s.APIURL))
-	}
-	who, err := slackapi.New(s.BotToken.Reveal(), opts...).AuthTestContext(ctx)
-	if err != nil {
-		return check{name: "slack", text: msg.T(msg.DoctorSlackBad, "error", "auth.test: "+err.Error())}
-	}
-	mode := "HTTP"
-	if s.SocketMode() {
-		mode = "Socket Mode"
-		if err := slack.ProbeSocketMode(ctx, s); err != nil { // link_disabled, a refused app token
-			return check{name: "slack", text: msg.T(msg.DoctorSlackBad, "error", err.Error())}
-		}
-	}
-	return check{name: "slack", ok: true, text: msg.T(msg.DoctorSlackOK, "bot", who.User, "team", who.Team, "mode", mode)}
-}
-
-// checkGitHub authenticates and reads each configured repository that
-// deploys through GitHub.
-func checkGitHub(ctx context.Context, cfg *config.Config, getenv func(string) string) []check {
-	s, err := github.SettingsFromEnv(getenv)
-	if errors.Is(err, github.ErrNotConfigured) {
-		return []check{{name: "github", skip: true, text: msg.T(msg.DoctorGitHubOff)}}
-	}
-	if err != nil {
-		return []check{{name: "github", text: msg.T(msg.DoctorGitHubBad, "error", err.Error())}}
-	}
-	client, err := github.NewClient(s)
-	if err != nil {
-		return []check{{name: "github", text: msg.T(msg.DoctorGitHubBad, "error", err.Error())}}
-	}
-	if cfg == nil {
-		return nil
-	}
-	var out []check
-	for _, svc := range cfg.Services() {
-		owner, repo, _ := strings.Cut(svc.Repo, "/")
-		r, _, err := client.Repositories.Get(ctx, owner, repo)
-		if err != nil {
-			out = append(out, check{name: "github", text: msg.T(msg.DoctorRepoBad, "repo", svc.Repo, "error", redactErr(err))})
-			continue
-		}
-		out = append(out, check{name: "github", ok: true, text: msg.T(msg.DoctorRepoOK, "repo", svc.Repo)})
-		for _, env := range svc.Environments {
-			dc, ok := cfg.DeployerFor(svc.Name, env)
-			if !ok {
-				continue
-			}
-			where := deployerPlace{service: svc.Name, env: env, repo: svc.Repo, owner: owner, name: repo, branch: r.GetDefaultBranch()}
-			switch dc.Kind {
-			case "github-actions":
-				out = append(out, checkWorkflow(ctx, client, where, dc)...)
-			case "github-deployment":
-				out = append(out, checkEnvironment(ctx, client, where, dc))
-			}
-		}
-	}
-	return out
-}
-
-// deployerPlace is the service environment a deployer check is about.
-type deployerPlace struct {
-	service, env, repo string
-	owner, name        string // repo split
-	branch             string // the repository's default branch
-}
-
-// checkWorkflow checks the github-actions contract: the workflow exists
-// and is active, and its file on the default branch accepts the bot's
-// dispatch (WorkflowContract). Each problem is one line.
-func checkWorkflow(ctx context.Context, client *gh.Client, at deployerPlace, dc config.Deployer) []check {
-	bad := func(problem msg.Text) check {
-		return check{name: "github", text: msg.T(msg.DoctorWorkflowBad, "service", at.service, "env", at.env, "workflow", dc.Workflow,
-			"repo", at.repo, "problem", msg.English.Render(problem))}
-	}
-	var wf *gh.Workflow
-	var err error
-	if id, perr := strconv.ParseInt(dc.Workflow, 10, 64); perr == nil {
-		wf, _, err = client.Actions.GetWorkflowByID(ctx, at.owner, at.name, id)
-	} else {
-		wf, _, err = client.Actions.GetWorkflowByFileName(ctx, at.owner, at.name, dc.Workflow)
-	}
-	var er *gh.ErrorResponse
-	switch {
-	case errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound:
-		return []check{bad(msg.T(msg.DoctorWorkflowMissing, "workflow", dc.Workflow))}
-	case err != nil:
-		return []check{bad(msg.T(msg.DoctorWorkflowUnreadable, "error", redactErr(err)))}
-	case wf.GetState() != "active":
-		return []check{bad(msg.T(msg.DoctorWorkflowInactive, "state", wf.GetState()))}
-	}
-	file, _, _, err := client.Repositories.GetContents(ctx, at.owner, at.name, wf.GetPath(), &gh.RepositoryContentGetOptions{Ref: at.branch})
-	if err != nil {
-		return []check{bad(msg.T(msg.DoctorWorkflowUnreadable, "error", redactErr(err)))}
-	}
-	text, err := file.GetContent()
-	if err != nil {
-		return []check{bad(msg.T(msg.DoctorWorkflowUnreadable, "error", err.Error()))}
-	}
-	problems := WorkflowContract([]byte(text), dc)
-	if len(problems) == 0 {
-		return []check{{name: "github", ok: true, text: msg.T(msg.DoctorWorkflowOK, "service", at.service, "env", at.env,
-			"workflow", dc.Workflow, "repo", at.repo, "branch", at.branch)}}
-	}
-	var out []check
-	for _, p := range problems {
-		out = append(out, bad(p))
-	}
-	return out
-}
-
-// WorkflowContract checks a workflow file against a github-actions
-// deployer: the inputs the deployer sends, the trigger, the run-name.
-func WorkflowContract(file []byte, dc config.Deployer) []msg.Text {
-	return github.WorkflowProblems(file, (&github.Actions{Inputs: dc.Inputs}).SentInputs())
-}
-
-// checkEnvironment checks that a github-deployment deployer's GitHub
-// environment exists.
-func checkEnvironment(ctx context.Context, client *gh.Client, at deployerPlace, dc config.Deployer) check {
-	name := dc.Environment
-	if name == "" {
-		name = at.env
-	}
-	_, _, err := client.Repositories.GetEnvironment(ctx, at.owner, at.name, name)
-	var er *gh.ErrorResponse
-	switch {
-	case errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound:
-		return check{name: "github", text: msg.T(msg.DoctorEnvironmentBad, "service", at.service, "env", at.env, "environment", name, "repo", at.repo)}
-	case err != nil:
-		return check{name: "github", text: msg.T(msg.DoctorEnvironmentErr, "service", at.service, "env", at.env, "environment", name,
-			"repo", at.repo, "error", redactErr(err))}
-	}
-	return check{name: "github", ok: true, text: msg.T(msg.DoctorEnvironmentOK, "service", at.service, "env", at.env, "environment", name, "repo", at.repo)}
-}
-
-// redactErr keeps GitHub's answer but not the request URL, which may carry
-// an Enterprise host's credentials.
-func redactErr(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 {
-		s = s[i+2:]
-	}
-	return strings.TrimSuffix(s, " []")
 }

@@ -17,6 +17,7 @@ import (
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
+	"releasebot/integrations/doctor"
 	"releasebot/integrations/github"
 	"releasebot/integrations/github/githubtest"
 	"releasebot/internal/redistest"
@@ -143,12 +144,12 @@ func TestDoctorGitHubDeployers(t *testing.T) {
 			tc.setup(s)
 			env := map[string]string{"GITHUB_TOKEN": "ghp_doctorsecretvalue000000000000000000", "GITHUB_API_URL": s.APIURL()}
 			var out bytes.Buffer
-			for _, c := range checkGitHub(context.Background(), cfg, func(k string) string { return env[k] }) {
+			for _, c := range doctor.CheckGitHub(context.Background(), cfg, func(k string) string { return env[k] }) {
 				mark := "✓"
-				if !c.ok {
+				if !c.OK {
 					mark = "✗"
 				}
-				fmt.Fprintf(&out, "%s %-8s %s\n", mark, c.name, msg.English.Render(c.text))
+				fmt.Fprintf(&out, "%s %-8s %s\n", mark, c.Name, msg.English.Render(c.Text))
 			}
 			text := out.String()
 			for _, w := range tc.want {
@@ -207,7 +208,7 @@ func TestExampleWorkflowFitsExampleConfig(t *testing.T) {
 
 	workflow, err := os.ReadFile("../../examples/github-deploy-workflow.yml")
 	require.NoError(t, err)
-	problems := WorkflowContract(workflow, dc)
+	problems := doctor.WorkflowContract(workflow, dc)
 	var texts []string
 	for _, p := range problems {
 		texts = append(texts, p.String())

@@ -1,4 +1,4 @@
-package main
+package doctor
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"releasebot/msg"
 )
 
-// checkStore diagnoses what the release data's safety depends on: how the
+// CheckStore diagnoses what the release data's safety depends on: how the
 // bot reaches Redis (one node of a cluster named as a single server),
 // whether Redis keeps anything on disk, whether min_replicas can be met,
 // and the store's integrity check (a store that lost data). url is
@@ -22,7 +22,7 @@ import (
 // Warnings (no persistence, a cluster named by one node, CONFIG not
 // readable) are "–" lines that do not fail doctor; a store that lost data,
 // or fewer replicas than min_replicas, fail it.
-func checkStore(ctx context.Context, url, prefix string) []check {
+func CheckStore(ctx context.Context, url, prefix string) []Check {
 	if url == "" {
 		return nil
 	}
@@ -32,10 +32,10 @@ func checkStore(ctx context.Context, url, prefix string) []check {
 	}
 	defer rdb.Close()
 	u := rdb.URL
-	checks := []check{{name: "store", ok: true, text: msg.T(msg.StoreDoctorKind, "kind", string(u.Kind), "url", u.Redacted,
+	checks := []Check{{Name: "store", OK: true, Text: msg.T(msg.StoreDoctorKind, "kind", string(u.Kind), "url", u.Redacted,
 		"replicas", strconv.Itoa(u.Durability.MinReplicas))}}
 	if u.Detected {
-		checks = append(checks, check{name: "store", skip: true, text: msg.T(msg.StoreDoctorClusterNode, "url", u.Redacted,
+		checks = append(checks, Check{Name: "store", Skip: true, Text: msg.T(msg.StoreDoctorClusterNode, "url", u.Redacted,
 			"suggest", clusterURL(u.Redacted))})
 	}
 	checks = append(checks, persistence(ctx, rdb))
@@ -44,7 +44,7 @@ func checkStore(ctx context.Context, url, prefix string) []check {
 		if err == nil {
 			n, _ := strconv.Atoi(infoField(info, "connected_slaves"))
 			if n < want {
-				checks = append(checks, check{name: "store", text: msg.T(msg.StoreDoctorReplicas, "replicas", strconv.Itoa(n), "want", strconv.Itoa(want))})
+				checks = append(checks, Check{Name: "store", Text: msg.T(msg.StoreDoctorReplicas, "replicas", strconv.Itoa(n), "want", strconv.Itoa(want))})
 			}
 		}
 	}
@@ -52,13 +52,13 @@ func checkStore(ctx context.Context, url, prefix string) []check {
 	in, err := st.CheckIntegrity(ctx)
 	switch {
 	case err != nil:
-		checks = append(checks, check{name: "store", text: msg.T(msg.StoreDoctorCheckFailed, "error", err.Error())})
+		checks = append(checks, Check{Name: "store", Text: msg.T(msg.StoreDoctorCheckFailed, "error", err.Error())})
 	case !in.OK:
-		checks = append(checks, check{name: "store", text: msg.T(msg.StoreDoctorLost, "problems", strings.Join(in.Problems, "; "))})
+		checks = append(checks, Check{Name: "store", Text: msg.T(msg.StoreDoctorLost, "problems", strings.Join(in.Problems, "; "))})
 	case in.Created.IsZero():
-		checks = append(checks, check{name: "store", ok: true, text: msg.T(msg.StoreDoctorNew)})
+		checks = append(checks, Check{Name: "store", OK: true, Text: msg.T(msg.StoreDoctorNew)})
 	default:
-		checks = append(checks, check{name: "store", ok: true, text: msg.T(msg.StoreDoctorIntact,
+		checks = append(checks, Check{Name: "store", OK: true, Text: msg.T(msg.StoreDoctorIntact,
 			"created", in.Created.Format(time.RFC3339), "high", strconv.FormatInt(in.HighWater, 10))})
 	}
 	return checks
@@ -66,7 +66,7 @@ func checkStore(ctx context.Context, url, prefix string) []check {
 
 // persistence reads appendonly and save. Managed Redis services often
 // disable CONFIG; then doctor says it cannot tell.
-func persistence(ctx context.Context, rdb *redisstore.Client) check {
+func persistence(ctx context.Context, rdb *redisstore.Client) Check {
 	cfg, err := rdb.ConfigGet(ctx, "appendonly").Result()
 	if err == nil {
 		var save map[string]string
@@ -75,12 +75,12 @@ func persistence(ctx context.Context, rdb *redisstore.Client) check {
 		}
 	}
 	if err != nil {
-		return check{name: "store", skip: true, text: msg.T(msg.StoreDoctorConfigHidden, "error", err.Error())}
+		return Check{Name: "store", Skip: true, Text: msg.T(msg.StoreDoctorConfigHidden, "error", err.Error())}
 	}
 	if cfg["appendonly"] != "yes" && strings.TrimSpace(cfg["save"]) == "" {
-		return check{name: "store", skip: true, text: msg.T(msg.StoreDoctorNoPersistence)}
+		return Check{Name: "store", Skip: true, Text: msg.T(msg.StoreDoctorNoPersistence)}
 	}
-	return check{name: "store", ok: true, text: msg.T(msg.StoreDoctorPersistent, "aof", cfg["appendonly"], "save", cfg["save"])}
+	return Check{Name: "store", OK: true, Text: msg.T(msg.StoreDoctorPersistent, "aof", cfg["appendonly"], "save", cfg["save"])}
 }
 
 // clusterURL is the redis+cluster:// spelling of a single-node URL.
