@@ -12,16 +12,16 @@ import (
 func TestT(t *testing.T) {
 	cases := []struct {
 		name string
-		kv   []string
+		kv   []any
 		want map[string]string
 	}{
 		{"no arguments", nil, nil},
-		{"one pair", []string{"csr", "CSR-1"}, map[string]string{"csr": "CSR-1"}},
-		{"two pairs", []string{"csr", "CSR-1", "step", "lead"}, map[string]string{"csr": "CSR-1", "step": "lead"}},
-		{"a lone name is dropped", []string{"csr"}, nil},
-		{"an odd trailing name is dropped", []string{"csr", "CSR-1", "step"}, map[string]string{"csr": "CSR-1"}},
-		{"a repeated name keeps the last value", []string{"csr", "CSR-1", "csr", "CSR-2"}, map[string]string{"csr": "CSR-2"}},
-		{"empty values are kept", []string{"reason", ""}, map[string]string{"reason": ""}},
+		{"one pair", []any{"csr", "CSR-1"}, map[string]string{"csr": "CSR-1"}},
+		{"two pairs", []any{"csr", "CSR-1", "step", "lead"}, map[string]string{"csr": "CSR-1", "step": "lead"}},
+		{"a lone name is dropped", []any{"csr"}, nil},
+		{"an odd trailing name is dropped", []any{"csr", "CSR-1", "step"}, map[string]string{"csr": "CSR-1"}},
+		{"a repeated name keeps the last value", []any{"csr", "CSR-1", "csr", "CSR-2"}, map[string]string{"csr": "CSR-2"}},
+		{"empty values are kept", []any{"reason", ""}, map[string]string{"reason": ""}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,7 +51,7 @@ var scheduleEnglish = Catalog{
 	NoteRemindApprovals:    "⏳ Approvals waiting longer than {threshold}:\n{items}",
 	NoteRemindApprovalsAll: "⏳ Approvals waiting:\n{items}",
 	NoteNobodyEligible:     "nobody eligible (ask an admin to fix the approval line)",
-	NoteRemindApproval:     "• {csr} \"{title}\" ({service}) has waited {waited} at step {n}/{total} `{step}` for {missing} more approval(s) from {people}: `approve {csr}` or `reject {csr} \"reason\"`.",
+	NoteRemindApproval:     "• {csr} \"{title}\" ({service}) has waited {waited} at step {n}/{total} `{step}` for {missing|1 more approval|# more approvals} from {people}: `approve {csr}` or `reject {csr} \"reason\"`.",
 	NoteRemindDeploys:      "📅 Production deploys scheduled in the next {within}:\n{items}",
 	NoteRemindDeploy:       "• {when}: {csr} \"{title}\" ({service}) to {env}, by {owners}; window {window}.",
 	NoteRemindDeployWarn:   "• {when}: {csr} \"{title}\" ({service}) to {env}, by {owners}; window {window}. ⚠️ As things stand it will not start: {why}",
