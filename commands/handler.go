@@ -214,10 +214,27 @@ func (h *Handler) Card(ctx context.Context, a csr.Actor, c csr.CSR, svc csr.Serv
 		}
 	}
 	card := chat.Card{CSR: c, Service: svc, Next: c.NextStep(svc, now, fz), Now: now}
-	if next, ok := h.productionNext(ctx, c, svc); ok {
+	next, rollback, ok := h.productionNext(ctx, c, svc)
+	if ok {
 		card.Next = next
 	}
-	return card, ActionsFor(c, a, svc, now, fz), nil
+	actions := ActionsFor(c, a, svc, now, fz)
+	if !rollback {
+		// Production has nothing to restore, or runs another CSR: the
+		// rollback would be refused, so it is not offered.
+		actions = slices.DeleteFunc(actions, func(x chat.Action) bool { return x.Verb == csr.VerbRollback })
+	}
+	return card, actions, nil
+}
+
+// then ends a notice with the CSR's next step and who acts, as its card
+// would say it.
+func (h *Handler) then(ctx context.Context, c csr.CSR, svc csr.Service, note msg.Text) msg.Text {
+	card, _, err := h.Card(ctx, csr.Actor{Person: csr.System}, c, svc)
+	if err != nil {
+		card.Next = c.NextStep(svc, h.Clock.Now(), nil)
+	}
+	return msg.T(msg.NoteThen, "note", note, "next", card.Next)
 }
 
 // ActionsFor turns the verbs a may use now into runnable commands.
@@ -230,8 +247,10 @@ func ActionsFor(c csr.CSR, a csr.Actor, svc csr.Service, now time.Time, fz []csr
 			act.NeedsInput = "reason"
 		case csr.VerbEvidence:
 			act.NeedsInput = "link"
-		case csr.VerbCancel:
+		case csr.VerbCancel, csr.VerbUnschedule:
 			act.NeedsInput = "reason?"
+		case csr.VerbRollback:
+			act.NeedsInput = "reason"
 		}
 		out = append(out, act)
 	}

@@ -508,34 +508,6 @@ func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Rep
 	return h.cardReply(ctx, req, c, svc, texts...)
 }
 
-// Rollback redeploys the previous production commit of the service.
-type Rollback struct{ CSR csr.ID }
-
-// Verb implements Command.
-func (Rollback) Verb() string { return "rollback" }
-
-func parseRollback(p *parser) (Rollback, error) { id, err := idOnly(p); return Rollback{id}, err }
-
-func runRollback(ctx context.Context, h *Handler, req Request, r Rollback) (chat.Reply, error) {
-	c, svc, err := h.load(ctx, r.CSR)
-	if err != nil {
-		return chat.Reply{}, err
-	}
-	prev, err := h.rollbackTarget(ctx, c, svc)
-	if err != nil {
-		return chat.Reply{}, err
-	}
-	c, svc, evs, err := h.transition(ctx, req, r.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
-		return c.Rollback(req.Actor, prev.SHA, now, svc)
-	})
-	if err != nil {
-		return chat.Reply{}, err
-	}
-	run := runOf(evs)
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyRollback, "run", run.ID, "csr", string(c.ID), "sha", shortSHA(prev.SHA)),
-		rollbackReply(run.Env, prev))
-}
-
 func shortSHA(s string) string {
 	if len(s) > 7 {
 		return s[:7]
@@ -571,6 +543,6 @@ func runCancel(ctx context.Context, h *Handler, req Request, cn Cancel) (chat.Re
 	if cn.Reason != "" {
 		note = msg.T(msg.NoteCancelledWhy, "csr", string(c.ID), "by", "@"+string(req.Actor.Person), "reason", cn.Reason)
 	}
-	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: note})
+	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: h.then(ctx, c, svc, note)})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCancelled, "csr", string(c.ID)))
 }

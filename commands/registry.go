@@ -133,7 +133,13 @@ func Default() *Registry {
 		Flags: []string{"override", "at"}}, parseDeploy, runDeploy)
 	add(r, Spec{Verb: "unschedule", Usage: `unschedule CSR ["REASON"]`, Example: `unschedule CSR-1 "vendor maintenance tonight"`,
 		Summary: msg.HelpUnschedule}, parseUnschedule, runUnschedule)
-	add(r, Spec{Verb: "rollback", Usage: "rollback CSR", Example: "rollback CSR-1", Summary: msg.HelpRollback}, parseRollback, runRollback)
+	add(r, Spec{Verb: "edit", Usage: `edit CSR [--title "…"] [--description "…"] [--risk "…"] [--effort 4h] [--assignee @NAME]`,
+		Example: `edit CSR-1 --risk "rollback: redeploy the previous tag"`, Summary: msg.HelpEdit,
+		Flags: []string{"title", "description", "risk", "effort", "assignee"}}, parseEdit, runEdit)
+	add(r, Spec{Verb: "comment", Usage: `comment CSR "TEXT"`, Example: `comment CSR-1 "rollback plan added to the risk"`,
+		Summary: msg.HelpComment}, parseComment, runComment)
+	add(r, Spec{Verb: "rollback", Usage: `rollback CSR "REASON"`, Example: `rollback CSR-1 "error rate doubled"`, Summary: msg.HelpRollback},
+		parseRollback, runRollback)
 	add(r, Spec{Verb: "resolve", Usage: `resolve CSR succeeded|failed "WHAT YOU CHECKED"`, Example: `resolve CSR-1 succeeded "pods run the new image"`,
 		Summary: msg.HelpResolve}, parseResolve, runResolve)
 	add(r, Spec{Verb: "cancel", Usage: `cancel CSR ["REASON"]`, Example: `cancel CSR-1 "superseded by CSR-2"`, Summary: msg.HelpCancel}, parseCancel, runCancel)

@@ -419,6 +419,7 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 		return chat.Reply{}, err
 	}
 	t = append(t, runs...)
+	t = append(t, msg.T(msg.ReplyProcessRollb, "policy", svc.RollbackPolicyOf().Describe()))
 	return chat.Reply{Texts: t, Private: true}, nil
 }
 

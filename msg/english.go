@@ -220,7 +220,7 @@ const (
 // English is the default catalog: the core sentences and those of each
 // integration, each kept in its own file so features grow independently.
 // Backticks mark commands a person can copy.
-var English = merge(coreEnglish, slackEnglish, deployEnglish, scheduleEnglish, integrityEnglish, productionEnglish, githubEnglish, storeEnglish)
+var English = merge(coreEnglish, reworkEnglish, stateEnglish, slackEnglish, deployEnglish, scheduleEnglish, integrityEnglish, productionEnglish, githubEnglish, storeEnglish)
 
 // merge joins catalogs; a message id defined twice is a programming error
 // caught at startup.
@@ -246,7 +246,7 @@ var coreEnglish = Catalog{
 	RefuseFrozen:            "{service} is frozen until {until}: {reason}.",
 	RefuseLineUnsatisfiable: "step `{step}` needs {required} approvals but only {eligible} of its approvers may approve this CSR (requester and assignee never can).",
 	RefuseNoPrevious:        "{service} has no earlier successful production deploy to roll back to.",
-	RefuseNotApproved:       "{csr} is `{state}`; production deploys need a fully approved CSR.",
+	RefuseNotApproved:       "{csr} is {state}; production deploys need a fully approved CSR.",
 	RefuseNotApprover:       "you are not an approver of step `{step}` of {csr}.",
 	RefuseOverrideAdmin:     "only an admin may override a deploy window or a freeze.",
 	RefuseOwnerOnly:         "only {owners} (requester or assignee) or an admin may do this to {csr}.",
@@ -264,7 +264,7 @@ var coreEnglish = Catalog{
 	RefuseTextTooLong:       "the {field} is {len} characters long; the limit is {max}.",
 	RefuseUnknownRun:        "{csr} has no run {run}.",
 	RefuseWindow:            "production deploys of {service} are allowed only {window}.",
-	RefuseWrongState:        "{csr} is `{state}`; `{verb}` works only when it is {allowed}.",
+	RefuseWrongState:        "{csr} is {state}; `{verb}` works only when it is {allowed}.",
 	RefuseUnknownVerb:       "I don't know the command `{verb}`.",
 	RefuseMissingArg:        "`{verb}` needs {arg}.",
 	RefuseExtraArg:          "`{verb}` takes no argument `{arg}`.",
@@ -295,19 +295,19 @@ var coreEnglish = Catalog{
 	NextDeployFailed:    "the production deploy of {csr} failed. Next: {owners} checks the run and runs `deploy {csr}` again.",
 	NextDeployLater:     "{csr} is approved, but {why} Next: {then}",
 	NextDeployRunning:   "production deploy {run} to {env} is running; I will announce the result.",
-	NextDeployed:        "{csr} is deployed to {env}. Nothing more to do.",
+	NextDeployed:        "{csr} is deployed to {env}. Nothing more to do; if it misbehaves, `next {csr}` says who may roll it back and to what.",
 	NextDraft:           "{csr} is a draft. Next: {owners} runs `test {csr}` to deploy {sha} to {env}.",
 	NextEffort:          "give the effort in hours, e.g. `--effort 4h` (at most 1000h).",
 	NextFrozen:          "wait for the freeze to end, or an admin runs `deploy {csr} --override \"reason\"`.",
 	NextNeedEvidence:    "{csr} passed its test deploy. Next: {owners} adds evidence with `evidence {csr} URL \"note\"`, then `submit {csr}`.",
-	NextNoPrevious:      "fix forward with a new CSR instead.",
-	NextNothing:         "{csr} is `{state}`. Nothing more to do.",
+	NextNoPrevious:      "ship a fix as a new CSR instead: `new {service} \"TITLE\" --ref REF`.",
+	NextNothing:         "{csr} is {state}. Nothing more to do.",
 	NextRefRequired:     "add `--ref BRANCH|TAG|SHA`, e.g. `--ref main`.",
 	NextRejectReason:    "write it in quotes: `reject {csr} \"what must change\"`.",
 	NextRejected:        "{csr} was rejected by @{by}: {reason}. Next: {owners} runs `revise {csr}`, fixes it and tests again.",
 	NextRollbackRunning: "rollback {run} is running; I will announce the result.",
 	NextScheduleLater:   "pick a time in the future, e.g. `--at 22:30`.",
-	NextScheduled:       "the deploy to {env} is scheduled for {when}; I will start it then.",
+	NextScheduled:       "the deploy to {env} is scheduled for {when}; I will start it then. To take it back, {owners} runs `unschedule {csr}`.",
 	NextSeeNext:         "see what it needs with `next {csr}`.",
 	NextSubmit:          "{csr} passed its test deploy. Next: {owners} runs `submit {csr}` to start approvals.",
 	NextTestFailed:      "the test deploy of {csr} failed. Next: {owners} fixes it and runs `test {csr}` again (or `update {csr} --ref ...` for a new commit).",
@@ -327,7 +327,7 @@ var coreEnglish = Catalog{
 	NextRetryLater:      "try again in a minute; if it persists, ask an admin to run `releasebot doctor`.",
 	NextTimeFormat:      "use `22:30`, `2026-12-01 22:30` or `2026-12-01T22:30` (time zone {tz}).",
 	NextShorter:         "split it into shorter commands.",
-	NextRollbackCurrent: "roll back {current} first (`rollback {current}`), or ship a fix with a new CSR.",
+	NextRollbackCurrent: "{people} may roll back {current} first (`rollback {current} \"reason\"`), or ship a fix as a new CSR (`new {service} \"TITLE\" --ref REF`).",
 
 	ReplyRefused:        "✋ Not done: {why}",
 	ReplyCreated:        "Created {csr}: {title}.",
