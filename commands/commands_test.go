@@ -28,7 +28,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		want   string // in the rendered refusal
 	}{
 		{"unknown verb", "", "alice", "frobnicate CSR-1", "don't know the command `frobnicate`"},
-		{"typo suggests", "", "alice", "aprove CSR-1", "did you mean `approve CSR`"},
+		{"typo suggests", "", "alice", "aprove CSR-1", "did you mean `approve CSR-1`"},
 		{"unclosed quote", "", "alice", `new billing-api "Fix rounding --ref main`, "never closed"},
 		{"new: no service", "", "alice", "new", "needs a service"},
 		{"new: no title", "", "alice", "new billing-api", "needs a title"},

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"releasebot/chat"
@@ -73,6 +74,16 @@ type Handler struct {
 // not errors.
 func (h *Handler) Execute(ctx context.Context, req Request, line string) chat.Reply {
 	cmd, err := h.Registry.Parse(h.Config.Prefix(), line)
+	var r *csr.Refusal
+	if errors.As(err, &r) && r.Rule == ruleNeedsService {
+		// Only the handler knows the services: the refusal names them.
+		names := h.Config.ServiceNames()
+		example := ""
+		if spec, ok := h.Registry.Spec(strings.ToLower(strings.Fields(line)[0])); ok {
+			example = spec.Example
+		}
+		err = syntaxError(r.Why, msg.T(msg.NextChooseService, "services", joinNames(names), "example", example))
+	}
 	if err != nil {
 		return h.failure(ctx, req, "parse", err)
 	}
@@ -150,8 +161,12 @@ func (h *Handler) load(ctx context.Context, id csr.ID) (csr.CSR, csr.Service, er
 func (h *Handler) service(name string) (csr.Service, error) {
 	svc, ok := h.Config.Service(name)
 	if !ok {
-		return svc, syntaxError(msg.T(msg.RefuseUnknownService, "service", name),
-			msg.T(msg.NextListServices, "services", joinNames(h.Config.ServiceNames())))
+		names := joinNames(h.Config.ServiceNames())
+		next := msg.T(msg.NextListServices, "services", names)
+		if near, ok := closest(name, h.Config.ServiceNames()); ok {
+			next = msg.T(msg.NextDidYouMeanService, "suggestion", near, "services", names)
+		}
+		return svc, syntaxError(msg.T(msg.RefuseUnknownService, "service", clip(name)), next)
 	}
 	return svc, nil
 }
@@ -227,14 +242,14 @@ func (h *Handler) Card(ctx context.Context, a csr.Actor, c csr.CSR, svc csr.Serv
 	return card, actions, nil
 }
 
-// then ends a notice with the CSR's next step and who acts, as its card
-// would say it.
-func (h *Handler) then(ctx context.Context, c csr.CSR, svc csr.Service, note msg.Text) msg.Text {
+// nextOf is the CSR's next step and who acts, as its card says it: the
+// end of every notice about it.
+func (h *Handler) nextOf(ctx context.Context, c csr.CSR, svc csr.Service) msg.Text {
 	card, _, err := h.Card(ctx, csr.Actor{Person: csr.System}, c, svc)
 	if err != nil {
-		card.Next = c.NextStep(svc, h.Clock.Now(), nil)
+		return c.NextStep(svc, h.Clock.Now(), nil)
 	}
-	return msg.T(msg.NoteThen, "note", note, "next", card.Next)
+	return card.Next
 }
 
 // ActionsFor turns the verbs a may use now into runnable commands.

@@ -27,7 +27,7 @@ type New struct {
 func (New) Verb() string { return "new" }
 
 func parseNew(p *parser) (New, error) {
-	svc, err := p.word(0, "a service")
+	svc, err := p.service(0)
 	if err != nil {
 		return New{}, err
 	}
@@ -84,7 +84,11 @@ func (h *Handler) person(s string) (csr.Person, error) {
 		for _, q := range h.Config.People() {
 			names = append(names, string(q))
 		}
-		return "", syntaxError(msg.T(msg.RefuseUnknownPerson, "person", clip(s)), msg.T(msg.NextListPeople, "people", joinNames(names)))
+		next := msg.T(msg.NextListPeople, "people", joinNames(names))
+		if near, ok := closest(string(p), names); ok {
+			next = msg.T(msg.NextDidYouMeanPerson, "suggestion", "@"+near, "people", joinNames(names))
+		}
+		return "", syntaxError(msg.T(msg.RefuseUnknownPerson, "person", clip(s)), next)
 	}
 	return p, nil
 }
@@ -539,10 +543,11 @@ func runCancel(ctx context.Context, h *Handler, req Request, cn Cancel) (chat.Re
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	note := msg.T(msg.NoteCancelled, "csr", string(c.ID), "by", "@"+string(req.Actor.Person))
+	next := h.nextOf(ctx, c, svc)
+	note := msg.T(msg.NoteCancelled, "csr", string(c.ID), "by", "@"+string(req.Actor.Person), "next", next)
 	if cn.Reason != "" {
-		note = msg.T(msg.NoteCancelledWhy, "csr", string(c.ID), "by", "@"+string(req.Actor.Person), "reason", cn.Reason)
+		note = msg.T(msg.NoteCancelledWhy, "csr", string(c.ID), "by", "@"+string(req.Actor.Person), "reason", cn.Reason, "next", next)
 	}
-	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: h.then(ctx, c, svc, note)})
+	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: note})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCancelled, "csr", string(c.ID)))
 }

@@ -68,8 +68,8 @@ func runScheduleDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (
 		return chat.Reply{}, err
 	}
 	at := when.In(loc).Format(whenLayout)
-	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: h.then(ctx, c, svc, msg.T(msg.NoteScheduled,
-		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "env", svc.ProdEnv(), "when", at))})
+	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteScheduled,
+		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "env", svc.ProdEnv(), "when", at, "next", h.nextOf(ctx, c, svc))})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyScheduled, "csr", string(c.ID), "when", at))
 }
 
@@ -112,7 +112,8 @@ func runUnschedule(ctx context.Context, h *Handler, req Request, u Unschedule) (
 	if strings.TrimSpace(u.Reason) != "" {
 		reason = msg.T(msg.ReasonSuffix, "reason", u.Reason)
 	}
-	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: h.then(ctx, c, svc, msg.T(msg.NoteUnscheduled,
-		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "when", was.In(zoneOf(svc, h.Config.Location())).Format(whenLayout), "reason", reason))})
+	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteUnscheduled,
+		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "when", was.In(zoneOf(svc, h.Config.Location())).Format(whenLayout), "reason", reason,
+		"next", h.nextOf(ctx, c, svc))})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyUnscheduled, "csr", string(c.ID)))
 }

@@ -266,7 +266,7 @@ type Freeze struct {
 func (Freeze) Verb() string { return "freeze" }
 
 func parseFreeze(p *parser) (Freeze, error) {
-	svc, err := p.word(0, "a service")
+	svc, err := p.service(0)
 	if err != nil {
 		return Freeze{}, err
 	}
@@ -328,7 +328,7 @@ type Unfreeze struct{ Service string }
 func (Unfreeze) Verb() string { return "unfreeze" }
 
 func parseUnfreeze(p *parser) (Unfreeze, error) {
-	svc, err := p.word(0, "a service")
+	svc, err := p.service(0)
 	if err != nil {
 		return Unfreeze{}, err
 	}
@@ -361,7 +361,7 @@ type Process struct{ Service string }
 func (Process) Verb() string { return "process" }
 
 func parseProcess(p *parser) (Process, error) {
-	svc, err := p.word(0, "a service")
+	svc, err := p.service(0)
 	if err != nil {
 		return Process{}, err
 	}
@@ -436,7 +436,7 @@ func runHelp(_ context.Context, h *Handler, _ Request, hp Help) (chat.Reply, err
 	if hp.Topic != "" {
 		s, ok := r.Spec(hp.Topic)
 		if !ok {
-			return chat.Reply{}, r.unknownVerb(hp.Topic)
+			return chat.Reply{}, r.unknownVerb(hp.Topic, "")
 		}
 		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyHelpVerb, "usage", s.Usage, "summary", msg.T(s.Summary).String(), "example", s.Example)}, Private: true}, nil
 	}

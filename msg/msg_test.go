@@ -48,12 +48,12 @@ func TestRender(t *testing.T) {
 		text    msg.Text
 		want    string
 	}{
-		{"English with args", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "alice"), "CSR-7 was cancelled by alice."},
+		{"English with args", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "alice", "next", "done"), "CSR-7 was cancelled by alice. ▶ done"},
 		{"English without args", msg.English, msg.T(msg.ReplyNoCSRs), "No CSRs match."},
-		{"a missing arg stays visible", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7"), "CSR-7 was cancelled by {by}."},
+		{"a missing arg stays visible", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7"), "CSR-7 was cancelled by {by}. ▶ {next}"},
 		{"extra args are ignored", msg.English, msg.T(msg.ReplyNoCSRs, "csr", "CSR-7"), "No CSRs match."},
-		{"a value is not expanded again", msg.English, msg.T(msg.NoteCancelled, "csr", "{by}", "by", "alice"), "{by} was cancelled by alice."},
-		{"a value with braces and dollars", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "${HOME} {x}"), "CSR-7 was cancelled by ${HOME} {x}."},
+		{"a value is not expanded again", msg.English, msg.T(msg.NoteCancelled, "csr", "{by}", "by", "alice", "next", "{csr}"), "{by} was cancelled by alice. ▶ {csr}"},
+		{"a value with braces and dollars", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "${HOME} {x}", "next", "$1"), "CSR-7 was cancelled by ${HOME} {x}. ▶ $1"},
 		{"every occurrence is filled", custom, msg.T("test.twice", "a", "1", "b", "2"), "1 and 1 again; 2"},
 		{"another catalog", custom, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "alice"), "CSR-7 annulé par alice."},
 		{"another catalog falls back to English", custom, msg.T(msg.ReplyNoCSRs), "No CSRs match."},

@@ -89,7 +89,7 @@ var reworkEnglish = Catalog{
 
 	NoteEdited:      "✏️ {by} edited the {fields} of {csr}. {next}",
 	NoteEditVoided:  "{people}: {by} edited the {fields} of {csr} \"{title}\" during its approval, so your decision no longer counts. {next}",
-	NoteComment:     "💬 {by} on {csr} \"{title}\": {text}",
+	NoteComment:     "💬 {by} on {csr} \"{title}\": {text} ▶ {next}",
 	NoteCommentDM:   "💬 {by} answered on {csr} \"{title}\": {text} — {next}",
 	NoteRollingBack: "↩️ {by} is rolling back {csr} in {env} to {sha}: {reason}",
 	NoteRejectedDM:  "{csr} \"{title}\" was rejected at step `{step}` by {by}: {reason}. {next}",

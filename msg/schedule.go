@@ -38,8 +38,8 @@ var scheduleEnglish = Catalog{
 	RefuseAtWithOverride: "`--at` and `--override` do not go together: a scheduled deploy starts only inside the deploy window and outside freezes.",
 	NextAtOrOverride:     "schedule it inside the window with `deploy {csr} --at 22:30`, or deploy now with `deploy {csr} --override \"reason\"` (admins).",
 
-	NoteScheduled:       "📅 {by} scheduled the production deploy of {csr} to {env} for {when}.",
-	NoteUnscheduled:     "{by} took {csr} off the schedule (it was set for {when}); it is `approved` again.{reason}",
+	NoteScheduled:       "📅 {by} scheduled the production deploy of {csr} to {env} for {when}. ▶ {next}",
+	NoteUnscheduled:     "{by} took {csr} off the schedule (it was set for {when}); it is `approved` again.{reason} ▶ {next}",
 	NoteScheduledStart:  "⏰ {csr} was scheduled for {when}; its production deploy is under way.",
 	NoteScheduledLate:   "⏰ {csr} was scheduled to deploy at {when}, but no bot was running then. The deploy window is still open, so it started now, {late} late.",
 	NoteScheduledRefuse: "⚠️ The scheduled production deploy of {csr} ({when}) did not start: {why} {csr} is `approved` again; {owners} may schedule it anew. Next: {next}",

@@ -54,8 +54,8 @@ func TestRenderRefusalAndNotice(t *testing.T) {
 	r := Renderer{Catalog: msg.English, Loc: time.UTC}
 	got := r.Reply(chat.Reply{Refusal: &chat.Refusal{Rule: "separation-of-duties",
 		Why: msg.T(msg.RefuseSelfApprove, "csr", "CSR-7", "role", "requested"), Next: msg.T(msg.NextAskOwners, "owners", "@bob")}})
-	got += r.Notice(chat.Notice{Channel: "#billing-releases", Text: msg.T(msg.NoteApproved, "csr", "CSR-7")})
-	got += r.Notice(chat.Notice{To: []csr.Person{"carol", "dave"}, Text: msg.T(msg.NoteStepCompleted, "step", "sm", "csr", "CSR-7"),
+	got += r.Notice(chat.Notice{Channel: "#billing-releases", Text: msg.T(msg.NoteApproved, "csr", "CSR-7", "next", msg.T(msg.NextDeploy, "csr", "CSR-7", "owners", "@alice", "env", "prod"))})
+	got += r.Notice(chat.Notice{To: []csr.Person{"carol", "dave"}, Text: msg.T(msg.NoteStepCompleted, "step", "sm", "csr", "CSR-7", "next", msg.T(msg.NextSeeNext, "csr", "CSR-7")),
 		Actions: []chat.Action{{Verb: csr.VerbApprove, CSR: "CSR-7", Command: "approve CSR-7"}}})
 	golden(t, "refusal_notice", got)
 }
