@@ -418,9 +418,9 @@ var coreEnglish = Catalog{
 	CardCommits:     "commit",
 	CardMoreCommits: "… and {n} more",
 
-	ConsoleWelcome: "releasebot console — acting as {person}. Type `help` for commands, `as NAME` to act as someone else ({people}), a number to pick an action, `clock TIME` to move time, `quit` to leave.",
-	ConsoleHelp:    "Console: `as NAME` switches the acting person; a number runs one of the actions shown last; `clock +2h` or `clock 2026-12-04T22:30` moves time; `quit` leaves.",
-	ConsoleNoPick:  "there is no action {n}; pick one of the numbers shown after the last card.",
+	ConsoleWelcome: "releasebot console — acting as {person}. Type `help` for commands, `as NAME` to act as someone else ({people}), a number to pick an action, `clock TIME` to move time, `quit` or `exit` to leave.",
+	ConsoleHelp:    "Console: `as NAME` switches the acting person; a number runs one of the actions shown last; `clock +2h` or `clock 2026-12-04T22:30` moves time; `quit` or `exit` leaves. On a terminal, arrows edit the line and up and down go through the history.",
+	ConsoleNoPick:  "{person} has no action {n}; pick one of the numbers shown for {person} after the last card.",
 	ConsoleAskFor:  "{what}: ",
 	ConsoleClock:   "🕒 The clock now reads {time}.",
 

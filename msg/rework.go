@@ -54,6 +54,8 @@ const (
 	CardComments ID = "card.comments"
 
 	ConsoleBye        ID = "console.bye"
+	ConsoleByeKept    ID = "console.bye_kept"
+	ConsoleNoActions  ID = "console.no_actions"
 	ConsoleActionsFor ID = "console.actions_for"
 )
 
@@ -110,5 +112,7 @@ var reworkEnglish = Catalog{
 	CardComments: "comment",
 
 	ConsoleBye:        "Bye. The console's store was an embedded in-memory Redis: its CSRs, history and freezes are gone now.",
-	ConsoleActionsFor: "{person}'s actions: {actions}",
+	ConsoleByeKept:    "Bye. The CSRs stay in the store at REDIS_URL.",
+	ConsoleNoActions:  "{person} has nothing to do on {csr} now.",
+	ConsoleActionsFor: "{person}'s actions on {csr}: {actions}",
 }

@@ -47,6 +47,11 @@ func (r Renderer) Actions(as []chat.Action) string {
 	if len(as) == 0 {
 		return ""
 	}
+	return r.t(msg.T(msg.CardActions, "actions", r.actionList(as))) + "\n"
+}
+
+// actionList numbers the actions from 1: "[1] test CSR-1  [2] cancel CSR-1 …reason?".
+func (r Renderer) actionList(as []chat.Action) string {
 	parts := make([]string, len(as))
 	for i, a := range as {
 		cmd := a.Command
@@ -55,7 +60,7 @@ func (r Renderer) Actions(as []chat.Action) string {
 		}
 		parts[i] = fmt.Sprintf("[%d] %s", i+1, cmd)
 	}
-	return r.t(msg.T(msg.CardActions, "actions", strings.Join(parts, "  "))) + "\n"
+	return strings.Join(parts, "  ")
 }
 
 // Card renders a CSR card as a framed block of text.
