@@ -131,7 +131,11 @@ func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, er
 	}
 	h.Effects.Emit(ctx, c, req.Actor.Person, evs)
 	h.announceShips(ctx, c, svc, base)
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCreated, "csr", string(c.ID), "title", c.Title))
+	texts := []msg.Text{msg.T(msg.ReplyCreated, "csr", string(c.ID), "title", c.Title)}
+	if warn, ok := h.inProduction(ctx, c, svc); ok {
+		texts = append(texts, warn)
+	}
+	return h.cardReply(ctx, req, c, svc, texts...)
 }
 
 // resolve turns the ref into a commit. A SHA named with --sha, or a full

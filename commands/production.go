@@ -169,6 +169,21 @@ func rollers(c csr.CSR, svc csr.Service) string {
 	return csr.Mentions(c.RollbackPeople(svc))
 }
 
+// inProduction warns that a new CSR ships the commit production already
+// runs: as it stands it would deploy nothing new. A failed read says
+// nothing; the CSR is created either way.
+func (h *Handler) inProduction(ctx context.Context, c csr.CSR, svc csr.Service) (msg.Text, bool) {
+	d, ok, err := h.Store.Production(ctx, svc.Name, svc.ProdEnv())
+	if err != nil || !ok || c.SHA() == "" || !strings.EqualFold(d.SHA, c.SHA()) {
+		return msg.Text{}, false
+	}
+	current := string(d.CSR)
+	if current == "" {
+		current = string(d.RollbackOf)
+	}
+	return msg.T(msg.ReplyInProduction, "env", svc.ProdEnv(), "sha", shortSHA(d.SHA), "current", current, "csr", string(c.ID)), true
+}
+
 // processRuns says what each environment `deploy` and `rollback` reach
 // runs now (every environment after the test one).
 func (h *Handler) processRuns(ctx context.Context, svc csr.Service) ([]msg.Text, error) {

@@ -107,9 +107,9 @@ func runHistory(ctx context.Context, h *Handler, req Request, hi History) (chat.
 	texts := []msg.Text{msg.T(msg.ReplyHistoryHead, "csr", string(c.ID))}
 	loc := h.Config.Location()
 	for _, e := range c.History {
-		move := string(e.To)
+		move := e.To.Name()
 		if e.From != "" && e.From != e.To {
-			move = string(e.From) + " → " + string(e.To)
+			move = msg.T(msg.HistoryMove, "from", e.From.Name(), "to", e.To.Name())
 		}
 		texts = append(texts, msg.T(msg.ReplyHistoryLine, "at", e.At.In(loc).Format("2006-01-02 15:04"), "by", string(e.By),
 			"action", e.Action, "move", move, "note", e.Note))
@@ -217,7 +217,7 @@ func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, 
 		if l.Scope == "waiting" && !waitsOn(c, svc, me) {
 			continue
 		}
-		texts = append(texts, msg.T(msg.ReplyListLine, "csr", string(c.ID), "state", string(c.State), "service", c.Service,
+		texts = append(texts, msg.T(msg.ReplyListLine, "csr", string(c.ID), "state", c.State.Name(), "service", c.Service,
 			"title", c.Title, "requester", string(c.Requester), "next", c.NextStep(svc, now, nil).String()))
 	}
 	pages := (page.Total + ListPageSize - 1) / ListPageSize

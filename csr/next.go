@@ -18,7 +18,7 @@ func (c CSR) NextStep(svc Service, now time.Time, freezes []Freeze) msg.Text {
 		return msg.T(msg.NextDraft, "csr", id, "owners", c.owners(), "sha", shortOr(c), "env", svc.TestEnv())
 	case TestDeploying:
 		run, _ := c.LastRun(PurposeTest)
-		return msg.T(msg.NextTestRunning, "run", run.ID, "env", run.Env)
+		return msg.T(msg.NextTestRunning, "run", run.ID, "env", run.Env, "status", run.Status.Name())
 	case TestFailed:
 		return msg.T(msg.NextTestFailed, "csr", id, "owners", c.owners())
 	case Tested:
@@ -56,10 +56,10 @@ func (c CSR) NextStep(svc Service, now time.Time, freezes []Freeze) msg.Text {
 			"owners", c.owners(), "csr", id)
 	case Deploying:
 		run, _ := c.LastRun(PurposeDeploy)
-		return msg.T(msg.NextDeployRunning, "run", run.ID, "env", run.Env)
+		return msg.T(msg.NextDeployRunning, "run", run.ID, "env", run.Env, "status", run.Status.Name())
 	case Deployed:
 		if run, ok := c.ActiveRun(); ok {
-			return msg.T(msg.NextRollbackRunning, "run", run.ID)
+			return msg.T(msg.NextRollbackRunning, "run", run.ID, "status", run.Status.Name())
 		}
 		return msg.T(msg.NextDeployed, "csr", id, "env", svc.ProdEnv())
 	default:

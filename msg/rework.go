@@ -51,7 +51,10 @@ const (
 	ListMore   ID = "list.more"
 	ListOrPair ID = "list.or_pair"
 
-	CardComments ID = "card.comments"
+	CardComments      ID = "card.comments"
+	CardRejectedBy    ID = "card.rejected_by"
+	HistoryMove       ID = "history.move"
+	ReplyInProduction ID = "reply.in_production"
 
 	ConsoleBye        ID = "console.bye"
 	ConsoleByeKept    ID = "console.bye_kept"
@@ -109,7 +112,10 @@ var reworkEnglish = Catalog{
 	ListMore:   "{a}, {rest}",
 	ListOrPair: "{a} or {b}",
 
-	CardComments: "comment",
+	CardComments:      "comment",
+	CardRejectedBy:    "rejected by {by}: {reason}",
+	HistoryMove:       "{from} → {to}",
+	ReplyInProduction: "⚠️ {env} already runs {sha} ({current}): as it stands, {csr} would ship nothing new. If that is not meant, point it at another commit with `update {csr} --ref REF`, or `cancel {csr}`.",
 
 	ConsoleBye:        "Bye. The console's store was an embedded in-memory Redis: its CSRs, history and freezes are gone now.",
 	ConsoleByeKept:    "Bye. The CSRs stay in the store at REDIS_URL.",
