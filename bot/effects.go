@@ -107,10 +107,10 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 				Text: msg.T(msg.NoteVoided, "people", csr.Mentions(ev.Notify), "csr", id, "ref", ev.Note)})
 		case csr.EvEdited:
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(),
-				Text: msg.T(msg.NoteEdited, "by", "@"+string(by), "fields", ev.Note, "csr", id, "next", next)})
+				Text: msg.T(msg.NoteEdited, "by", "@"+string(by), "fields", csr.EditedFields(ev.Note), "csr", id, "next", next)})
 			if len(ev.Notify) > 0 {
 				e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
-					Text: msg.T(msg.NoteEditVoided, "people", csr.Mentions(ev.Notify), "by", "@"+string(by), "fields", ev.Note,
+					Text: msg.T(msg.NoteEditVoided, "people", csr.Mentions(ev.Notify), "by", "@"+string(by), "fields", csr.EditedFields(ev.Note),
 						"csr", id, "title", c.Title, "next", next)})
 			}
 		case csr.EvCommented:

@@ -240,7 +240,14 @@ func (p *parser) atMost(n int) error {
 		next := msg.T(msg.NextHelpVerb, "verb", p.Verb)
 		if strings.Contains(p.usage, `"`) {
 			// The verb takes quoted text: the hint shows its own example.
-			next = msg.T(msg.NextQuoteLike, "example", p.example)
+			example := p.example
+			if len(p.Pos) > 0 {
+				if id, ok := csr.ParseID(p.prefix, p.Pos[0]); ok {
+					// The example about the person's own CSR.
+					example = strings.Replace(example, p.prefix+"-1", string(id), 1)
+				}
+			}
+			next = msg.T(msg.NextQuoteLike, "example", example)
 		}
 		return syntaxError(msg.T(msg.RefuseExtraArg, "verb", p.Verb, "arg", clip(p.Pos[n])), next)
 	}

@@ -79,9 +79,9 @@ func runEdit(ctx context.Context, h *Handler, req Request, e Edit) (chat.Reply, 
 		}
 	}
 	if len(voided) > 0 {
-		return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyEditedVoided, "csr", string(c.ID), "fields", note, "n", len(voided)))
+		return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyEditedVoided, "csr", string(c.ID), "fields", csr.EditedFields(note), "n", len(voided)))
 	}
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyEdited, "csr", string(c.ID), "fields", note))
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyEdited, "csr", string(c.ID), "fields", csr.EditedFields(note)))
 }
 
 // CommentOn answers on a CSR.

@@ -419,7 +419,8 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 		return chat.Reply{}, err
 	}
 	t = append(t, runs...)
-	t = append(t, msg.T(msg.ReplyProcessRollb, "policy", svc.RollbackPolicyOf().Describe()))
+	t = append(t, msg.T(msg.ReplyProcessRollb, "policy", svc.RollbackPolicyOf().Describe()),
+		msg.T(msg.ReplyProcessStart, "service", svc.Name))
 	return chat.Reply{Texts: t, Private: true}, nil
 }
 

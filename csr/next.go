@@ -63,6 +63,9 @@ func (c CSR) NextStep(svc Service, now time.Time, freezes []Freeze) msg.Text {
 		}
 		return msg.T(msg.NextDeployed, "csr", id, "env", svc.ProdEnv())
 	default:
+		if c.State == RolledBack {
+			return msg.T(msg.NextRolledBackDone, "csr", id, "env", svc.ProdEnv(), "owners", c.owners(), "service", c.Service)
+		}
 		if c.State == Cancelled {
 			return msg.T(msg.NextCancelled, "csr", id, "service", c.Service)
 		}

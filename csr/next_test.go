@@ -88,7 +88,7 @@ func TestNextStep(t *testing.T) {
 				})
 			},
 			want: []string{"CSR-7/rollback/1"}},
-		{name: "rolled back", state: csr.RolledBack, id: msg.NextNothing, want: []string{"rolled back. Nothing more"}},
+		{name: "rolled back", state: csr.RolledBack, id: msg.NextRolledBackDone, want: []string{"was rolled back", "ship a fix as a new CSR", "`new billing"}},
 		{name: "cancelled", state: csr.Cancelled, id: msg.NextCancelled, want: []string{"cancelled", "new billing"}},
 	}
 	seen := map[csr.State]bool{}

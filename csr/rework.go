@@ -153,3 +153,20 @@ func (c CSR) LastRejection() (Approval, bool) {
 	}
 	return Approval{}, false
 }
+
+var fieldNames = map[string]msg.ID{
+	"title": msg.FieldTitle, "description": msg.FieldDescription, "risk": msg.FieldRisk,
+	"effort": msg.FieldEffort, "assignee": msg.FieldAssignee,
+}
+
+// EditedFields says the fields an edit's record names ("description,
+// risk") in the reader's words: "the description and the risk".
+func EditedFields(note string) msg.Text {
+	var parts []msg.Text
+	for _, f := range strings.Split(note, ", ") {
+		if id, ok := fieldNames[f]; ok {
+			parts = append(parts, msg.T(id))
+		}
+	}
+	return msg.List(parts...)
+}

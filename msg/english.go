@@ -422,7 +422,7 @@ var coreEnglish = Catalog{
 	ConsoleHelp:    "Console: `as NAME` switches the acting person; a number runs one of the actions shown last; `clock +2h` or `clock 2026-12-04T22:30` moves time; `quit` or `exit` leaves. On a terminal, arrows edit the line and up and down go through the history.",
 	ConsoleNoPick:  "{person} has no action {n}; pick one of the numbers shown for {person} after the last card.",
 	ConsoleAskFor:  "{what}: ",
-	ConsoleClock:   "🕒 The clock now reads {time}.",
+	ConsoleClock:   "🕒 The clock now reads {time}. Next: carry on; deploy windows, freezes and schedules follow this time now.",
 
 	DoctorAllOK:         "Everything answers.",
 	DoctorFailed:        "{n|# check|# checks} failed; fix {n|it|them} from the top (later checks often fail because of an earlier one).",

@@ -22,6 +22,9 @@ const (
 	NextDeployedRollback   ID = "next.deployed_rollback"
 	NextDeployedNoRollback ID = "next.deployed_no_rollback"
 	NextFixForward         ID = "next.fix_forward"
+	NextRolledBackFix      ID = "next.rolled_back_fix"
+	NextRolledBackFixSHA   ID = "next.rolled_back_fix_sha"
+	NextRolledBackDone     ID = "next.rolled_back_done"
 	NextRolledBackFurther  ID = "next.rolled_back_further"
 	NextCancelled          ID = "next.cancelled"
 	NextUnchanged          ID = "next.unchanged"
@@ -38,8 +41,8 @@ const (
 	NoteCommentDM     ID = "note.comment_dm"
 	NoteRollingBack   ID = "note.rolling_back"
 	NoteRejectedDM    ID = "note.rejected_dm"
-	NoteThen          ID = "note.then"
 	ReplyProcessRollb ID = "reply.process_rollback"
+	ReplyProcessStart ID = "reply.process_start"
 
 	RollbackRoleRequester ID = "rollback.role.requester"
 	RollbackRoleAssignee  ID = "rollback.role.assignee"
@@ -50,6 +53,12 @@ const (
 	ListPair   ID = "list.pair"
 	ListMore   ID = "list.more"
 	ListOrPair ID = "list.or_pair"
+
+	FieldTitle       ID = "field.title"
+	FieldDescription ID = "field.description"
+	FieldRisk        ID = "field.risk"
+	FieldEffort      ID = "field.effort"
+	FieldAssignee    ID = "field.assignee"
 
 	CardComments      ID = "card.comments"
 	CardRejectedBy    ID = "card.rejected_by"
@@ -82,6 +91,9 @@ var reworkEnglish = Catalog{
 	NextDeployedRollback:   "{csr} is deployed to {env}: it runs {sha} now. Nothing more to do; if it misbehaves, {people} may run `rollback {csr} \"what went wrong\"` to restore {target}.",
 	NextDeployedNoRollback: "{csr} is deployed to {env}: it runs {sha} now. Nothing more to do; it is the first deploy there, so a problem is fixed with a new CSR (`new {service} \"TITLE\" --ref REF`).",
 	NextFixForward:         "ship a fix as a new CSR: `new {service} \"TITLE\" --ref REF`.",
+	NextRolledBackFix:      "{csr} was rolled back: {env} runs {current} at {sha} now. Next: {owners} ship a fix as a new CSR (`new {service} \"TITLE\" --ref REF`).",
+	NextRolledBackFixSHA:   "{csr} was rolled back: {env} runs {sha} now. Next: {owners} ship a fix as a new CSR (`new {service} \"TITLE\" --ref REF`).",
+	NextRolledBackDone:     "{csr} was rolled back: {env} runs the commit from before it again. Next: {owners} ship a fix as a new CSR (`new {service} \"TITLE\" --ref REF`); `show {csr}` says what {env} runs.",
 	NextRolledBackFurther:  "{csr} was rolled back: {env} runs {current} at {sha} now. Next: {owners} ship a fix as a new CSR (`new {service} \"TITLE\" --ref REF`); if {current} must go too, {people} may `rollback {current} \"reason\"`.",
 	NextCancelled:          "{csr} was cancelled; nothing more happens to it. To ship this change after all, open a new CSR with `new {service} \"TITLE\" --ref REF`.",
 	NextUnchanged:          "see what it needs with `next {csr}`.",
@@ -92,15 +104,16 @@ var reworkEnglish = Catalog{
 	ReplyCommentedTo:  "Comment added to {csr} and sent to {people}.",
 	ReplyRollbackWhy:  "Reason: {reason}",
 
-	NoteEdited:      "✏️ {by} edited the {fields} of {csr}. {next}",
-	NoteEditVoided:  "{people}: {by} edited the {fields} of {csr} \"{title}\" during its approval, so your decision no longer counts. {next}",
+	NoteEdited:      "✏️ {by} edited {fields} of {csr}. {next}",
+	NoteEditVoided:  "{people}: {by} edited {fields} of {csr} \"{title}\" during its approval, so your decision no longer counts. {next}",
 	NoteComment:     "💬 {by} on {csr} \"{title}\": {text} ▶ {next}",
 	NoteCommentDM:   "💬 {by} answered on {csr} \"{title}\": {text} — {next}",
 	NoteRollingBack: "↩️ {by} is rolling back {csr} in {env} to {sha}: {reason}",
 	NoteRejectedDM:  "{csr} \"{title}\" was rejected at step `{step}` by {by}: {reason}. {next}",
-	NoteThen:        "{note} ▶ {next}",
 
 	ReplyProcessRollb: "6. Rollback: only while a CSR is what production runs, with a reason, by {policy}; it redeploys the commit production ran before it.",
+
+	ReplyProcessStart: "Next: open a CSR with `new {service} \"TITLE\" --ref REF`; `help` explains every command.",
 
 	RollbackRoleRequester: "the requester",
 	RollbackRoleAssignee:  "the assignee",
@@ -111,6 +124,12 @@ var reworkEnglish = Catalog{
 	ListPair:   "{a} and {b}",
 	ListMore:   "{a}, {rest}",
 	ListOrPair: "{a} or {b}",
+
+	FieldTitle:       "the title",
+	FieldDescription: "the description",
+	FieldRisk:        "the risk",
+	FieldEffort:      "the effort",
+	FieldAssignee:    "the assignee",
 
 	CardComments:      "comment",
 	CardRejectedBy:    "rejected by {by}: {reason}",
