@@ -70,7 +70,7 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 		case csr.EvRunRequested:
 			if ev.Run.Purpose == csr.PurposeRollback && ev.Note != "" {
 				e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, To: rollbackAudience(c, by),
-					Text: msg.T(msg.NoteRollingBack, "by", "@"+string(by), "csr", id, "env", ev.Run.Env, "sha", short(ev.Run.SHA), "reason", ev.Note)})
+					Text: msg.T(msg.NoteRollingBack, "by", "@"+string(by), "csr", id, "env", ev.Run.Env, "sha", short(ev.Run.SHA), "reason", ev.Note, "next", next)})
 			}
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID,
 				Text: msg.T(msg.NoteRunStarted, "kind", kind(ev.Run), "run", ev.Run.ID, "csr", id, "env", ev.Run.Env, "deployer", ev.Run.Deployer, "next", next)})
@@ -104,7 +104,7 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 				Text: msg.T(msg.NoteRejectedDM, "csr", id, "title", c.Title, "step", ev.Step, "by", "@"+string(by), "reason", ev.Note, "next", next)})
 		case csr.EvApprovalsVoided:
 			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
-				Text: msg.T(msg.NoteVoided, "people", csr.Mentions(ev.Notify), "csr", id, "ref", ev.Note)})
+				Text: msg.T(msg.NoteVoided, "people", csr.Mentions(ev.Notify), "csr", id, "ref", ev.Note, "next", next)})
 		case csr.EvEdited:
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(),
 				Text: msg.T(msg.NoteEdited, "by", "@"+string(by), "fields", csr.EditedFields(ev.Note), "csr", id, "next", next)})

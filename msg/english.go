@@ -378,7 +378,7 @@ var coreEnglish = Catalog{
 	NoteStepCompleted: "Step `{step}` of {csr} is complete. ▶ {next}",
 	NoteApproved:      "{csr} is fully approved. ▶ {next}",
 	NoteRejected:      "{csr} was rejected at step `{step}` by {by}: {reason} ▶ {next}",
-	NoteVoided:        "{people}: {csr} now ships {ref}; your earlier approval is void and the CSR must be tested and approved again.",
+	NoteVoided:        "{people}: {csr} now ships {ref}; your earlier approval is void and the CSR must be tested and approved again. ▶ {next}",
 	NoteRunError:      "⚠️ deploy {run} of {csr} could not run: {error}",
 	NoteFrozen:        "❄️ {service} is frozen until {until} by {by}: {reason}",
 	NoteUnfrozen:      "{service} is no longer frozen ({by}).",

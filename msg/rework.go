@@ -108,7 +108,7 @@ var reworkEnglish = Catalog{
 	NoteEditVoided:  "{people}: {by} edited {fields} of {csr} \"{title}\" during its approval, so your decision no longer counts. {next}",
 	NoteComment:     "💬 {by} on {csr} \"{title}\": {text} ▶ {next}",
 	NoteCommentDM:   "💬 {by} answered on {csr} \"{title}\": {text} — {next}",
-	NoteRollingBack: "↩️ {by} is rolling back {csr} in {env} to {sha}: {reason}",
+	NoteRollingBack: "↩️ {by} is rolling back {csr} in {env} to {sha}: {reason} ▶ {next}",
 	NoteRejectedDM:  "{csr} \"{title}\" was rejected at step `{step}` by {by}: {reason}. {next}",
 
 	ReplyProcessRollb: "6. Rollback: only while a CSR is what production runs, with a reason, by {policy}; it redeploys the commit production ran before it.",
