@@ -55,23 +55,31 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 		return
 	}
 	id := string(c.ID)
+	now := e.Clock.Now()
+	next := c.NextStep(svc, now, nil)
 	card := func() *chat.Card {
-		return &chat.Card{CSR: c, Service: svc, Next: c.NextStep(svc, e.Clock.Now(), nil), Now: e.Clock.Now()}
+		return &chat.Card{CSR: c, Service: svc, Next: next, Now: now}
 	}
+	// Every notice ends with what happens next and who acts ({next}), so
+	// nobody has to guess the command that moves the CSR on.
 	for _, ev := range evs {
 		switch ev.Kind {
 		case csr.EvCreated:
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(),
-				Text: msg.T(msg.NoteCreated, "by", "@"+string(by), "csr", id, "service", svc.Name, "title", c.Title)})
+				Text: msg.T(msg.NoteCreated, "by", "@"+string(by), "csr", id, "service", svc.Name, "title", c.Title, "next", next)})
 		case csr.EvRunRequested:
+			if ev.Run.Purpose == csr.PurposeRollback && ev.Note != "" {
+				e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, To: rollbackAudience(c, by),
+					Text: msg.T(msg.NoteRollingBack, "by", "@"+string(by), "csr", id, "env", ev.Run.Env, "sha", short(ev.Run.SHA), "reason", ev.Note, "next", next)})
+			}
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID,
-				Text: msg.T(msg.NoteRunStarted, "kind", kind(ev.Run), "run", ev.Run.ID, "csr", id, "env", ev.Run.Env, "deployer", ev.Run.Deployer)})
+				Text: msg.T(msg.NoteRunStarted, "kind", kind(ev.Run), "run", ev.Run.ID, "csr", id, "env", ev.Run.Env, "deployer", ev.Run.Deployer, "next", next)})
 			// After the notice: the queue may tell the run's place in line.
 			e.Runs.Start(c, svc, ev.Run)
 		case csr.EvRunCancel:
 			e.Runs.Cancel(ev.Run.ID)
 		case csr.EvRunFinished:
-			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify, Text: runText(c, ev.Run)})
+			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify, Text: runText(c, ev.Run, next)})
 		case csr.EvRunUnknown:
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify,
 				Text: msg.T(msg.NoteRunUnknown, "people", csr.Mentions(ev.Notify), "kind", kind(ev.Run), "run", ev.Run.ID,
@@ -84,27 +92,66 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 					{Verb: csr.VerbReject, CSR: c.ID, Command: "reject " + id, NeedsInput: "reason"},
 				}})
 		case csr.EvStepCompleted:
-			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteStepCompleted, "step", ev.Step, "csr", id)})
+			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteStepCompleted, "step", ev.Step, "csr", id, "next", next)})
 		case csr.EvApproved:
-			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), Text: msg.T(msg.NoteApproved, "csr", id)})
+			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), Text: msg.T(msg.NoteApproved, "csr", id, "next", next)})
 		case csr.EvRejected:
-			e.Notice(ctx, chat.Notice{Channel: svc.Channel, To: ev.Notify, CSR: c.ID, Card: card(),
-				Text: msg.T(msg.NoteRejected, "csr", id, "step", ev.Step, "by", "@"+string(by), "reason", ev.Note)})
+			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(),
+				Text: msg.T(msg.NoteRejected, "csr", id, "step", ev.Step, "by", "@"+string(by), "reason", ev.Note, "next", next)})
+			// The requester and assignee must not learn of it only if they
+			// happen to read the channel.
+			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
+				Text: msg.T(msg.NoteRejectedDM, "csr", id, "title", c.Title, "step", ev.Step, "by", "@"+string(by), "reason", ev.Note, "next", next)})
 		case csr.EvApprovalsVoided:
 			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
-				Text: msg.T(msg.NoteVoided, "people", csr.Mentions(ev.Notify), "csr", id, "ref", ev.Note)})
+				Text: msg.T(msg.NoteVoided, "people", csr.Mentions(ev.Notify), "csr", id, "ref", ev.Note, "next", next)})
+		case csr.EvEdited:
+			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(),
+				Text: msg.T(msg.NoteEdited, "by", "@"+string(by), "fields", csr.EditedFields(ev.Note), "csr", id, "next", next)})
+			if len(ev.Notify) > 0 {
+				e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
+					Text: msg.T(msg.NoteEditVoided, "people", csr.Mentions(ev.Notify), "by", "@"+string(by), "fields", csr.EditedFields(ev.Note),
+						"csr", id, "title", c.Title, "next", next)})
+			}
+		case csr.EvCommented:
+			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID,
+				Text: msg.T(msg.NoteComment, "by", "@"+string(by), "csr", id, "title", c.Title, "text", ev.Note, "next", next)})
+			if len(ev.Notify) > 0 {
+				e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
+					Text: msg.T(msg.NoteCommentDM, "by", "@"+string(by), "csr", id, "title", c.Title, "text", ev.Note, "next", next)})
+			}
 		}
 	}
 }
 
-func kind(r csr.Run) string {
+// rollbackAudience is who hears of a rollback directly: the CSR's people,
+// unless they started it.
+func rollbackAudience(c csr.CSR, by csr.Person) []csr.Person {
+	var out []csr.Person
+	for _, p := range c.People() {
+		if p != by {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+// kind names the run's purpose in the reader's catalog.
+func kind(r csr.Run) msg.Text {
 	switch r.Purpose {
 	case csr.PurposeTest:
-		return msg.T(msg.WordTest).String()
+		return msg.T(msg.WordTest)
 	case csr.PurposeRollback:
-		return msg.T(msg.WordRollback).String()
+		return msg.T(msg.WordRollback)
 	default:
-		return msg.T(msg.WordProduction).String()
+		return msg.T(msg.WordProduction)
 	}
 }
 
@@ -116,10 +163,10 @@ func link(r csr.Run) string {
 	return " " + r.URL
 }
 
-func runText(c csr.CSR, r csr.Run) msg.Text {
+func runText(c csr.CSR, r csr.Run, next msg.Text) msg.Text {
 	if r.Status == csr.RunSucceeded {
-		return msg.T(msg.NoteRunSucceeded, "kind", kind(r), "run", r.ID, "csr", string(c.ID), "env", r.Env, "link", link(r))
+		return msg.T(msg.NoteRunSucceeded, "kind", kind(r), "run", r.ID, "csr", string(c.ID), "env", r.Env, "link", link(r), "next", next)
 	}
-	return msg.T(msg.NoteRunFailed, "kind", kind(r), "run", r.ID, "csr", string(c.ID), "env", r.Env, "status", string(r.Status),
-		"link", link(r), "detail", r.Detail)
+	return msg.T(msg.NoteRunFailed, "kind", kind(r), "run", r.ID, "csr", string(c.ID), "env", r.Env, "status", r.Status.Name(),
+		"link", link(r), "detail", r.Detail, "next", next)
 }

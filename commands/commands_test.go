@@ -28,7 +28,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		want   string // in the rendered refusal
 	}{
 		{"unknown verb", "", "alice", "frobnicate CSR-1", "don't know the command `frobnicate`"},
-		{"typo suggests", "", "alice", "aprove CSR-1", "did you mean `approve CSR`"},
+		{"typo suggests", "", "alice", "aprove CSR-1", "did you mean `approve CSR-1`"},
 		{"unclosed quote", "", "alice", `new billing-api "Fix rounding --ref main`, "never closed"},
 		{"new: no service", "", "alice", "new", "needs a service"},
 		{"new: no title", "", "alice", "new billing-api", "needs a title"},
@@ -56,22 +56,22 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"evidence: javascript link", csr.Tested, "frank", "evidence CSR-1 javascript:alert(1)", "not a link an approver can open"},
 		{"evidence: relative link", csr.Tested, "frank", "evidence CSR-1 /runs/1", "not a link"},
 		{"submit: no evidence", csr.Tested, "alice", "submit CSR-1", "needs test evidence"},
-		{"submit: draft", csr.Draft, "alice", "submit CSR-1", "`submit` works only when it is `tested`"},
+		{"submit: draft", csr.Draft, "alice", "submit CSR-1", "`submit` works only when it is tested"},
 		{"approve: self", csr.InApproval, "alice", "approve CSR-1", "you requested CSR-1"},
 		{"approve: later step first", csr.InApproval, "carol", "approve CSR-1", "step 1/3 `lead` of CSR-1 is still open"},
 		{"approve: not an approver", csr.InApproval, "frank", "approve CSR-1", "not an approver"},
 		{"approve: unknown CSR", "", "bob", "approve CSR-42", "there is no CSR-42"},
-		{"approve: draft", csr.Draft, "bob", "approve CSR-1", "`approve` works only when it is `in_approval`"},
+		{"approve: draft", csr.Draft, "bob", "approve CSR-1", "`approve` works only when it is in approval"},
 		{"reject: no reason", csr.InApproval, "bob", "reject CSR-1", "needs a reason"},
 		{"reject: empty reason", csr.InApproval, "bob", `reject CSR-1 ""`, "needs a reason"},
 		{"reject: not approver", csr.InApproval, "frank", `reject CSR-1 "no"`, "not an approver"},
-		{"revise: not rejected", csr.InApproval, "alice", "revise CSR-1", "`revise` works only when it is `rejected`"},
+		{"revise: not rejected", csr.InApproval, "alice", "revise CSR-1", "`revise` works only when it is rejected"},
 		{"update: no ref", csr.Draft, "alice", "update CSR-1", "must name what it ships"},
 		{"deploy: before approval", csr.InApproval, "alice", "deploy CSR-1", "production deploys need a fully approved CSR"},
 		{"deploy: empty override", csr.Approved, "alice", `deploy CSR-1 --override ""`, "a reason after --override"},
 		{"deploy: override by non-admin", csr.Approved, "alice", `deploy CSR-1 --override "urgent"`, "only an admin may override"},
 		{"deploy: not owner", csr.Approved, "bob", "deploy CSR-1", "only @alice"},
-		{"rollback: not deployed", csr.Approved, "alice", "rollback CSR-1", "`rollback` works only when it is `deployed`"},
+		{"rollback: not deployed", csr.Approved, "alice", "rollback CSR-1", "`rollback` works only when it is deployed"},
 		{"cancel: deployed", csr.Deployed, "alice", "cancel CSR-1", "`cancel` works only when"},
 		{"cancel: not owner", csr.Draft, "carol", "cancel CSR-1", "only @alice"},
 		{"freeze: not admin", "", "alice", `freeze billing-api --until "2026-12-31 09:00" "close"`, "only an admin may `freeze`"},
@@ -102,6 +102,20 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"resolve: extra words", deployingUnknown, "alice", `resolve CSR-1 succeeded looked twice`, "takes no argument `twice`"},
 		{"resolve: not allowed", deployingUnknown, "bob", `resolve CSR-1 succeeded "looked"`, "only @alice"},
 		{"new: short sha", "", "alice", `new billing-api "t" --ref main --sha 12345`, "--sha` needs a commit SHA"},
+		{"edit: nothing to change", csr.Rejected, "alice", "edit CSR-1", "needs at least one of --title"},
+		{"edit: not the owner", csr.Rejected, "carol", `edit CSR-1 --risk "low"`, "only @alice"},
+		{"edit: after approval", csr.Approved, "alice", `edit CSR-1 --risk "low"`, "`edit` works only when it is draft"},
+		{"edit: empty title", csr.Draft, "alice", `edit CSR-1 --title ""`, "the title is empty"},
+		{"edit: unknown assignee", csr.Draft, "alice", `edit CSR-1 --assignee @zed`, "don't know the person `@zed`"},
+		{"edit: unknown flag", csr.Draft, "alice", `edit CSR-1 --ref main`, "no option `--ref`"},
+		{"edit: bad effort", csr.Draft, "alice", `edit CSR-1 --effort soon`, "--effort` needs a duration"},
+		{"edit: unknown CSR", "", "alice", `edit CSR-4 --risk "low"`, "there is no CSR-4"},
+		{"comment: no text", csr.Rejected, "alice", "comment CSR-1", "needs the comment"},
+		{"comment: empty text", csr.Rejected, "alice", `comment CSR-1 "  "`, "the comment is empty"},
+		{"comment: unquoted text", csr.Rejected, "alice", `comment CSR-1 plan added`, "quotes"},
+		{"comment: unknown CSR", "", "alice", `comment CSR-5 "hi"`, "there is no CSR-5"},
+		{"rollback: no reason", csr.Deployed, "alice", "rollback CSR-1", "needs a reason"},
+		{"rollback: not allowed by the policy", csr.Deployed, "frank", `rollback CSR-1 "errors"`, "lets only the requester"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,6 +125,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 			case deployingUnknown:
 				e.walk(csr.Deploying)
 				e.unknown("CSR-1")
+			case csr.Rejected:
+				e.walk(csr.InApproval)
+				e.ok("bob", `reject CSR-1 "no rollback plan"`)
 			default:
 				e.walk(tc.state)
 			}
@@ -215,16 +232,16 @@ func TestListPages(t *testing.T) {
 		e.ok("alice", `new billing-api "t" --ref main`)
 	}
 	first := render(e.ok("alice", "list all"))
-	require.Contains(t, first, "Showing 1–50 of 120 CSR(s); more: `list all --page 2`")
+	require.Contains(t, first, "Showing 1–50 of 120 CSRs; more: `list all --page 2`")
 	require.Contains(t, first, "CSR-120")
 	require.NotContains(t, first, "CSR-70 ")
 	second := render(e.ok("alice", "list --page 2"))
-	require.Contains(t, second, "Showing 51–100 of 120 CSR(s); more: `list mine --page 3`")
+	require.Contains(t, second, "Showing 51–100 of 120 CSRs; more: `list mine --page 3`")
 	require.Contains(t, second, "CSR-70")
 	last := render(e.ok("alice", "list waiting --service billing-api --page 3"))
-	require.Contains(t, last, "Showing 101–120 of 120 CSR(s):")
+	require.Contains(t, last, "Showing 101–120 of 120 CSRs:")
 	require.Contains(t, last, "CSR-1 ")
-	require.Contains(t, render(e.ok("alice", "list all --state draft --page 9")), "Page 9 is past the end: 120 CSR(s) fill 3 page(s) of 50.")
+	require.Contains(t, render(e.ok("alice", "list all --state draft --page 9")), "Page 9 is past the end: 120 CSRs fill 3 pages of 50.")
 	require.Contains(t, render(e.ok("bob", "list all --state in_approval")), "No CSRs")
 }
 
@@ -309,12 +326,12 @@ func TestRollbackOnlyOfWhatRunsNow(t *testing.T) {
 	e.finishRuns("CSR-2")
 
 	before := e.snapshot()
-	r := e.do("alice", "rollback CSR-1")
+	r := e.do("alice", `rollback CSR-1 "error rate up"`)
 	require.NotNil(t, r.Refusal)
 	require.Equal(t, "rollback-not-current", r.Refusal.Rule)
 	require.Contains(t, render(r), "CSR-2 was deployed after it")
 	require.Equal(t, before, e.snapshot())
 
-	r = e.ok("alice", "rollback CSR-2")
+	r = e.ok("alice", `rollback CSR-2 "error rate up"`)
 	require.Contains(t, render(r), "to "+first.SHA()[:7])
 }

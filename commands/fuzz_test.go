@@ -23,6 +23,8 @@ func FuzzParse(f *testing.F) {
 		`reject CSR-1 "a \"quoted\" reason"`, "approve csr-0", "approve CSR-99999999999999999999", "show \x00",
 		"list --state=draft --service=web", "deploy CSR-1 --override=", "help help help", "\u202eevorppa CSR-1",
 		"new 'a b' 'c' --effort 1.5h --ref x", "freeze x --until 2h \"\\", "evidence CSR-1 https://a/b \"n\" extra",
+		"edit CSR-1", "edit CSR-1 --effort -1h --assignee", "comment CRS-3 hi there", "rollb #3", "show csr_99999999999999999999",
+		"process", "nwe", "rollback CSR-1 \"\"",
 	} {
 		f.Add(seed)
 	}

@@ -138,42 +138,63 @@ func contains(list []string, s string) bool {
 }
 
 // closest returns the candidate nearest to s by edit distance, if it is
-// near enough to be a plausible typo.
+// near enough to be a plausible typo, or the one s is a prefix of.
 func closest(s string, candidates []string) (string, bool) {
+	s = strings.ToLower(s)
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
+		if d := editDistance(s, strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
-	limit := 2
-	if len(s) <= 3 {
-		limit = 1
-	}
-	if strings.HasPrefix(best, s) && len(s) >= 2 {
+	if bestD == 0 {
 		return best, true
 	}
-	return best, bestD <= limit
+	limit := 2
+	if len([]rune(s)) <= 3 {
+		limit = 1
+	}
+	if bestD <= limit {
+		return best, true
+	}
+	// A beginning typed in full ("dep" for deploy) is meant, when only one
+	// candidate starts so.
+	var starts []string
+	for _, c := range candidates {
+		if len(s) >= 2 && strings.HasPrefix(strings.ToLower(c), s) {
+			starts = append(starts, c)
+		}
+	}
+	if len(starts) == 1 {
+		return starts[0], true
+	}
+	return best, false
 }
 
-// editDistance is the Levenshtein distance between a and b.
+// editDistance is the optimal-string-alignment distance between a and b:
+// insertions, deletions, substitutions and swaps of two neighbours each
+// count one, so "nwe" is one step from "new".
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }

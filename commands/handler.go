@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"releasebot/chat"
@@ -76,6 +77,16 @@ type Handler struct {
 // not errors.
 func (h *Handler) Execute(ctx context.Context, req Request, line string) chat.Reply {
 	cmd, err := h.Registry.Parse(h.Config.Prefix(), line)
+	var r *csr.Refusal
+	if errors.As(err, &r) && r.Rule == ruleNeedsService {
+		// Only the handler knows the services: the refusal names them.
+		names := h.Config.ServiceNames()
+		example := ""
+		if spec, ok := h.Registry.Spec(strings.ToLower(strings.Fields(line)[0])); ok {
+			example = spec.Example
+		}
+		err = syntaxError(r.Why, msg.T(msg.NextChooseService, "services", joinNames(names), "example", example))
+	}
 	if err != nil {
 		return h.failure(ctx, req, "parse", err)
 	}
@@ -153,8 +164,12 @@ func (h *Handler) load(ctx context.Context, id csr.ID) (csr.CSR, csr.Service, er
 func (h *Handler) service(name string) (csr.Service, error) {
 	svc, ok := h.Config.Service(name)
 	if !ok {
-		return svc, syntaxError(msg.T(msg.RefuseUnknownService, "service", name),
-			msg.T(msg.NextListServices, "services", joinNames(h.Config.ServiceNames())))
+		names := joinNames(h.Config.ServiceNames())
+		next := msg.T(msg.NextListServices, "services", names)
+		if near, ok := closest(name, h.Config.ServiceNames()); ok {
+			next = msg.T(msg.NextDidYouMeanService, "suggestion", near, "services", names)
+		}
+		return svc, syntaxError(msg.T(msg.RefuseUnknownService, "service", clip(name)), next)
 	}
 	return svc, nil
 }
@@ -233,10 +248,27 @@ func (h *Handler) Card(ctx context.Context, a csr.Actor, c csr.CSR, svc csr.Serv
 		}
 	}
 	card := chat.Card{CSR: c, Service: svc, Next: c.NextStep(svc, now, fz), Now: now}
-	if next, ok := h.productionNext(ctx, c, svc); ok {
+	next, rollback, ok := h.productionNext(ctx, c, svc)
+	if ok {
 		card.Next = next
 	}
-	return card, ActionsFor(c, a, svc, now, fz), nil
+	actions := ActionsFor(c, a, svc, now, fz)
+	if !rollback {
+		// Production has nothing to restore, or runs another CSR: the
+		// rollback would be refused, so it is not offered.
+		actions = slices.DeleteFunc(actions, func(x chat.Action) bool { return x.Verb == csr.VerbRollback })
+	}
+	return card, actions, nil
+}
+
+// nextOf is the CSR's next step and who acts, as its card says it: the
+// end of every notice about it.
+func (h *Handler) nextOf(ctx context.Context, c csr.CSR, svc csr.Service) msg.Text {
+	card, _, err := h.Card(ctx, csr.Actor{Person: csr.System}, c, svc)
+	if err != nil {
+		return c.NextStep(svc, h.Clock.Now(), nil)
+	}
+	return card.Next
 }
 
 // ActionsFor turns the verbs a may use now into runnable commands.
@@ -249,8 +281,10 @@ func ActionsFor(c csr.CSR, a csr.Actor, svc csr.Service, now time.Time, fz []csr
 			act.NeedsInput = "reason"
 		case csr.VerbEvidence:
 			act.NeedsInput = "link"
-		case csr.VerbCancel:
+		case csr.VerbCancel, csr.VerbUnschedule:
 			act.NeedsInput = "reason?"
+		case csr.VerbRollback:
+			act.NeedsInput = "reason"
 		}
 		out = append(out, act)
 	}

@@ -27,7 +27,7 @@ type New struct {
 func (New) Verb() string { return "new" }
 
 func parseNew(p *parser) (New, error) {
-	svc, err := p.word(0, "a service")
+	svc, err := p.service(0)
 	if err != nil {
 		return New{}, err
 	}
@@ -84,7 +84,11 @@ func (h *Handler) person(s string) (csr.Person, error) {
 		for _, q := range h.Config.People() {
 			names = append(names, string(q))
 		}
-		return "", syntaxError(msg.T(msg.RefuseUnknownPerson, "person", clip(s)), msg.T(msg.NextListPeople, "people", joinNames(names)))
+		next := msg.T(msg.NextListPeople, "people", joinNames(names))
+		if near, ok := closest(string(p), names); ok {
+			next = msg.T(msg.NextDidYouMeanPerson, "suggestion", "@"+near, "people", joinNames(names))
+		}
+		return "", syntaxError(msg.T(msg.RefuseUnknownPerson, "person", clip(s)), next)
 	}
 	return p, nil
 }
@@ -127,7 +131,11 @@ func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, er
 	}
 	h.Effects.Emit(ctx, c, req.Actor.Person, evs)
 	h.announceShips(ctx, c, svc, base)
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCreated, "csr", string(c.ID), "title", c.Title))
+	texts := []msg.Text{msg.T(msg.ReplyCreated, "csr", string(c.ID), "title", c.Title)}
+	if warn, ok := h.inProduction(ctx, c, svc); ok {
+		texts = append(texts, warn)
+	}
+	return h.cardReply(ctx, req, c, svc, texts...)
 }
 
 // resolve turns the ref into a commit. A SHA named with --sha, or a full
@@ -508,34 +516,6 @@ func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Rep
 	return h.cardReply(ctx, req, c, svc, texts...)
 }
 
-// Rollback redeploys the previous production commit of the service.
-type Rollback struct{ CSR csr.ID }
-
-// Verb implements Command.
-func (Rollback) Verb() string { return "rollback" }
-
-func parseRollback(p *parser) (Rollback, error) { id, err := idOnly(p); return Rollback{id}, err }
-
-func runRollback(ctx context.Context, h *Handler, req Request, r Rollback) (chat.Reply, error) {
-	c, svc, err := h.load(ctx, r.CSR)
-	if err != nil {
-		return chat.Reply{}, err
-	}
-	prev, err := h.rollbackTarget(ctx, c, svc)
-	if err != nil {
-		return chat.Reply{}, err
-	}
-	c, svc, evs, err := h.transition(ctx, req, r.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
-		return c.Rollback(req.Actor, prev.SHA, now, svc)
-	})
-	if err != nil {
-		return chat.Reply{}, err
-	}
-	run := runOf(evs)
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyRollback, "run", run.ID, "csr", string(c.ID), "sha", shortSHA(prev.SHA)),
-		rollbackReply(run.Env, prev))
-}
-
 func shortSHA(s string) string {
 	if len(s) > 7 {
 		return s[:7]
@@ -567,9 +547,10 @@ func runCancel(ctx context.Context, h *Handler, req Request, cn Cancel) (chat.Re
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	note := msg.T(msg.NoteCancelled, "csr", string(c.ID), "by", "@"+string(req.Actor.Person))
+	next := h.nextOf(ctx, c, svc)
+	note := msg.T(msg.NoteCancelled, "csr", string(c.ID), "by", "@"+string(req.Actor.Person), "next", next)
 	if cn.Reason != "" {
-		note = msg.T(msg.NoteCancelledWhy, "csr", string(c.ID), "by", "@"+string(req.Actor.Person), "reason", cn.Reason)
+		note = msg.T(msg.NoteCancelledWhy, "csr", string(c.ID), "by", "@"+string(req.Actor.Person), "reason", cn.Reason, "next", next)
 	}
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: note})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCancelled, "csr", string(c.ID)))

@@ -63,11 +63,15 @@ func (h *Handler) rollbackTarget(ctx context.Context, c csr.CSR, svc csr.Service
 		if cur.CSR == "" {
 			return prev, &csr.Refusal{Rule: "rollback-not-current",
 				Why:  msg.T(msg.RefuseNotCurrentSHA, "csr", string(c.ID), "env", env, "sha", shortSHA(cur.SHA), "rollback_of", string(cur.RollbackOf)),
-				Next: msg.T(msg.NextNoPrevious)}
+				Next: msg.T(msg.NextNoPrevious, "service", svc.Name)}
+		}
+		next := msg.T(msg.NextFixForward, "service", svc.Name)
+		if curCSR, people, ok := h.rollableCurrent(ctx, cur, svc); ok {
+			next = msg.T(msg.NextRollbackCurrent, "current", string(curCSR.ID), "people", people, "service", svc.Name)
 		}
 		return prev, &csr.Refusal{Rule: "rollback-not-current",
 			Why:  msg.T(msg.RefuseNotCurrent, "csr", string(c.ID), "env", env, "current", string(cur.CSR)),
-			Next: msg.T(msg.NextRollbackCurrent, "current", string(cur.CSR))}
+			Next: next}
 	}
 	if len(lineage) > 1 {
 		prev = lineage[1]
@@ -83,37 +87,101 @@ func rollbackReply(env string, prev store.Deployment) msg.Text {
 	return msg.T(msg.ReplyRollbackTarget, "env", env, "target", string(prev.CSR), "sha", shortSHA(prev.SHA))
 }
 
-// productionNext is the card's last line for a CSR that no longer runs
-// in production (rolled back, or deployed over): what runs there now.
-// ok is false when c runs there, or nothing is known.
-func (h *Handler) productionNext(ctx context.Context, c csr.CSR, svc csr.Service) (msg.Text, bool) {
+// productionNext is the card's last line for a CSR that is or was in
+// production, from what production runs now: a deployed CSR says who may
+// roll it back and to what (or that it is the first deploy, with nothing to
+// roll back to); a rolled-back or superseded one says what runs instead and
+// what to do next. rollback reports whether a rollback of c would be
+// accepted as far as production goes, so the card never offers a refused
+// one. ok is false when nothing is known.
+func (h *Handler) productionNext(ctx context.Context, c csr.CSR, svc csr.Service) (next msg.Text, rollback, ok bool) {
 	if c.State != csr.Deployed && c.State != csr.RolledBack {
-		return msg.Text{}, false
+		return msg.Text{}, false, false
 	}
 	if _, active := c.ActiveRun(); active {
-		return msg.Text{}, false
+		return msg.Text{}, false, false
 	}
 	env := svc.ProdEnv()
-	d, ok, err := h.Store.Production(ctx, svc.Name, env)
+	lineage, err := h.Store.ProductionHistory(ctx, svc.Name, env, 2)
 	if err != nil {
 		// The card still shows everything else; the line is a courtesy.
 		h.Log.WarnContext(ctx, "what production runs not read for the card", "csr", c.ID, "err", err)
-		return msg.Text{}, false
+		return msg.Text{}, false, false
 	}
-	if !ok || d.CSR == c.ID {
-		return msg.Text{}, false
+	if len(lineage) == 0 {
+		return msg.Text{}, false, false
 	}
+	d := lineage[0]
 	id, sha := string(c.ID), shortSHA(d.SHA)
+	if d.CSR == c.ID && c.State == csr.Deployed {
+		if len(lineage) < 2 {
+			return msg.T(msg.NextDeployedNoRollback, "csr", id, "env", env, "sha", sha, "service", svc.Name), false, true
+		}
+		target := shortSHA(lineage[1].SHA)
+		if lineage[1].CSR != "" {
+			target = string(lineage[1].CSR) + " (" + target + ")"
+		}
+		return msg.T(msg.NextDeployedRollback, "csr", id, "env", env, "sha", sha, "people", rollers(c, svc),
+			"target", target), true, true
+	}
+	if d.CSR == c.ID {
+		return msg.Text{}, false, false
+	}
 	switch {
 	case c.State == csr.RolledBack && d.CSR != "":
-		return msg.T(msg.NextRolledBack, "csr", id, "env", env, "current", string(d.CSR), "sha", sha), true
+		if cur, people, ok := h.rollableCurrent(ctx, d, svc); ok {
+			return msg.T(msg.NextRolledBackFurther, "csr", id, "env", env, "current", string(cur.ID), "sha", sha,
+				"owners", csr.Mentions(c.People()), "service", svc.Name, "people", people), false, true
+		}
+		return msg.T(msg.NextRolledBackFix, "csr", id, "env", env, "current", string(d.CSR), "sha", sha,
+			"owners", csr.Mentions(c.People()), "service", svc.Name), false, true
 	case c.State == csr.RolledBack:
-		return msg.T(msg.NextRolledBackSHA, "csr", id, "env", env, "sha", sha), true
+		return msg.T(msg.NextRolledBackFixSHA, "csr", id, "env", env, "sha", sha,
+			"owners", csr.Mentions(c.People()), "service", svc.Name), false, true
 	case d.CSR != "":
-		return msg.T(msg.NextSuperseded, "csr", id, "env", env, "current", string(d.CSR), "sha", sha), true
+		return msg.T(msg.NextSuperseded, "csr", id, "env", env, "current", string(d.CSR), "sha", sha), false, true
 	default:
-		return msg.T(msg.NextSupersededSHA, "csr", id, "env", env, "sha", sha, "rollback_of", string(d.RollbackOf)), true
+		return msg.T(msg.NextSupersededSHA, "csr", id, "env", env, "sha", sha, "rollback_of", string(d.RollbackOf)), false, true
 	}
+}
+
+// rollableCurrent is the CSR production runs now when it may be rolled
+// back further: it is deployed and production holds a commit before it.
+// people are who may do it.
+func (h *Handler) rollableCurrent(ctx context.Context, d store.Deployment, svc csr.Service) (csr.CSR, string, bool) {
+	lineage, err := h.Store.ProductionHistory(ctx, svc.Name, svc.ProdEnv(), 2)
+	if err != nil || len(lineage) < 2 || lineage[0].CSR != d.CSR {
+		return csr.CSR{}, "", false
+	}
+	cur, err := h.Store.Get(ctx, d.CSR)
+	if err != nil || cur.State != csr.Deployed {
+		return csr.CSR{}, "", false
+	}
+	if _, active := cur.ActiveRun(); active {
+		return csr.CSR{}, "", false
+	}
+	return cur, rollers(cur, svc), true
+}
+
+// rollers names who may roll c back: the people of the policy, and admins
+// when it lets them.
+func rollers(c csr.CSR, svc csr.Service) string {
+	return csr.Mentions(c.RollbackPeople(svc))
+}
+
+// inProduction warns that a new CSR ships the commit production already
+// runs: as it stands it would deploy nothing new. A failed read says
+// nothing; the CSR is created either way.
+func (h *Handler) inProduction(ctx context.Context, c csr.CSR, svc csr.Service) (msg.Text, bool) {
+	d, ok, err := h.Store.Production(ctx, svc.Name, svc.ProdEnv())
+	if err != nil || !ok || c.SHA() == "" || !strings.EqualFold(d.SHA, c.SHA()) {
+		return msg.Text{}, false
+	}
+	current := string(d.CSR)
+	if current == "" {
+		current = string(d.RollbackOf)
+	}
+	return msg.T(msg.ReplyInProduction, "env", svc.ProdEnv(), "sha", shortSHA(d.SHA), "current", current, "csr", string(c.ID)), true
 }
 
 // processRuns says what each environment `deploy` and `rollback` reach

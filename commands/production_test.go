@@ -60,7 +60,7 @@ func TestRollbackRestoresTheCommitBefore(t *testing.T) {
 	short := func(c csr.CSR) string { return c.SHA()[:7] }
 	require.Contains(t, render(e.ok("alice", "show CSR-1")), "CSR-1 was deployed; prod now runs CSR-3 at "+short(third)+".")
 
-	r := e.ok("alice", "rollback CSR-3")
+	r := e.ok("alice", `rollback CSR-3 "error rate up"`)
 	text := render(r)
 	require.Contains(t, text, "Rollback CSR-3/rollback/1 of CSR-3 to "+short(second)+" started.")
 	require.Contains(t, text, "When it succeeds, prod runs CSR-2 at "+short(second)+" again.")
@@ -76,8 +76,8 @@ func TestRollbackRestoresTheCommitBefore(t *testing.T) {
 	for _, tc := range []struct {
 		name, line, rule string
 	}{
-		{"the rolled back CSR", "rollback CSR-3", "wrong-state"},
-		{"a CSR no longer in production", "rollback CSR-1", "rollback-not-current"},
+		{"the rolled back CSR", `rollback CSR-3 "error rate up"`, "wrong-state"},
+		{"a CSR no longer in production", `rollback CSR-1 "error rate up"`, "rollback-not-current"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := e.snapshot()
@@ -89,13 +89,13 @@ func TestRollbackRestoresTheCommitBefore(t *testing.T) {
 	}
 
 	// Production runs CSR-2 again: its rollback restores the first.
-	r = e.ok("alice", "rollback CSR-2")
+	r = e.ok("alice", `rollback CSR-2 "error rate up"`)
 	require.Contains(t, render(r), "When it succeeds, prod runs CSR-1 at "+short(first)+" again.")
 	c = get(t, e, "CSR-2")
 	require.Equal(t, first.SHA(), c.Runs[len(c.Runs)-1].SHA)
 
 	e.finishRuns("CSR-2")
-	r = e.do("alice", "rollback CSR-1")
+	r = e.do("alice", `rollback CSR-1 "error rate up"`)
 	require.NotNil(t, r.Refusal)
 	require.Equal(t, "no-previous-deploy", r.Refusal.Rule, "nothing ran before the first deploy")
 }
@@ -119,7 +119,7 @@ func TestRollbackWithManyNewerCSRs(t *testing.T) {
 		_, err = e.store.Create(ctx, c)
 		require.NoError(t, err)
 	}
-	r := e.ok("alice", "rollback CSR-2")
+	r := e.ok("alice", `rollback CSR-2 "error rate up"`)
 	require.Contains(t, render(r), "When it succeeds, prod runs CSR-1 at "+first.SHA()[:7]+" again.")
 	c := get(t, e, "CSR-2")
 	require.Equal(t, first.SHA(), c.Runs[len(c.Runs)-1].SHA)

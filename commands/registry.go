@@ -85,19 +85,26 @@ func (r *Registry) Parse(prefix, line string) (Command, error) {
 	verb := strings.ToLower(toks[0].text)
 	spec, ok := r.specs[verb]
 	if !ok {
-		return nil, r.unknownVerb(verb)
+		return nil, r.unknownVerb(verb, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), toks[0].text)))
 	}
 	a, err := split(verb, toks[1:], spec.Flags)
 	if err != nil {
 		return nil, err
 	}
-	return spec.parse(&parser{Args: a, prefix: prefix, usage: spec.Usage})
+	return spec.parse(&parser{Args: a, prefix: prefix, usage: spec.Usage, example: spec.Example})
 }
 
-func (r *Registry) unknownVerb(verb string) error {
+// unknownVerb suggests the verb meant, with the rest of the line as typed
+// ("aprove CSR-3" → `approve CSR-3`), or the verb's usage when nothing
+// followed it.
+func (r *Registry) unknownVerb(verb, rest string) error {
 	why := msg.T(msg.RefuseUnknownVerb, "verb", clip(verb))
 	if s, ok := closest(verb, r.order); ok {
-		return syntaxError(why, msg.T(msg.NextDidYouMean, "suggestion", r.specs[s].Usage))
+		suggestion := r.specs[s].Usage
+		if rest != "" {
+			suggestion = s + " " + clip(rest)
+		}
+		return syntaxError(why, msg.T(msg.NextDidYouMean, "suggestion", suggestion))
 	}
 	return syntaxError(why, msg.T(msg.NextHelpAll))
 }
@@ -133,7 +140,13 @@ func Default() *Registry {
 		Flags: []string{"override", "at"}}, parseDeploy, runDeploy)
 	add(r, Spec{Verb: "unschedule", Usage: `unschedule CSR ["REASON"]`, Example: `unschedule CSR-1 "vendor maintenance tonight"`,
 		Summary: msg.HelpUnschedule}, parseUnschedule, runUnschedule)
-	add(r, Spec{Verb: "rollback", Usage: "rollback CSR", Example: "rollback CSR-1", Summary: msg.HelpRollback}, parseRollback, runRollback)
+	add(r, Spec{Verb: "edit", Usage: `edit CSR [--title "…"] [--description "…"] [--risk "…"] [--effort 4h] [--assignee @NAME]`,
+		Example: `edit CSR-1 --risk "rollback: redeploy the previous tag"`, Summary: msg.HelpEdit,
+		Flags: []string{"title", "description", "risk", "effort", "assignee"}}, parseEdit, runEdit)
+	add(r, Spec{Verb: "comment", Usage: `comment CSR "TEXT"`, Example: `comment CSR-1 "rollback plan added to the risk"`,
+		Summary: msg.HelpComment}, parseComment, runComment)
+	add(r, Spec{Verb: "rollback", Usage: `rollback CSR "REASON"`, Example: `rollback CSR-1 "error rate doubled"`, Summary: msg.HelpRollback},
+		parseRollback, runRollback)
 	add(r, Spec{Verb: "resolve", Usage: `resolve CSR succeeded|failed "WHAT YOU CHECKED"`, Example: `resolve CSR-1 succeeded "pods run the new image"`,
 		Summary: msg.HelpResolve}, parseResolve, runResolve)
 	add(r, Spec{Verb: "cancel", Usage: `cancel CSR ["REASON"]`, Example: `cancel CSR-1 "superseded by CSR-2"`, Summary: msg.HelpCancel}, parseCancel, runCancel)
@@ -148,12 +161,27 @@ func Default() *Registry {
 // parser reads the positional words and flags of one command.
 type parser struct {
 	Args
-	prefix string
-	usage  string
+	prefix  string
+	usage   string
+	example string
 }
 
 func (p *parser) missing(what string) error {
 	return syntaxError(msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", what), msg.T(msg.NextHelpVerb, "verb", p.Verb))
+}
+
+// ruleNeedsService marks a command that lacks its service: the handler,
+// which knows the services, lists them.
+const ruleNeedsService = "service-required"
+
+// service returns positional i as a service name; without one the refusal
+// lists the services (filled in by the handler).
+func (p *parser) service(i int) (string, error) {
+	if i >= len(p.Pos) {
+		return "", &csr.Refusal{Rule: ruleNeedsService, Why: msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", "a service"),
+			Next: msg.T(msg.NextHelpVerb, "verb", p.Verb)}
+	}
+	return p.Pos[i], nil
 }
 
 // word returns positional i, or a refusal naming what is missing.
@@ -179,16 +207,49 @@ func (p *parser) id(i int) (csr.ID, error) {
 	}
 	id, ok := csr.ParseID(p.prefix, w)
 	if !ok {
-		return "", syntaxError(msg.T(msg.RefuseBadCSRID, "value", clip(w), "example", p.prefix+"-12"), msg.T(msg.NextListCSRs))
+		next := msg.T(msg.NextListCSRs)
+		if near, ok := nearID(p.prefix, w); ok {
+			next = msg.T(msg.NextDidYouMeanCSR, "suggestion", string(near))
+		}
+		return "", syntaxError(msg.T(msg.RefuseBadCSRID, "value", clip(w), "example", p.prefix+"-12"), next)
 	}
 	return id, nil
+}
+
+// nearID reads a mistyped CSR id ("CRS-3", "csr3", "#3", "CSR_3") as the
+// id it most likely means.
+func nearID(prefix, w string) (csr.ID, bool) {
+	i := len(w)
+	for i > 0 && w[i-1] >= '0' && w[i-1] <= '9' {
+		i--
+	}
+	num, head := w[i:], strings.TrimRight(w[:i], "-_ #:")
+	if num == "" || len(num) > 18 || len(head) > len(prefix)+2 {
+		return "", false
+	}
+	if head != "" && editDistance(strings.ToLower(head), strings.ToLower(prefix)) > 2 {
+		return "", false
+	}
+	return csr.ParseID(prefix, num)
 }
 
 // atMost refuses extra positional words: a forgotten quote usually shows up
 // as one, and silently dropping words would change what was meant.
 func (p *parser) atMost(n int) error {
 	if len(p.Pos) > n {
-		return syntaxError(msg.T(msg.RefuseExtraArg, "verb", p.Verb, "arg", clip(p.Pos[n])), msg.T(msg.NextTextEmpty, "field", "text"))
+		next := msg.T(msg.NextHelpVerb, "verb", p.Verb)
+		if strings.Contains(p.usage, `"`) {
+			// The verb takes quoted text: the hint shows its own example.
+			example := p.example
+			if len(p.Pos) > 0 {
+				if id, ok := csr.ParseID(p.prefix, p.Pos[0]); ok {
+					// The example about the person's own CSR.
+					example = strings.Replace(example, p.prefix+"-1", string(id), 1)
+				}
+			}
+			next = msg.T(msg.NextQuoteLike, "example", example)
+		}
+		return syntaxError(msg.T(msg.RefuseExtraArg, "verb", p.Verb, "arg", clip(p.Pos[n])), next)
 	}
 	return nil
 }

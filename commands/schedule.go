@@ -69,7 +69,7 @@ func runScheduleDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (
 	}
 	at := when.In(loc).Format(whenLayout)
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteScheduled,
-		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "env", svc.ProdEnv(), "when", at)})
+		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "env", svc.ProdEnv(), "when", at, "next", h.nextOf(ctx, c, svc))})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyScheduled, "csr", string(c.ID), "when", at))
 }
 
@@ -108,11 +108,12 @@ func runUnschedule(ctx context.Context, h *Handler, req Request, u Unschedule) (
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	reason := ""
+	var reason any = ""
 	if strings.TrimSpace(u.Reason) != "" {
-		reason = msg.T(msg.ReasonSuffix, "reason", u.Reason).String()
+		reason = msg.T(msg.ReasonSuffix, "reason", u.Reason)
 	}
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteUnscheduled,
-		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "when", was.In(zoneOf(svc, h.Config.Location())).Format(whenLayout), "reason", reason)})
+		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "when", was.In(zoneOf(svc, h.Config.Location())).Format(whenLayout), "reason", reason,
+		"next", h.nextOf(ctx, c, svc))})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyUnscheduled, "csr", string(c.ID)))
 }

@@ -25,7 +25,8 @@ func TestDeployAtSchedules(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, csr.Scheduled, c.State)
 	require.True(t, c.ScheduledAt.Equal(time.Date(2026, 12, 4, 23, 30, 0, 0, mustZone("Asia/Seoul"))))
-	require.Equal(t, "📅 @alice scheduled the production deploy of CSR-1 to prod for Fri 2026-12-04 23:30 KST.",
+	require.Equal(t, "📅 @alice scheduled the production deploy of CSR-1 to prod for Fri 2026-12-04 23:30 KST. "+
+		"▶ the deploy to prod is scheduled for Fri 2026-12-04 23:30 KST; I will start it then. To take it back, @alice runs `unschedule CSR-1`.",
 		msg.English.Render(e.effects.notices[len(e.effects.notices)-1].Text))
 	require.Equal(t, "#billing-releases", e.effects.notices[len(e.effects.notices)-1].Channel)
 	for _, ev := range e.effects.events {
@@ -35,7 +36,8 @@ func TestDeployAtSchedules(t *testing.T) {
 	r = e.ok("alice", `unschedule CSR-1 "vendor maintenance tonight"`)
 	require.Contains(t, render(r), "CSR-1 is no longer scheduled.")
 	require.Equal(t, csr.Approved, e.state("CSR-1"))
-	require.Equal(t, "@alice took CSR-1 off the schedule (it was set for Fri 2026-12-04 23:30 KST); it is `approved` again. Reason: vendor maintenance tonight",
+	require.Equal(t, "@alice took CSR-1 off the schedule (it was set for Fri 2026-12-04 23:30 KST); it is `approved` again. Reason: vendor maintenance tonight"+
+		" ▶ CSR-1 is approved. Next: @alice runs `deploy CSR-1` to ship it to prod.",
 		msg.English.Render(e.effects.notices[len(e.effects.notices)-1].Text))
 
 	// A date, on the next weekday night.
@@ -70,9 +72,9 @@ func TestDeployAtRefusals(t *testing.T) {
 		{"empty time", csr.Approved, "alice", `deploy CSR-1 --at ""`, "a time after --at"},
 		{"no time", csr.Approved, "alice", "deploy CSR-1 --at", "a value after --at"},
 		{"with override", csr.Approved, "grace", `deploy CSR-1 --at 23:30 --override "hotfix"`, "`--at` and `--override` do not go together"},
-		{"before approval", csr.InApproval, "alice", "deploy CSR-1 --at 23:30", "`schedule` works only when it is `approved`"},
+		{"before approval", csr.InApproval, "alice", "deploy CSR-1 --at 23:30", "`schedule` works only when it is approved"},
 		{"not the owner", csr.Approved, "bob", "deploy CSR-1 --at 23:30", "only @alice"},
-		{"unschedule: not scheduled", csr.Approved, "alice", "unschedule CSR-1", "`unschedule` works only when it is `scheduled`"},
+		{"unschedule: not scheduled", csr.Approved, "alice", "unschedule CSR-1", "`unschedule` works only when it is scheduled"},
 		{"unschedule: no id", csr.Approved, "alice", "unschedule", "needs a CSR id"},
 	}
 	for _, tc := range cases {

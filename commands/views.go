@@ -107,9 +107,9 @@ func runHistory(ctx context.Context, h *Handler, req Request, hi History) (chat.
 	texts := []msg.Text{msg.T(msg.ReplyHistoryHead, "csr", string(c.ID))}
 	loc := h.Config.Location()
 	for _, e := range c.History {
-		move := string(e.To)
+		move := e.To.Name()
 		if e.From != "" && e.From != e.To {
-			move = string(e.From) + " → " + string(e.To)
+			move = msg.T(msg.HistoryMove, "from", e.From.Name(), "to", e.To.Name())
 		}
 		texts = append(texts, msg.T(msg.ReplyHistoryLine, "at", e.At.In(loc).Format("2006-01-02 15:04"), "by", string(e.By),
 			"action", e.Action, "move", move, "note", e.Note))
@@ -217,7 +217,7 @@ func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, 
 		if l.Scope == "waiting" && !waitsOn(c, svc, me) {
 			continue
 		}
-		texts = append(texts, msg.T(msg.ReplyListLine, "csr", string(c.ID), "state", string(c.State), "service", c.Service,
+		texts = append(texts, msg.T(msg.ReplyListLine, "csr", string(c.ID), "state", c.State.Name(), "service", c.Service,
 			"title", c.Title, "requester", string(c.Requester), "next", c.NextStep(svc, now, nil).String()))
 	}
 	pages := (page.Total + ListPageSize - 1) / ListPageSize
@@ -266,7 +266,7 @@ type Freeze struct {
 func (Freeze) Verb() string { return "freeze" }
 
 func parseFreeze(p *parser) (Freeze, error) {
-	svc, err := p.word(0, "a service")
+	svc, err := p.service(0)
 	if err != nil {
 		return Freeze{}, err
 	}
@@ -328,7 +328,7 @@ type Unfreeze struct{ Service string }
 func (Unfreeze) Verb() string { return "unfreeze" }
 
 func parseUnfreeze(p *parser) (Unfreeze, error) {
-	svc, err := p.word(0, "a service")
+	svc, err := p.service(0)
 	if err != nil {
 		return Unfreeze{}, err
 	}
@@ -361,7 +361,7 @@ type Process struct{ Service string }
 func (Process) Verb() string { return "process" }
 
 func parseProcess(p *parser) (Process, error) {
-	svc, err := p.word(0, "a service")
+	svc, err := p.service(0)
 	if err != nil {
 		return Process{}, err
 	}
@@ -419,6 +419,8 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 		return chat.Reply{}, err
 	}
 	t = append(t, runs...)
+	t = append(t, msg.T(msg.ReplyProcessRollb, "policy", svc.RollbackPolicyOf().Describe()),
+		msg.T(msg.ReplyProcessStart, "service", svc.Name))
 	return chat.Reply{Texts: t, Private: true}, nil
 }
 
@@ -435,7 +437,7 @@ func runHelp(_ context.Context, h *Handler, _ Request, hp Help) (chat.Reply, err
 	if hp.Topic != "" {
 		s, ok := r.Spec(hp.Topic)
 		if !ok {
-			return chat.Reply{}, r.unknownVerb(hp.Topic)
+			return chat.Reply{}, r.unknownVerb(hp.Topic, "")
 		}
 		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyHelpVerb, "usage", s.Usage, "summary", msg.T(s.Summary).String(), "example", s.Example)}, Private: true}, nil
 	}

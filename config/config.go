@@ -149,5 +149,7 @@ func cloneService(s csr.Service) csr.Service {
 		s.Window = &w
 	}
 	s.Freezes = slices.Clone(s.Freezes)
+	s.Rollback.Roles = slices.Clone(s.Rollback.Roles)
+	s.Rollback.People = slices.Clone(s.Rollback.People)
 	return s
 }

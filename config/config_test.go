@@ -307,6 +307,9 @@ func TestProblems(t *testing.T) {
 		{name: "window missing end", data: edit(t, "", `    deploy_window: {days: [mon], start: "09:00"}`+"\n"), line: 13, field: "services[0].deploy_window.end", msg: "is required"},
 		{name: "bad end", data: edit(t, "", `    deploy_window: {days: [mon], start: "09:00", end: "5pm"}`+"\n"), line: 13, field: "services[0].deploy_window.end", msg: `"5pm" is not a time of day`},
 		{name: "freeze empty reason", data: edit(t, "", `    freezes: [{from: "2026-12-24 00:00", until: "2026-12-26 00:00", reason: " "}]`+"\n"), line: 13, field: "services[0].freezes[0].reason", msg: "must say why"},
+		{name: "unknown rollback role", data: edit(t, "", "    rollback_by: [requester, owner]\n"), line: 13, field: "services[0].rollback_by[1]", msg: `"owner" is neither a role (requester, assignee, last_step, admins)`},
+		{name: "empty rollback_by", data: edit(t, "", "    rollback_by: []\n"), line: 13, field: "services[0].rollback_by", msg: "must name at least one of requester"},
+		{name: "unknown rollback group", data: edit(t, "", "    rollback_by: [\"group:ops\"]\n"), line: 13, field: "services[0].rollback_by[0]", msg: `unknown group "ops"`},
 		{name: "freeze until equals from", data: edit(t, "", `    freezes: [{from: "2026-12-24 00:00", until: "2026-12-24 00:00", reason: x}]`+"\n"), line: 13, field: "services[0].freezes[0].until", msg: "must be after from"},
 	}
 	for _, tt := range tests {
@@ -319,6 +322,30 @@ func TestProblems(t *testing.T) {
 			p := findProblem(t, verr.Problems, tt.field)
 			require.Equal(t, tt.line, p.Line)
 			require.Contains(t, p.Message, tt.msg)
+		})
+	}
+}
+
+// TestRollbackBy: the policy of who may roll back, as written in the file.
+func TestRollbackBy(t *testing.T) {
+	cases := []struct {
+		name string
+		yaml string
+		want csr.RollbackPolicy
+	}{
+		{name: "absent: the default", yaml: "", want: csr.DefaultRollbackPolicy()},
+		{name: "roles", yaml: "    rollback_by: [last_step, admins]\n",
+			want: csr.RollbackPolicy{Roles: []csr.RollbackRole{csr.RollbackLastStep, csr.RollbackAdmins}}},
+		{name: "people and groups", yaml: "    rollback_by: [admins, alice, \"group:sm\"]\n",
+			want: csr.RollbackPolicy{Roles: []csr.RollbackRole{csr.RollbackAdmins}, People: []csr.Person{"alice", "bob", "carol"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse("c.yaml", edit(t, "", tc.yaml))
+			require.NoError(t, err)
+			svc, ok := c.Service(c.ServiceNames()[0])
+			require.True(t, ok)
+			require.Equal(t, tc.want, svc.RollbackPolicyOf())
 		})
 	}
 }

@@ -160,7 +160,7 @@ func (d *decoder) services(n *yaml.Node, c *Config) {
 func (d *decoder) service(n *yaml.Node, path string, c *Config) (csr.Service, map[string]Deployer, *yaml.Node) {
 	f := d.fields(n, path, map[string]bool{
 		"name": true, "repo": true, "channel": true, "environments": true, "approval_line": true,
-		"evidence_required": false, "deploy_window": false, "freezes": false,
+		"evidence_required": false, "deploy_window": false, "freezes": false, "rollback_by": false,
 	})
 	var s csr.Service
 	s.Name, _ = d.match(f["name"], join(path, "name"), namePat)
@@ -178,6 +178,7 @@ func (d *decoder) service(n *yaml.Node, path string, c *Config) (csr.Service, ma
 	s.Window, loc = d.window(f["deploy_window"], join(path, "deploy_window"), c.loc)
 	s.Zone = loc
 	s.Freezes = d.freezes(f["freezes"], join(path, "freezes"), s.Name, loc)
+	s.Rollback = d.rollbackBy(f["rollback_by"], join(path, "rollback_by"), c)
 	return s, deps, resolve(f["name"])
 }
 
@@ -420,4 +421,58 @@ func (d *decoder) instant(n *yaml.Node, path string, loc *time.Location) (time.T
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// rollbackBy reads who may roll back a deployed CSR: the roles requester,
+// assignee, last_step (the approvers of the line's last step) and admins,
+// and people or group:<name>. Absent: the domain's default (every role).
+func (d *decoder) rollbackBy(n *yaml.Node, path string, c *Config) csr.RollbackPolicy {
+	var p csr.RollbackPolicy
+	if n == nil || isNull(n) {
+		return p
+	}
+	items, ok := d.list(n, path)
+	if ok && len(items) == 0 {
+		d.errorf(n, path, "must name at least one of %s, a person or a group:<name>; leave it out for the default (all of them)", roleWords())
+		return p
+	}
+	for i, it := range items {
+		ip := elem(path, i)
+		s, ok := d.text(it, ip)
+		if !ok {
+			continue
+		}
+		if r := csr.RollbackRole(s); slices.Contains(csr.RollbackRoles, r) {
+			if !slices.Contains(p.Roles, r) {
+				p.Roles = append(p.Roles, r)
+			}
+			continue
+		}
+		add := []csr.Person{csr.Person(s)}
+		if g, isGroup := strings.CutPrefix(s, "group:"); isGroup {
+			members, known := c.groups[g]
+			if !known {
+				d.errorf(it, ip, "unknown group %q (not in groups)", g)
+				continue
+			}
+			add = members
+		} else if !c.HasPerson(csr.Person(s)) {
+			d.errorf(it, ip, "%q is neither a role (%s) nor a person from people nor group:<name>", s, roleWords())
+			continue
+		}
+		for _, m := range add {
+			if !slices.Contains(p.People, m) {
+				p.People = append(p.People, m)
+			}
+		}
+	}
+	return p
+}
+
+func roleWords() string {
+	words := make([]string, len(csr.RollbackRoles))
+	for i, r := range csr.RollbackRoles {
+		words[i] = string(r)
+	}
+	return strings.Join(words, ", ")
 }

@@ -221,6 +221,7 @@ type CSR struct {
 	Evidence    []Evidence    `json:"evidence,omitempty"`
 	Approvals   []Approval    `json:"approvals,omitempty"`
 	Runs        []Run         `json:"runs,omitempty"`
+	Comments    []Comment     `json:"comments,omitempty"`
 	History     []Entry       `json:"history"`
 	State       State         `json:"state"`
 	ScheduledAt time.Time     `json:"scheduled_at,omitzero"`
@@ -278,6 +279,7 @@ func (c CSR) clone() CSR {
 	d.Evidence = append([]Evidence(nil), c.Evidence...)
 	d.Approvals = append([]Approval(nil), c.Approvals...)
 	d.Runs = append([]Run(nil), c.Runs...)
+	d.Comments = append([]Comment(nil), c.Comments...)
 	d.History = append([]Entry(nil), c.History...)
 	return d
 }

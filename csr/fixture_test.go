@@ -182,7 +182,9 @@ func reach(t *testing.T, s csr.State) csr.CSR {
 	case csr.RolledBack:
 		toDeploying()
 		step(result(deployRun, csr.RunSucceeded))
-		step(func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(alice), prev, at, svc) })
+		step(func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+			return c.Rollback(who(alice), prev, "error rate up", at, svc)
+		})
 		step(result("CSR-7/rollback/1", csr.RunSucceeded))
 	case csr.Cancelled:
 		step(func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Cancel(who(alice), "superseded", at) })

@@ -46,6 +46,8 @@ const (
 	EvRejected        EventKind = "rejected"
 	EvApprovalsVoided EventKind = "approvals_voided"
 	EvStateChanged    EventKind = "state_changed"
+	EvEdited          EventKind = "edited"
+	EvCommented       EventKind = "commented"
 )
 
 // Event is a consequence of a transition for the bot to act on.
@@ -153,11 +155,11 @@ func (c CSR) mayOperate(a Actor) *Refusal {
 }
 
 func (c CSR) wrongState(verb string, allowed ...State) *Refusal {
-	names := make([]string, len(allowed))
+	names := make([]msg.Text, len(allowed))
 	for i, s := range allowed {
-		names[i] = "`" + string(s) + "`"
+		names[i] = s.Name()
 	}
-	return refuse("wrong-state", msg.T(msg.RefuseWrongState, "csr", string(c.ID), "state", string(c.State), "verb", verb, "allowed", strings.Join(names, ", ")),
+	return refuse("wrong-state", msg.T(msg.RefuseWrongState, "csr", string(c.ID), "state", c.State.Name(), "verb", verb, "allowed", msg.ListOr(names...)),
 		msg.T(msg.NextSeeNext, "csr", string(c.ID)))
 }
 
@@ -531,7 +533,7 @@ type DeployOptions struct {
 func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt DeployOptions) (CSR, []Event, error) {
 	if !slices.Contains([]State{Approved, Scheduled, DeployFailed}, c.State) {
 		if slices.Contains([]State{Draft, TestDeploying, Tested, TestFailed, InApproval, Rejected}, c.State) {
-			return c, nil, refuse("approval-required", msg.T(msg.RefuseNotApproved, "csr", string(c.ID), "state", string(c.State)),
+			return c, nil, refuse("approval-required", msg.T(msg.RefuseNotApproved, "csr", string(c.ID), "state", c.State.Name()),
 				msg.T(msg.NextSeeNext, "csr", string(c.ID)))
 		}
 		return c, nil, c.wrongState("deploy", Approved, Scheduled, DeployFailed)
@@ -651,28 +653,4 @@ func (c CSR) Cancel(a Actor, reason string, at time.Time) (CSR, []Event, error) 
 	d.ScheduledAt = time.Time{}
 	d.record(at, a.Person, "cancel", Cancelled, reason)
 	return d, evs, nil
-}
-
-// Rollback redeploys prevSHA, the previous successfully deployed commit of
-// the service, to production. The CSR becomes rolled_back when that run
-// succeeds.
-func (c CSR) Rollback(a Actor, prevSHA string, at time.Time, svc Service) (CSR, []Event, error) {
-	if c.State != Deployed {
-		return c, nil, c.wrongState("rollback", Deployed)
-	}
-	if r := c.mayOperate(a); r != nil {
-		return c, nil, r
-	}
-	if run, ok := c.ActiveRun(); ok {
-		return c, nil, refuse("run-active", msg.T(msg.RefuseRunActive, "run", run.ID), msg.T(msg.NextWaitRun))
-	}
-	if prevSHA == "" {
-		return c, nil, refuse("no-previous-deploy", msg.T(msg.RefuseNoPrevious, "service", svc.Name), msg.T(msg.NextNoPrevious))
-	}
-	d := c.clone()
-	env := svc.ProdEnv()
-	run := d.newRun(PurposeRollback, env, svc.Deployers[env], prevSHA, a.Person, at)
-	d.History = append(d.History, Entry{At: at, By: a.Person, Action: "rollback", From: d.State, To: d.State, Note: run.ID})
-	d.UpdatedAt = at
-	return d, []Event{{Kind: EvRunRequested, Run: run}}, nil
 }

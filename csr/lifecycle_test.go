@@ -33,7 +33,9 @@ func TestTransitions(t *testing.T) {
 			return c
 		}
 	}
-	rollingBack := apply(func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(alice), prev, fri2300, svc) })
+	rollingBack := apply(func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.Rollback(who(alice), prev, "error rate up", fri2300, svc)
+	})
 	cancelled := apply(func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Cancel(who(bob), "not needed", fri2300) })
 	newCommit := csr.Ref{Repo: "acme/billing", Ref: "main", SHA: sha2}
 
@@ -405,7 +407,9 @@ func TestTransitions(t *testing.T) {
 
 		// Rollback
 		{name: "rollback a deployed CSR", from: csr.Deployed, by: bob, action: "rollback", to: csr.Deployed, events: []csr.EventKind{csr.EvRunRequested},
-			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(bob), prev, at, svc) },
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.Rollback(who(bob), prev, "error rate up", at, svc)
+			},
 			check: func(t *testing.T, in, out csr.CSR, evs []csr.Event, e csr.Entry) {
 				want := csr.Run{ID: "CSR-7/rollback/1", Purpose: csr.PurposeRollback, Env: "prod", SHA: prev, Deployer: "fake-prod",
 					TriggeredBy: bob, Status: csr.RunQueued, StartedAt: at}

@@ -18,7 +18,7 @@ func (c CSR) NextStep(svc Service, now time.Time, freezes []Freeze) msg.Text {
 		return msg.T(msg.NextDraft, "csr", id, "owners", c.owners(), "sha", shortOr(c), "env", svc.TestEnv())
 	case TestDeploying:
 		run, _ := c.LastRun(PurposeTest)
-		return msg.T(msg.NextTestRunning, "run", run.ID, "env", run.Env)
+		return msg.T(msg.NextTestRunning, "run", run.ID, "env", run.Env, "status", run.Status.Name())
 	case TestFailed:
 		return msg.T(msg.NextTestFailed, "csr", id, "owners", c.owners())
 	case Tested:
@@ -52,17 +52,24 @@ func (c CSR) NextStep(svc Service, now time.Time, freezes []Freeze) msg.Text {
 		}
 		return msg.T(msg.NextRejected, "csr", id, "by", string(by), "reason", reason, "owners", c.owners())
 	case Scheduled:
-		return msg.T(msg.NextScheduled, "when", c.ScheduledAt.In(loc(svc)).Format("Mon 2006-01-02 15:04 MST"), "env", svc.ProdEnv())
+		return msg.T(msg.NextScheduled, "when", c.ScheduledAt.In(loc(svc)).Format("Mon 2006-01-02 15:04 MST"), "env", svc.ProdEnv(),
+			"owners", c.owners(), "csr", id)
 	case Deploying:
 		run, _ := c.LastRun(PurposeDeploy)
-		return msg.T(msg.NextDeployRunning, "run", run.ID, "env", run.Env)
+		return msg.T(msg.NextDeployRunning, "run", run.ID, "env", run.Env, "status", run.Status.Name())
 	case Deployed:
 		if run, ok := c.ActiveRun(); ok {
-			return msg.T(msg.NextRollbackRunning, "run", run.ID)
+			return msg.T(msg.NextRollbackRunning, "run", run.ID, "status", run.Status.Name())
 		}
 		return msg.T(msg.NextDeployed, "csr", id, "env", svc.ProdEnv())
 	default:
-		return msg.T(msg.NextNothing, "csr", id, "state", string(c.State))
+		if c.State == RolledBack {
+			return msg.T(msg.NextRolledBackDone, "csr", id, "env", svc.ProdEnv(), "owners", c.owners(), "service", c.Service)
+		}
+		if c.State == Cancelled {
+			return msg.T(msg.NextCancelled, "csr", id, "service", c.Service)
+		}
+		return msg.T(msg.NextNothing, "csr", id, "state", c.State.Name())
 	}
 }
 
@@ -90,6 +97,9 @@ const (
 	VerbCancel   Verb = "cancel"
 	VerbRollback Verb = "rollback"
 	VerbEvidence Verb = "evidence"
+	// VerbUnschedule takes a scheduled deploy back; VerbRollback is offered
+	// only to those the service's rollback policy allows.
+	VerbUnschedule Verb = "unschedule"
 )
 
 // Actions lists what a may do to c right now: each transition is tried on a
@@ -105,8 +115,12 @@ func (c CSR) Actions(a Actor, now time.Time, svc Service, freezes []Freeze) []Ve
 		{VerbApprove, func() error { _, _, err := c.Approve(a, now, svc); return err }},
 		{VerbReject, func() error { _, _, err := c.Reject(a, "reason", now, svc); return err }},
 		{VerbDeploy, func() error { _, _, err := c.Deploy(a, now, svc, freezes, DeployOptions{}); return err }},
+		{VerbUnschedule, func() error { _, _, err := c.Unschedule(a, now, ""); return err }},
 		{VerbRevise, func() error { _, _, err := c.Revise(a, now); return err }},
 		{VerbCancel, func() error { _, _, err := c.Cancel(a, "", now); return err }},
+		// The commit to restore is the store's to know: a stand-in here,
+		// and the handler drops the action when production has none.
+		{VerbRollback, func() error { _, _, err := c.Rollback(a, "0000000", "reason", now, svc); return err }},
 	}
 	var out []Verb
 	for _, t := range try {

@@ -58,9 +58,9 @@ func TestNextStep(t *testing.T) {
 		{name: "tested with evidence", state: csr.Tested, prep: withEvidence, id: msg.NextSubmit,
 			want: []string{"`submit CSR-7`"}},
 		{name: "in approval, step 1", state: csr.InApproval, id: msg.NextAskStep,
-			want: []string{"step 1/3 `lead`", "1 more approval(s) from @lee, @lena"}},
+			want: []string{"step 1/3 `lead`", "1 more approval from @lee, @lena"}},
 		{name: "in approval, step 2 half done", state: csr.InApproval, prep: approvedBy(lee, sam), id: msg.NextAskStep,
-			want: []string{"step 2/3 `sm` is waiting for 1 more approval(s) from @carol, @dave"}},
+			want: []string{"step 2/3 `sm` is waiting for 1 more approval from @carol, @dave"}},
 		{name: "in approval, step 3", state: csr.InApproval, prep: approvedBy(lee, sam, carol), id: msg.NextAskStep,
 			want: []string{"step 3/3 `business`", "from @biz"}},
 		{name: "approved, window open", state: csr.Approved, id: msg.NextDeploy,
@@ -83,11 +83,13 @@ func TestNextStep(t *testing.T) {
 			want: []string{"CSR-7 is deployed to prod"}},
 		{name: "deployed, rolling back", state: csr.Deployed, id: msg.NextRollbackRunning,
 			prep: func(t *testing.T, c csr.CSR) csr.CSR {
-				return must(t, c, func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(alice), prev, fri2300, svc) })
+				return must(t, c, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+					return c.Rollback(who(alice), prev, "error rate up", fri2300, svc)
+				})
 			},
 			want: []string{"CSR-7/rollback/1"}},
-		{name: "rolled back", state: csr.RolledBack, id: msg.NextNothing, want: []string{"`rolled_back`"}},
-		{name: "cancelled", state: csr.Cancelled, id: msg.NextNothing, want: []string{"`cancelled`"}},
+		{name: "rolled back", state: csr.RolledBack, id: msg.NextRolledBackDone, want: []string{"was rolled back", "ship a fix as a new CSR", "`new billing"}},
+		{name: "cancelled", state: csr.Cancelled, id: msg.NextCancelled, want: []string{"cancelled", "new billing"}},
 	}
 	seen := map[csr.State]bool{}
 	for _, tc := range cases {
@@ -159,8 +161,10 @@ func tryVerb(c csr.CSR, v csr.Verb, a csr.Actor, now time.Time, svc csr.Service,
 		_, _, err = c.Revise(a, now)
 	case csr.VerbCancel:
 		_, _, err = c.Cancel(a, "", now)
+	case csr.VerbUnschedule:
+		_, _, err = c.Unschedule(a, now, "")
 	case csr.VerbRollback:
-		_, _, err = c.Rollback(a, prev, now, svc)
+		_, _, err = c.Rollback(a, prev, "error rate up", now, svc)
 	}
 	return err
 }
@@ -202,15 +206,17 @@ func TestActions(t *testing.T) {
 		{name: "approver on an approved CSR", state: csr.Approved, actor: who(biz), want: nil},
 		{name: "requester, rejected", state: csr.Rejected, actor: who(alice), want: V(csr.VerbEvidence, csr.VerbRevise, csr.VerbCancel)},
 		{name: "rejecter, rejected", state: csr.Rejected, actor: who(lee), want: V(csr.VerbEvidence)},
-		{name: "requester, scheduled", state: csr.Scheduled, actor: who(alice), want: V(csr.VerbDeploy, csr.VerbCancel)},
+		{name: "requester, scheduled", state: csr.Scheduled, actor: who(alice), want: V(csr.VerbDeploy, csr.VerbUnschedule, csr.VerbCancel)},
 		{name: "requester while deploying", state: csr.Deploying, actor: who(alice), want: nil},
 		{name: "requester after a failed deploy", state: csr.DeployFailed, actor: who(alice), want: V(csr.VerbDeploy)},
-		{name: "requester, deployed", state: csr.Deployed, actor: who(alice), want: nil},
+		{name: "requester, deployed", state: csr.Deployed, actor: who(alice), want: V(csr.VerbRollback)},
+		{name: "last step's approver, deployed", state: csr.Deployed, actor: who(biz), want: V(csr.VerbRollback)},
+		{name: "first step's approver, deployed", state: csr.Deployed, actor: who(lee), want: nil},
 		{name: "requester, cancelled", state: csr.Cancelled, actor: who(alice), want: nil},
 		{name: "requester, rolled back", state: csr.RolledBack, actor: who(alice), want: nil},
 	}
 	offerable := []csr.Verb{csr.VerbTest, csr.VerbEvidence, csr.VerbSubmit, csr.VerbApprove, csr.VerbReject,
-		csr.VerbDeploy, csr.VerbRevise, csr.VerbCancel}
+		csr.VerbDeploy, csr.VerbUnschedule, csr.VerbRevise, csr.VerbCancel, csr.VerbRollback}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			svc := billing()

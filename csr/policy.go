@@ -26,6 +26,9 @@ type Service struct {
 	EvidenceRequired bool
 	Window           *Window // nil: production deploys at any time
 	Freezes          []Freeze
+	// Rollback is who may roll back a deployed CSR; the zero value is
+	// DefaultRollbackPolicy.
+	Rollback RollbackPolicy
 	// Zone is where the service's people read times: its window's zone or
 	// the installation's. Nil means UTC.
 	Zone *time.Location

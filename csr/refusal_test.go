@@ -68,7 +68,9 @@ func verbAllowedFrom() []struct {
 		{"cancel", []csr.State{csr.Draft, csr.TestDeploying, csr.Tested, csr.TestFailed, csr.InApproval, csr.Approved, csr.Rejected, csr.Scheduled},
 			func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Cancel(who(alice), "", at) }, wrong},
 		{"rollback", []csr.State{csr.Deployed},
-			func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(alice), prev, at, svc) }, wrong},
+			func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.Rollback(who(alice), prev, "error rate up", at, svc)
+			}, wrong},
 	}
 }
 
@@ -96,9 +98,9 @@ func TestStateMatrix(t *testing.T) {
 				r := requireRefusal(t, v.outside(s), before, in, out, evs, err)
 				if r.Rule == "wrong-state" {
 					why := r.Why.String()
-					require.Contains(t, why, "`"+string(s)+"`")
+					require.Contains(t, why, " is "+s.Name().String()+";", "the state is said in words")
 					for _, f := range v.from {
-						require.Contains(t, why, "`"+string(f)+"`")
+						require.Contains(t, why, f.Name().String())
 					}
 				}
 			})
@@ -127,7 +129,9 @@ func TestRefusals(t *testing.T) {
 		return c
 	}
 	rollingBack := func(t *testing.T, c csr.CSR) csr.CSR {
-		return must(t, c, func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(alice), prev, at, svc) })
+		return must(t, c, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+			return c.Rollback(who(alice), prev, "error rate up", at, svc)
+		})
 	}
 	longURL := "https://ci.example.com/" + strings.Repeat("a", csr.MaxURL)
 	mon2159 := time.Date(2026, 12, 7, 21, 59, 0, 0, seoul)
@@ -251,7 +255,7 @@ func TestRefusals(t *testing.T) {
 		{name: "approve a completed step", state: csr.InApproval, prep: approvedBy(lee), rule: "not-an-approver", why: []string{"`sm`"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Approve(who(lena), at, svc) }},
 		{name: "approve twice in the quorum step", state: csr.InApproval, prep: approvedBy(lee, sam), rule: "already-decided",
-			why: []string{"step `sm`", "2026-12-04 23:00 KST"}, next: []string{"1 more approval(s) from @carol, @dave"},
+			why: []string{"step `sm`", "2026-12-04 23:00 KST"}, next: []string{"1 more approval from @carol, @dave"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Approve(who(sam), at, svc) }},
 		{name: "approve again after the step completed", state: csr.InApproval, prep: approvedBy(lee), rule: "already-decided", why: []string{"step `lead`"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Approve(who(lee), at, svc) }},
@@ -361,12 +365,21 @@ func TestRefusals(t *testing.T) {
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Cancel(who(alice), "bye\x00", at) }},
 
 		// Rollback
-		{name: "rollback by a non-owner", state: csr.Deployed, rule: "owner-only",
-			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(biz), prev, at, svc) }},
+		{name: "rollback by someone the policy does not name", state: csr.Deployed, rule: "rollback-policy",
+			why: []string{"the requester", "the approvers of the last step"}, next: []string{"@alice", "@biz", "admin"},
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.Rollback(who(lee), prev, "error rate up", at, svc)
+			}},
+		{name: "rollback without a reason", state: csr.Deployed, rule: "reason-required", next: []string{`rollback CSR-7 "`},
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(alice), prev, "  ", at, svc) }},
 		{name: "rollback without a previous deploy", state: csr.Deployed, rule: "no-previous-deploy", why: []string{"billing"},
-			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(alice), "", at, svc) }},
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.Rollback(who(alice), "", "error rate up", at, svc)
+			}},
 		{name: "rollback while a rollback runs", state: csr.Deployed, prep: rollingBack, rule: "run-active", why: []string{"CSR-7/rollback/1"},
-			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Rollback(who(alice), prev, at, svc) }},
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+				return c.Rollback(who(alice), prev, "error rate up", at, svc)
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -404,7 +404,7 @@ func TestRollbackRunsThroughTheQueue(t *testing.T) {
 	const prev = "0ab1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9"
 	var rb csr.Run
 	c, _, err = f.store.Update(context.Background(), c.ID, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-		d, evs, err := c.Rollback(csr.Actor{Person: "alice"}, prev, t0, billing())
+		d, evs, err := c.Rollback(csr.Actor{Person: "alice"}, prev, "error rate up", t0, billing())
 		if err == nil {
 			rb = evs[0].Run
 		}

@@ -290,8 +290,8 @@ func TestCatalogCheckers(t *testing.T) {
 import "releasebot/msg"
 
 func f(kv []string) {
-	_ = msg.T(msg.NoteCancelled, "csr", "CSR-1", "by", "alice") // fine
-	_ = msg.T(msg.NoteCancelled, "csr", "CSR-1")                // leaves {by}
+	_ = msg.T(msg.ReplyActing, "person", "alice") // fine
+	_ = msg.T(msg.ReplyUpdated, "csr", "CSR-1")   // leaves {ref}
 	_ = msg.T(msg.ReplyNoCSRs, "csr")                           // odd
 	_ = msg.T(msg.NoSuchMessage)                                // missing
 	_ = msg.T(msg.NoteCancelled, kv...)                         // not checkable
@@ -331,6 +331,6 @@ var _ = msg.HiddenIsIgnored
 	problems, checked := unfilled(ids, found)
 	require.Equal(t, 3, checked)
 	require.Len(t, problems, 2, "%q", problems)
-	require.Contains(t, problems[0], "leaves {by} unfilled")
+	require.Contains(t, problems[0], "leaves {ref} unfilled")
 	require.Contains(t, problems[1], "odd number")
 }

@@ -24,7 +24,7 @@ const (
 var deployEnglish = Catalog{
 	NoteRunQueued: "⏳ {run} of {csr} waits in line for {service}/{env}: number {position}, after {ahead}. It starts by itself when its turn comes.",
 	NoteRunTurn:   "▶️ {run} of {csr} reached the front of the line for {service}/{env} and is deploying now.",
-	NoteCommits:   "{csr} ships {count} commit(s) of {repo} from {base} to {head}:{commits}{prs}",
+	NoteCommits:   "{csr} ships {count|# commit|# commits} of {repo} from {base} to {head}:{commits}{prs}",
 
 	DetailStartUnknown:   "a bot process stopped while starting this run and the {deployer} deployer cannot tell whether it started; check it there, then run it again.",
 	DetailNoService:      "service {service} is no longer in the configuration.",

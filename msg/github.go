@@ -48,8 +48,8 @@ var githubEnglish = Catalog{
 	DoctorWorkflowUnreadable: "could not be read ({error}): check that the token or app installation may read Actions and contents.",
 	DoctorWorkflowBadYAML:    "is not valid YAML ({error}): fix the file.",
 	DoctorWorkflowNoDispatch: "has no `workflow_dispatch` trigger under `on:`: add it, or the bot cannot start the workflow.",
-	DoctorWorkflowUndeclared: "does not declare the input(s) {inputs} that the bot sends, so GitHub refuses every dispatch (422 Unexpected inputs provided): declare them under on.workflow_dispatch.inputs, or remove them from the deployer's inputs in the config.",
-	DoctorWorkflowRequired:   "requires the input(s) {inputs} that the bot does not send, so GitHub refuses every dispatch: give them a default or make them optional, or set them in the deployer's inputs in the config.",
+	DoctorWorkflowUndeclared: "does not declare the inputs {inputs} that the bot sends, so GitHub refuses every dispatch (422 Unexpected inputs provided): declare them under on.workflow_dispatch.inputs, or remove them from the deployer's inputs in the config.",
+	DoctorWorkflowRequired:   "requires the inputs {inputs} that the bot does not send, so GitHub refuses every dispatch: give them a default or make them optional, or set them in the deployer's inputs in the config.",
 	DoctorWorkflowNoMarker:   "has a run-name without {marker}, so the bot cannot recognize the run it started: set run-name: \"Deploy {example}\".",
 
 	DoctorEnvironmentOK:  "{service}/{env}: GitHub environment {environment} exists in {repo}.",

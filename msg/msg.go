@@ -8,6 +8,7 @@ package msg
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -15,23 +16,55 @@ import (
 type ID string
 
 // Text is a sentence not yet rendered: a message id and its named arguments.
+// Sub holds arguments that are sentences themselves (a state name, a next
+// step), rendered by the same catalog as the sentence around them, so a
+// translated sentence never embeds English.
 type Text struct {
 	ID   ID                `json:"id"`
 	Args map[string]string `json:"args,omitempty"`
+	Sub  map[string]Text   `json:"sub,omitempty"`
 }
 
 // T builds a Text from an id and alternating argument names and values.
-// An odd trailing name is ignored so that a programming slip never panics in
-// front of a user; the catalog test catches unfilled placeholders instead.
-func T(id ID, kv ...string) Text {
+// A value is a string, a number (a count the catalog may put in a plural
+// form, `{n|one approval|# approvals}`) or a Text (rendered in the reader's
+// language). An odd trailing name is ignored so that a programming slip
+// never panics in front of a user; the catalog test catches unfilled
+// placeholders instead.
+func T(id ID, kv ...any) Text {
 	t := Text{ID: id}
-	if len(kv) >= 2 {
-		t.Args = make(map[string]string, len(kv)/2)
-		for i := 0; i+1 < len(kv); i += 2 {
-			t.Args[kv[i]] = kv[i+1]
+	for i := 0; i+1 < len(kv); i += 2 {
+		name, ok := kv[i].(string)
+		if !ok {
+			continue
 		}
+		switch v := kv[i+1].(type) {
+		case Text:
+			if t.Sub == nil {
+				t.Sub = map[string]Text{}
+			}
+			t.Sub[name] = v
+			delete(t.Args, name)
+			continue
+		case string:
+			t.set(name, v)
+		case int:
+			t.set(name, strconv.Itoa(v))
+		case int64:
+			t.set(name, strconv.FormatInt(v, 10))
+		default:
+			t.set(name, fmt.Sprint(v))
+		}
+		delete(t.Sub, name)
 	}
 	return t
+}
+
+func (t *Text) set(name, v string) {
+	if t.Args == nil {
+		t.Args = map[string]string{}
+	}
+	t.Args[name] = v
 }
 
 // IsZero reports whether t says nothing.
@@ -55,31 +88,76 @@ func (c Catalog) Render(t Text) string {
 	if !ok {
 		return fallback(t)
 	}
-	if len(t.Args) == 0 {
+	if len(t.Args) == 0 && len(t.Sub) == 0 {
 		return tmpl
 	}
-	pairs := make([]string, 0, 2*len(t.Args))
-	for k, v := range t.Args {
-		pairs = append(pairs, "{"+k+"}", v)
+	return c.fill(tmpl, t)
+}
+
+// fill replaces each {name} of tmpl with its argument, a nested Text
+// rendered by c, and each {name|one|other} with the form the count name
+// asks for, "#" standing for the number. A placeholder without an argument
+// stays as written, so a slip is visible but never fatal.
+func (c Catalog) fill(tmpl string, t Text) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		inner := tmpl[i+1 : i+j]
+		name, forms, plural := strings.Cut(inner, "|")
+		switch v, isArg := t.Args[name]; {
+		case plural && isArg:
+			one, other, _ := strings.Cut(forms, "|")
+			form := other
+			if v == "1" {
+				form = one
+			}
+			b.WriteString(strings.ReplaceAll(form, "#", v))
+		case isArg:
+			b.WriteString(v)
+		default:
+			if sub, ok := t.Sub[name]; ok && !plural {
+				b.WriteString(c.Render(sub))
+			} else {
+				b.WriteString(tmpl[i : i+j+1])
+			}
+		}
+		tmpl = tmpl[i+j+1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(tmpl)
 }
 
 func fallback(t Text) string {
-	keys := make([]string, 0, len(t.Args))
+	keys := make([]string, 0, len(t.Args)+len(t.Sub))
 	for k := range t.Args {
+		keys = append(keys, k)
+	}
+	for k := range t.Sub {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var b strings.Builder
 	b.WriteString(string(t.ID))
 	for _, k := range keys {
+		if sub, ok := t.Sub[k]; ok {
+			fmt.Fprintf(&b, " %s=(%s)", k, fallback(sub))
+			continue
+		}
 		fmt.Fprintf(&b, " %s=%q", k, t.Args[k])
 	}
 	return b.String()
 }
 
-// Placeholders lists the {name} placeholders of a template, in order.
+// Placeholders lists the {name} placeholders of a template, in order; a
+// plural placeholder {n|one|other} counts as its name n.
 func Placeholders(tmpl string) []string {
 	var out []string
 	for {
@@ -91,7 +169,8 @@ func Placeholders(tmpl string) []string {
 		if j < 0 {
 			return out
 		}
-		out = append(out, tmpl[i+1:i+j])
+		name, _, _ := strings.Cut(tmpl[i+1:i+j], "|")
+		out = append(out, name)
 		tmpl = tmpl[i+j+1:]
 	}
 }

@@ -12,16 +12,16 @@ import (
 func TestT(t *testing.T) {
 	cases := []struct {
 		name string
-		kv   []string
+		kv   []any
 		want map[string]string
 	}{
 		{"no arguments", nil, nil},
-		{"one pair", []string{"csr", "CSR-1"}, map[string]string{"csr": "CSR-1"}},
-		{"two pairs", []string{"csr", "CSR-1", "step", "lead"}, map[string]string{"csr": "CSR-1", "step": "lead"}},
-		{"a lone name is dropped", []string{"csr"}, nil},
-		{"an odd trailing name is dropped", []string{"csr", "CSR-1", "step"}, map[string]string{"csr": "CSR-1"}},
-		{"a repeated name keeps the last value", []string{"csr", "CSR-1", "csr", "CSR-2"}, map[string]string{"csr": "CSR-2"}},
-		{"empty values are kept", []string{"reason", ""}, map[string]string{"reason": ""}},
+		{"one pair", []any{"csr", "CSR-1"}, map[string]string{"csr": "CSR-1"}},
+		{"two pairs", []any{"csr", "CSR-1", "step", "lead"}, map[string]string{"csr": "CSR-1", "step": "lead"}},
+		{"a lone name is dropped", []any{"csr"}, nil},
+		{"an odd trailing name is dropped", []any{"csr", "CSR-1", "step"}, map[string]string{"csr": "CSR-1"}},
+		{"a repeated name keeps the last value", []any{"csr", "CSR-1", "csr", "CSR-2"}, map[string]string{"csr": "CSR-2"}},
+		{"empty values are kept", []any{"reason", ""}, map[string]string{"reason": ""}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,12 +48,12 @@ func TestRender(t *testing.T) {
 		text    msg.Text
 		want    string
 	}{
-		{"English with args", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "alice"), "CSR-7 was cancelled by alice."},
+		{"English with args", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "alice", "next", "done"), "CSR-7 was cancelled by alice. ▶ done"},
 		{"English without args", msg.English, msg.T(msg.ReplyNoCSRs), "No CSRs match."},
-		{"a missing arg stays visible", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7"), "CSR-7 was cancelled by {by}."},
+		{"a missing arg stays visible", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7"), "CSR-7 was cancelled by {by}. ▶ {next}"},
 		{"extra args are ignored", msg.English, msg.T(msg.ReplyNoCSRs, "csr", "CSR-7"), "No CSRs match."},
-		{"a value is not expanded again", msg.English, msg.T(msg.NoteCancelled, "csr", "{by}", "by", "alice"), "{by} was cancelled by alice."},
-		{"a value with braces and dollars", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "${HOME} {x}"), "CSR-7 was cancelled by ${HOME} {x}."},
+		{"a value is not expanded again", msg.English, msg.T(msg.NoteCancelled, "csr", "{by}", "by", "alice", "next", "{csr}"), "{by} was cancelled by alice. ▶ {csr}"},
+		{"a value with braces and dollars", msg.English, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "${HOME} {x}", "next", "$1"), "CSR-7 was cancelled by ${HOME} {x}. ▶ $1"},
 		{"every occurrence is filled", custom, msg.T("test.twice", "a", "1", "b", "2"), "1 and 1 again; 2"},
 		{"another catalog", custom, msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "alice"), "CSR-7 annulé par alice."},
 		{"another catalog falls back to English", custom, msg.T(msg.ReplyNoCSRs), "No CSRs match."},

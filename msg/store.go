@@ -29,9 +29,9 @@ const (
 )
 
 var storeEnglish = Catalog{
-	StoreListPage:     "Showing {from}–{to} of {total} CSR(s); more: `{next}`",
-	StoreListLastPage: "Showing {from}–{to} of {total} CSR(s):",
-	StoreListPastEnd:  "Page {page} is past the end: {total} CSR(s) fill {pages} page(s) of {size}.",
+	StoreListPage:     "Showing {from}–{to} of {total|# CSR|# CSRs}; more: `{next}`",
+	StoreListLastPage: "Showing {from}–{to} of {total|# CSR|# CSRs}:",
+	StoreListPastEnd:  "Page {page} is past the end: {total|# CSR fills|# CSRs fill} {pages|# page|# pages} of {size}.",
 
 	StoreRefuseFailingOver: "the release store (Redis) is failing over or loading its data, so nothing was read or changed.",
 	StoreNextFailingOver:   "try again in a moment; if it lasts more than a minute, ask an admin to run `releasebot doctor`.",
@@ -42,12 +42,12 @@ var storeEnglish = Catalog{
 		"Check Redis (persistence, the last failover), restore it from a backup if there is one, and run `releasebot doctor`.",
 	StoreNextLost: "ask an admin to restore the store from a backup; `releasebot doctor` shows what was found.",
 
-	StoreDoctorKind:          "{kind} at {url}; writes wait for {replicas} replica(s)",
+	StoreDoctorKind:          "{kind} at {url}; writes wait for {replicas|# replica|# replicas}",
 	StoreDoctorClusterNode:   "{url} names one node of a Redis Cluster; the bot found the cluster, but say so in the URL: {suggest}",
 	StoreDoctorPersistent:    "Redis keeps its data on disk (appendonly {aof}, save \"{save}\")",
 	StoreDoctorNoPersistence: "Redis keeps nothing on disk (appendonly no, save \"\"): a restart loses every CSR. Turn on `appendonly yes` or RDB snapshots.",
 	StoreDoctorConfigHidden:  "Redis does not let the bot read its configuration ({error}); check persistence (appendonly, save) where Redis is managed.",
-	StoreDoctorReplicas:      "the primary has {replicas} replica(s) connected, fewer than the {want} min_replicas asks for: every change will be refused as unconfirmed.",
+	StoreDoctorReplicas:      "the primary has {replicas|# replica|# replicas} connected, fewer than the {want} min_replicas asks for: every change will be refused as unconfirmed.",
 	StoreDoctorIntact:        "the store is intact: made {created}, CSR numbers up to {high} handed out",
 	StoreDoctorNew:           "the store is new: no CSR was created yet",
 	StoreDoctorLost:          "THE STORE LOST DATA: {problems}",

@@ -59,12 +59,12 @@ func TestDoctor(t *testing.T) {
 		func(k string) string { return env[k] })
 	text := out.String()
 	require.Equal(t, 1, code, text)
-	require.Regexp(t, `✓ config +\S*config.example.yaml: 2 service\(s\)`, text)
+	require.Regexp(t, `✓ config +\S*config.example.yaml: 2 services`, text)
 	require.Regexp(t, `✓ redis +Redis \d+\.\d+`, text)
 	require.Regexp(t, `✓ slack +signed in as`, text)
 	require.Contains(t, text, "✓ github   acme/billing-api is readable")
 	require.Contains(t, text, "✗ github   acme/web-frontend: ")
-	require.Contains(t, text, "1 check(s) failed")
+	require.Contains(t, text, "1 check failed; fix it")
 	require.NotContains(t, text, "doctorsecretvalue")
 
 	env["REDIS_URL"] = "redis://:hunter2@127.0.0.1:1/0"
@@ -115,8 +115,8 @@ func TestDoctorGitHubDeployers(t *testing.T) {
 			wf.Inputs["ref"] = githubtest.Input{Required: true} // written for an older bot
 			s.SetWorkflow(wf)
 		}, []string{
-			"✗ github   billing-api/test: workflow deploy.yml of acme/billing-api does not declare the input(s) sha that the bot sends, so GitHub refuses every dispatch (422 Unexpected inputs provided)",
-			"✗ github   billing-api/test: workflow deploy.yml of acme/billing-api requires the input(s) ref that the bot does not send",
+			"✗ github   billing-api/test: workflow deploy.yml of acme/billing-api does not declare the inputs sha that the bot sends, so GitHub refuses every dispatch (422 Unexpected inputs provided)",
+			"✗ github   billing-api/test: workflow deploy.yml of acme/billing-api requires the inputs ref that the bot does not send",
 			"✗ github   billing-api/prod: GitHub environment production does not exist in acme/billing-api: create it",
 		}, `Unexpected inputs provided: ["sha"]`},
 		{"run-name without the marker", func(s *githubtest.Server) {

@@ -114,7 +114,8 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	defer a.Close()
 	con := console.New(a.Bot, a.Runner, cfg, a.Renderer, out, clk)
-	con.AfterClock = a.TickSchedules // `clock` runs the schedules that fell due
+	con.AfterClock = a.TickSchedules             // `clock` runs the schedules that fell due
+	con.Ephemeral = os.Getenv("REDIS_URL") == "" // the embedded store: leaving loses it
 	if *script == "" {
 		if err := con.Interactive(ctx, stdin); err != nil {
 			fmt.Fprintf(stderr, "releasebot: %v\n", err)

@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/term"
 
 	"releasebot/bot"
 	"releasebot/chat"
@@ -34,6 +37,28 @@ func (o *Out) Print(s string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	_, _ = io.WriteString(o.w, s)
+}
+
+// through sends everything printed to w until the returned func is called:
+// the line editor, which keeps the line being typed whole around notices.
+func (o *Out) through(w io.Writer) (restore func()) {
+	o.mu.Lock()
+	old := o.w
+	o.w = w
+	o.mu.Unlock()
+	return func() {
+		o.mu.Lock()
+		o.w = old
+		o.mu.Unlock()
+	}
+}
+
+// terminal is the terminal Out writes to, if it writes to one.
+func (o *Out) terminal() (*os.File, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	f, ok := o.w.(*os.File)
+	return f, ok && term.IsTerminal(int(f.Fd()))
 }
 
 // Notifier prints notices to the console, as Slack would post them.
@@ -77,13 +102,22 @@ type Console struct {
 	// rehearsal sees the deploys and reminders that fell due.
 	AfterClock func(ctx context.Context)
 
-	actor   csr.Person
-	actions []chat.Action
+	// Ephemeral: the store is the embedded in-memory Redis, so leaving
+	// loses it, and the console says so.
+	Ephemeral bool
+
+	actor csr.Person
+	// actions are the numbered choices shown last to each person: a number
+	// picks from the acting person's own, never from someone else's.
+	actions map[csr.Person][]chat.Action
+	// last is the CSR shown last, whose actions `as` shows for the new
+	// person.
+	last csr.ID
 }
 
 // New returns a console acting as the first configured person.
 func New(b *bot.Bot, runs Waiter, people People, r Renderer, out *Out, clk SettableClock) *Console {
-	c := &Console{Bot: b, Runs: runs, People: people, Render: r, Out: out, Clock: clk}
+	c := &Console{Bot: b, Runs: runs, People: people, Render: r, Out: out, Clock: clk, actions: map[csr.Person][]chat.Action{}}
 	if ps := people.People(); len(ps) > 0 {
 		c.actor = ps[0]
 	}
@@ -100,33 +134,110 @@ func (c *Console) peopleList() string {
 	return strings.Join(names, ", ")
 }
 
-// Interactive reads commands from in until EOF or `quit`.
+// lineReader reads one line of input after showing a prompt.
+type lineReader interface {
+	ReadLine(prompt string) (string, error)
+}
+
+// plainReader reads lines as they come: a pipe, a file, a test.
+type plainReader struct {
+	sc  *bufio.Scanner
+	out *Out
+}
+
+func (r plainReader) ReadLine(prompt string) (string, error) {
+	r.out.Print(prompt)
+	if !r.sc.Scan() {
+		if err := r.sc.Err(); err != nil {
+			return "", err
+		}
+		return "", io.EOF
+	}
+	return r.sc.Text(), nil
+}
+
+// editor is golang.org/x/term's line editor: arrows, history, and notices
+// printed above the line being typed, which is drawn again after them.
+type editor struct{ t *term.Terminal }
+
+func (e editor) ReadLine(prompt string) (string, error) {
+	e.t.SetPrompt(prompt)
+	return e.t.ReadLine()
+}
+
+// newEditor edits lines read from in, echoing to w; while it runs, Out
+// prints through it.
+func newEditor(in io.Reader, w io.Writer, out *Out) (editor, func()) {
+	t := term.NewTerminal(struct {
+		io.Reader
+		io.Writer
+	}{in, w}, "")
+	return editor{t}, out.through(t)
+}
+
+// Interactive reads commands from in until EOF, `quit` or `exit`. On a
+// terminal the line is edited (arrows, Ctrl-A/E, history with up and down)
+// and notices from finishing deploys are printed above it without breaking
+// it; anything else is read line by line.
 func (c *Console) Interactive(ctx context.Context, in io.Reader) error {
+	var r lineReader
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, ok := c.Out.terminal(); ok {
+			state, err := term.MakeRaw(int(f.Fd()))
+			if err != nil {
+				return fmt.Errorf("console: put the terminal in raw mode: %w", err)
+			}
+			defer func() { _ = term.Restore(int(f.Fd()), state) }()
+			ed, restore := newEditor(f, w, c.Out)
+			defer restore()
+			r = ed
+		}
+	}
+	if r == nil {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		r = plainReader{sc: sc, out: c.Out}
+	}
+	return c.interact(ctx, r)
+}
+
+func (c *Console) interact(ctx context.Context, r lineReader) error {
 	c.say(msg.T(msg.ConsoleWelcome, "person", string(c.actor), "people", c.peopleList()))
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	prompt := func() { c.Out.Print(string(c.actor) + "> ") }
-	prompt()
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+	defer c.bye()
+	for {
+		raw, err := r.ReadLine(string(c.actor) + "> ")
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		line := strings.TrimSpace(raw)
 		switch {
 		case line == "quit" || line == "exit":
 			return nil
 		case line == "":
 		case isNumber(line):
 			c.pick(ctx, line, func(what string) string {
-				c.Out.Print(c.Render.t(msg.T(msg.ConsoleAskFor, "what", what)))
-				if !sc.Scan() {
+				v, err := r.ReadLine(c.Render.t(msg.T(msg.ConsoleAskFor, "what", what)))
+				if err != nil {
 					return ""
 				}
-				return strings.TrimSpace(sc.Text())
+				return strings.TrimSpace(v)
 			})
 		default:
 			c.Line(ctx, c.actor, line)
 		}
-		prompt()
 	}
-	return sc.Err()
+}
+
+// bye says what leaving means for the rehearsal's data.
+func (c *Console) bye() {
+	if c.Ephemeral {
+		c.say(msg.T(msg.ConsoleBye))
+		return
+	}
+	c.say(msg.T(msg.ConsoleByeKept))
 }
 
 func isNumber(s string) bool {
@@ -137,11 +248,12 @@ func isNumber(s string) bool {
 // pick runs the n-th action shown last, asking for its free-text input.
 func (c *Console) pick(ctx context.Context, s string, ask func(what string) string) {
 	n, _ := strconv.Atoi(s)
-	if n < 1 || n > len(c.actions) {
-		c.say(msg.T(msg.ConsoleNoPick, "n", s))
+	mine := c.actions[c.actor]
+	if n < 1 || n > len(mine) {
+		c.say(msg.T(msg.ConsoleNoPick, "n", s, "person", string(c.actor)))
 		return
 	}
-	a := c.actions[n-1]
+	a := mine[n-1]
 	cmd := a.Command
 	if a.NeedsInput != "" {
 		if v := ask(strings.TrimSuffix(a.NeedsInput, "?")); v != "" {
@@ -171,6 +283,7 @@ func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
 		}
 		c.actor = who
 		c.say(msg.T(msg.ReplyActing, "person", string(who)))
+		c.showActions(ctx, who)
 		return
 	}
 	if rest, ok := strings.CutPrefix(line, "clock"); ok && c.Clock != nil && (rest == "" || rest[0] == ' ') {
@@ -186,8 +299,29 @@ func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
 		c.say(msg.T(msg.ConsoleHelp))
 	}
 	if out.Reply.Refusal == nil {
-		c.actions = out.Reply.Actions
+		c.actions[p] = out.Reply.Actions
+		if out.Reply.Card != nil {
+			c.last = out.Reply.Card.CSR.ID
+		}
 	}
+}
+
+// showActions shows what p may do to the CSR shown last, so the numbers
+// after `as` are p's own.
+func (c *Console) showActions(ctx context.Context, p csr.Person) {
+	if c.last == "" {
+		return
+	}
+	out := c.Bot.Handle(ctx, chat.Event{User: string(p), Channel: "console", Text: "show " + string(c.last)})
+	if out.Reply.Refusal != nil {
+		return
+	}
+	c.actions[p] = out.Reply.Actions
+	if len(out.Reply.Actions) == 0 {
+		c.say(msg.T(msg.ConsoleNoActions, "person", string(p), "csr", string(c.last)))
+		return
+	}
+	c.say(msg.T(msg.ConsoleActionsFor, "person", string(p), "csr", string(c.last), "actions", c.Render.actionList(out.Reply.Actions)))
 }
 
 // ScriptError is a problem with the script file itself (not with a command

@@ -47,6 +47,11 @@ func (r Renderer) Actions(as []chat.Action) string {
 	if len(as) == 0 {
 		return ""
 	}
+	return r.t(msg.T(msg.CardActions, "actions", r.actionList(as))) + "\n"
+}
+
+// actionList numbers the actions from 1: "[1] test CSR-1  [2] cancel CSR-1 …reason?".
+func (r Renderer) actionList(as []chat.Action) string {
 	parts := make([]string, len(as))
 	for i, a := range as {
 		cmd := a.Command
@@ -55,7 +60,7 @@ func (r Renderer) Actions(as []chat.Action) string {
 		}
 		parts[i] = fmt.Sprintf("[%d] %s", i+1, cmd)
 	}
-	return r.t(msg.T(msg.CardActions, "actions", strings.Join(parts, "  "))) + "\n"
+	return strings.Join(parts, "  ")
 }
 
 // Card renders a CSR card as a framed block of text.
@@ -66,7 +71,7 @@ func (r Renderer) Card(card chat.Card) string {
 		fmt.Fprintf(&b, "│ %-10s %s\n", r.t(msg.T(label)), value)
 	}
 	fmt.Fprintf(&b, "┌─ %s · %s · %s\n", c.ID, c.Service, c.Title)
-	line(msg.CardState, string(c.State)+"   "+r.progress(c.State))
+	line(msg.CardState, r.t(c.State.Name())+"   "+r.progress(c.State))
 	people := "@" + string(c.Requester)
 	if c.Assignee != c.Requester {
 		people += " → @" + string(c.Assignee)
@@ -112,11 +117,20 @@ func (r Renderer) Card(card chat.Card) string {
 		runs = runs[len(runs)-3:]
 	}
 	for _, run := range runs {
-		s := fmt.Sprintf("%s → %s %s", run.ID, run.Env, run.Status)
+		// The label names the real environment and the commit; the id is
+		// what a deployer's logs and tags are searched by.
+		s := r.t(run.Label()) + " (" + run.ID + ")"
 		if run.URL != "" {
 			s += " " + run.URL
 		}
 		line(msg.CardRuns, s)
+	}
+	comments := c.Comments
+	if len(comments) > 2 {
+		comments = comments[len(comments)-2:]
+	}
+	for _, cm := range comments {
+		line(msg.CardComments, fmt.Sprintf("@%s: %s", cm.By, cm.Text))
 	}
 	if !card.Next.IsZero() {
 		fmt.Fprintf(&b, "└─ ▶ %s\n", r.t(card.Next))
@@ -152,7 +166,7 @@ func (r Renderer) steps(c csr.CSR, svc csr.Service) string {
 	}
 	for _, a := range c.Approvals {
 		if a.Decision == csr.Reject && !a.Voided {
-			parts = append(parts, fmt.Sprintf("✗ rejected by @%s: %s", a.By, a.Reason))
+			parts = append(parts, "✗ "+r.t(msg.T(msg.CardRejectedBy, "by", "@"+string(a.By), "reason", a.Reason)))
 		}
 	}
 	return strings.Join(parts, " · ")

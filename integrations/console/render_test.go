@@ -31,7 +31,7 @@ func TestRenderCardAndActions(t *testing.T) {
 	seoul, err := time.LoadLocation("Asia/Seoul")
 	require.NoError(t, err)
 	at := time.Date(2026, 12, 4, 21, 0, 0, 0, seoul)
-	svc := csr.Service{Name: "billing-api", Repo: "acme/billing-api", Environments: []string{"test", "prod"},
+	svc := csr.Service{Name: "billing-api", Repo: "acme/billing-api", Environments: []string{"staging", "prod"},
 		Line: []csr.Step{{Name: "lead", Approvers: []csr.Person{"bob"}, Required: 1}, {Name: "sm", Approvers: []csr.Person{"carol", "dave"}, Required: 1}}}
 	c := csr.CSR{ID: "CSR-7", Title: "Fix rounding", Service: "billing-api", Requester: "alice", Assignee: "frank", Effort: 4 * time.Hour,
 		State: csr.InApproval,
@@ -39,7 +39,8 @@ func TestRenderCardAndActions(t *testing.T) {
 			Commits: []csr.Commit{{SHA: "aaaaaaa111", Title: "Round half to even"}, {SHA: "bbbbbbb222", Title: "Test totals"}}}},
 		Evidence:  []csr.Evidence{{URL: "https://ci.example.com/run/1", Note: "green", By: "frank", At: at}},
 		Approvals: []csr.Approval{{Step: "lead", By: "bob", At: at, Decision: csr.Approve, SHA: "5b17166aa0"}},
-		Runs:      []csr.Run{{ID: "CSR-7/test/1", Purpose: csr.PurposeTest, Env: "test", Status: csr.RunSucceeded, URL: "fake://x"}},
+		Runs:      []csr.Run{{ID: "CSR-7/test/1", Purpose: csr.PurposeTest, Env: "staging", SHA: "5b17166aa0", Status: csr.RunSucceeded, URL: "fake://x"}},
+		Comments:  []csr.Comment{{By: "alice", At: at, Text: "totals now round half to even"}},
 	}
 	r := Renderer{Catalog: msg.English, Loc: seoul}
 	rep := chat.Reply{
@@ -54,8 +55,8 @@ func TestRenderRefusalAndNotice(t *testing.T) {
 	r := Renderer{Catalog: msg.English, Loc: time.UTC}
 	got := r.Reply(chat.Reply{Refusal: &chat.Refusal{Rule: "separation-of-duties",
 		Why: msg.T(msg.RefuseSelfApprove, "csr", "CSR-7", "role", "requested"), Next: msg.T(msg.NextAskOwners, "owners", "@bob")}})
-	got += r.Notice(chat.Notice{Channel: "#billing-releases", Text: msg.T(msg.NoteApproved, "csr", "CSR-7")})
-	got += r.Notice(chat.Notice{To: []csr.Person{"carol", "dave"}, Text: msg.T(msg.NoteStepCompleted, "step", "sm", "csr", "CSR-7"),
+	got += r.Notice(chat.Notice{Channel: "#billing-releases", Text: msg.T(msg.NoteApproved, "csr", "CSR-7", "next", msg.T(msg.NextDeploy, "csr", "CSR-7", "owners", "@alice", "env", "prod"))})
+	got += r.Notice(chat.Notice{To: []csr.Person{"carol", "dave"}, Text: msg.T(msg.NoteStepCompleted, "step", "sm", "csr", "CSR-7", "next", msg.T(msg.NextSeeNext, "csr", "CSR-7")),
 		Actions: []chat.Action{{Verb: csr.VerbApprove, CSR: "CSR-7", Command: "approve CSR-7"}}})
 	golden(t, "refusal_notice", got)
 }

@@ -53,7 +53,7 @@ func TestCheckStore(t *testing.T) {
 	// min_replicas with no replica connected fails.
 	_, failed, text = storeTexts(CheckStore(ctx, url+"?min_replicas=1", "other"))
 	require.Equal(t, 1, failed, text)
-	require.Contains(t, text, "0 replica(s) connected")
+	require.Contains(t, text, "0 replicas connected")
 }
 
 func TestCheckStoreClusterNode(t *testing.T) {

@@ -124,7 +124,7 @@ func TestRollbackRestoresTheEntryBefore(t *testing.T) {
 
 			// Roll back the third to the second's commit.
 			_, _, err = st.Update(ctx, cs[2].ID, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-				return c.Rollback(csr.Actor{Person: "alice"}, h[1].SHA, t0.Add(4*time.Hour), svc)
+				return c.Rollback(csr.Actor{Person: "alice"}, h[1].SHA, "error rate up", t0.Add(4*time.Hour), svc)
 			})
 			require.NoError(t, err)
 			third, err := st.Get(ctx, cs[2].ID)

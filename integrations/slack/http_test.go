@@ -174,7 +174,7 @@ func TestNonApproverClickChangesNothing(t *testing.T) {
 	require.Equal(t, false, refusals[0]["replace_original"])
 	text := responseText(refusals[0])
 	require.Contains(t, text, "step 1/3 `lead` of CSR-1 is still open")
-	require.Contains(t, text, "waiting for 1 more approval(s) from <@U0BOB00002>")
+	require.Contains(t, text, "waiting for 1 more approval from <@U0BOB00002>")
 }
 
 // TestRateLimitIsWaitedOut: Slack answers the card update 429 with

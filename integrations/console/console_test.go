@@ -1,0 +1,83 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"releasebot/app"
+	"releasebot/bot"
+	"releasebot/clock"
+	"releasebot/config"
+	"releasebot/integrations/console"
+	"releasebot/internal/redistest"
+	"releasebot/internal/testconfig"
+)
+
+// session runs lines through the interactive console as a person would
+// type them and returns what it printed.
+func session(t *testing.T, ephemeral bool, lines ...string) string {
+	t.Helper()
+	rdb, prefix := redistest.Client(t)
+	cfg, err := config.Parse("test.yaml", []byte(testconfig.YAML))
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	out := console.NewOut(&buf)
+	clk := &clock.Offset{}
+	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Clock: clk,
+		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Notifier: func(r console.Renderer) bot.Notifier { return console.Notifier{Out: out, Render: r} }})
+	require.NoError(t, err)
+	defer a.Close()
+	con := console.New(a.Bot, a.Runner, cfg, a.Renderer, out, clk)
+	con.Ephemeral = ephemeral
+	require.NoError(t, con.Interactive(context.Background(), strings.NewReader(strings.Join(lines, "\n")+"\n")))
+	return buf.String()
+}
+
+// TestNumbersBelongToTheirPerson: after `as bob`, the numbers are bob's
+// actions on the CSR shown last, never alice's.
+func TestNumbersBelongToTheirPerson(t *testing.T) {
+	out := session(t, true,
+		`new web-frontend "Fix header" --ref main`,
+		"as bob",
+		"2",
+		"as alice",
+		"1",
+		"exit",
+		"show CSR-1", // never runs: the console was left
+	)
+	require.Contains(t, out, "bob's actions on CSR-1: [1] evidence CSR-1 …link")
+	require.Contains(t, out, "bob has no action 2; pick one of the numbers shown for bob")
+	require.Contains(t, out, "alice's actions on CSR-1: [1] test CSR-1")
+	require.Contains(t, out, "→ test CSR-1\n")
+	require.NotContains(t, out, "→ cancel", "alice's third action never ran for bob")
+	require.True(t, strings.HasSuffix(out, "Bye. The console's store was an embedded in-memory Redis: its CSRs, history and freezes are gone now.\n"), out)
+	require.Equal(t, 2, strings.Count(out, "┌─ CSR-1"), "the cards of new and test, and nothing after exit")
+}
+
+// TestQuitAndEOFSayWhatIsKept: quit, exit and the end of input all leave,
+// saying whether the store's CSRs survive.
+func TestQuitAndEOFSayWhatIsKept(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		lines     []string
+		ephemeral bool
+		bye       string
+	}{
+		{"quit, embedded store", []string{"quit"}, true, "are gone now"},
+		{"exit, shared store", []string{"exit"}, false, "The CSRs stay in the store at REDIS_URL."},
+		{"end of input", []string{"help"}, true, "are gone now"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := session(t, tc.ephemeral, tc.lines...)
+			require.Contains(t, out, "`quit` or `exit` to leave")
+			require.Contains(t, out, tc.bye)
+		})
+	}
+}
