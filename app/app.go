@@ -50,6 +50,9 @@ type Options struct {
 	// Getenv reads secrets and endpoints (GITHUB_TOKEN, …; see
 	// deploys.go); nil means os.Getenv.
 	Getenv func(string) string
+	// Doctor runs doctor's checks for the `doctor` chat command (cmd
+	// wires integrations/doctor; nil: the command says it is not wired).
+	Doctor commands.Diagnoser
 	// Deploys tunes the deploy queue (timings, consumer name); its store
 	// and collaborators are filled in by New.
 	Deploys deployq.Options
@@ -177,7 +180,8 @@ func New(ctx context.Context, o Options) (*App, error) {
 		return nil, err
 	}
 	a.Handler = &commands.Handler{Registry: commands.Default(), Store: a.Store, Config: o.Policy, Clock: o.Clock,
-		Refs: refs, Effects: observed, Log: o.Log}
+		Refs: refs, Effects: observed, Log: o.Log,
+		Ops: commands.Ops{Audit: a.Store, Doctor: o.Doctor}}
 	a.Bot = &bot.Bot{Handler: a.Handler, Claims: a.Store, People: people{cfg}, Log: o.Log,
 		Observer: &observer{log: o.Log, metrics: a.Metrics, people: people{cfg}, registry: a.Handler.Registry,
 			prefix: cfg.Prefix(), service: o.Policy.Service, csrService: a.csrService}}

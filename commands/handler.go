@@ -70,6 +70,7 @@ type Handler struct {
 	Refs     RefResolver
 	Effects  Effects
 	Log      *slog.Logger
+	Ops      Ops // what stats, audit and doctor read besides the store
 }
 
 // Execute parses and runs one command line. It always returns a reply a

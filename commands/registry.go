@@ -154,6 +154,11 @@ func Default() *Registry {
 		Summary: msg.HelpFreeze, Flags: []string{"until"}}, parseFreeze, runFreeze)
 	add(r, Spec{Verb: "unfreeze", Usage: "unfreeze SERVICE", Example: "unfreeze billing-api", Summary: msg.HelpUnfreeze}, parseUnfreeze, runUnfreeze)
 	add(r, Spec{Verb: "process", Usage: "process SERVICE", Example: "process billing-api", Summary: msg.HelpProcess}, parseProcess, runProcess)
+	add(r, Spec{Verb: "stats", Usage: "stats [SERVICE] [--days 30]", Example: "stats billing-api --days 90", Summary: msg.HelpStats,
+		Flags: []string{"days"}}, parseStats, runStats)
+	add(r, Spec{Verb: "audit", Usage: "audit [--since DATE] [--until DATE] [--service SERVICE]", Example: "audit --since 2026-11-01 --service billing-api",
+		Summary: msg.HelpAudit, Flags: []string{"since", "until", "service"}}, parseAudit, runAudit)
+	add(r, Spec{Verb: "doctor", Usage: "doctor", Example: "doctor", Summary: msg.HelpDoctor}, parseDoctor, runDoctor)
 	add(r, Spec{Verb: "help", Usage: "help [VERB]", Example: "help approve", Summary: msg.HelpHelp}, parseHelp, runHelp)
 	return r
 }

@@ -59,7 +59,7 @@ var allowedLatin = map[string]bool{
 	"CSR": true, "Slack": true, "GitHub": true, "Redis": true, "releasebot": true,
 	"Actions": true, // the GitHub Actions tab
 	"README":  true, "YAML": true, "RDB": true, "UTF": true, "URL": true,
-	"SHA": true, "CI": true, "PR": true,
+	"SHA": true, "CI": true, "PR": true, "CSV": true, "JSON": true, // the export formats
 	"main": true, // SlackPlaceholderRef: an example branch name in a form field
 }
 
@@ -124,8 +124,9 @@ func TestLeftoverEnglishHeuristic(t *testing.T) {
 // TestKoreanRenders: a Korean template renders with its arguments and a
 // missing Korean id would fall back to English, never to nothing.
 func TestKoreanRenders(t *testing.T) {
-	got := msg.Korean.Render(msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "@alice"))
-	require.Equal(t, "@alice 님이 CSR-7 건을 취소했습니다.", got)
+	got := msg.Korean.Render(msg.T(msg.NoteCancelled, "csr", "CSR-7", "by", "@alice", "next", msg.T(msg.NextNothing, "csr", "CSR-7", "state", msg.T(msg.StateCancelled))))
+	require.True(t, strings.HasPrefix(got, "@alice 님이 CSR-7 건을 취소했습니다. ▶ "), got)
+	require.NotContains(t, got, "{")
 	step := msg.Korean.Render(msg.T(msg.NoteStepOpened, "people", "@bob", "csr", "CSR-7", "title", "t", "step", "lead"))
 	require.Contains(t, step, "`approve CSR-7` 또는 `reject CSR-7 \"사유\"`")
 	require.NotContains(t, step, "{")

@@ -6,8 +6,8 @@ var scheduleKorean = Catalog{
 	RefuseAtWithOverride: "`--at`과 `--override`는 함께 쓸 수 없습니다. 예약 배포는 배포 가능 시간 안에서, 배포 동결 기간이 아닐 때만 시작됩니다.",
 	NextAtOrOverride:     "`deploy {csr} --at 22:30` 명령으로 배포 가능 시간 안에 예약하거나, `deploy {csr} --override \"사유\"` 명령으로 지금 배포하세요(관리자 전용).",
 
-	NoteScheduled:       "📅 {by} 님이 {csr} 건의 {env} 환경 운영 배포를 예약했습니다(예약 시각: {when}).",
-	NoteUnscheduled:     "{by} 님이 {csr} 건의 예약 배포를 취소했습니다(예약 시각: {when}). 다시 `approved` 상태입니다.{reason}",
+	NoteScheduled:       "📅 {by} 님이 {csr} 건의 {env} 환경 운영 배포를 예약했습니다(예약 시각: {when}). ▶ {next}",
+	NoteUnscheduled:     "{by} 님이 {csr} 건의 예약 배포를 취소했습니다(예약 시각: {when}). 다시 `approved` 상태입니다.{reason} ▶ {next}",
 	NoteScheduledStart:  "⏰ {csr} 건의 예약 배포 시각({when})이 되어 운영 배포를 시작했습니다.",
 	NoteScheduledLate:   "⏰ {csr} 건은 {when}에 배포하도록 예약되어 있었지만 그 시각에 실행 중인 봇이 없었습니다. 아직 배포 가능 시간이므로 예정보다 {late} 늦게 지금 시작했습니다.",
 	NoteScheduledRefuse: "⚠️ {csr} 건의 예약 운영 배포({when})가 시작되지 않았습니다: {why} {csr} 건은 다시 `approved` 상태이며, {owners} 님이 새로 예약할 수 있습니다. 다음 단계: {next}",

@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"releasebot/commands"
+	"releasebot/config"
 	"releasebot/integrations/doctor"
 	"releasebot/msg"
 )
@@ -52,4 +55,16 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	fmt.Fprintln(stdout, msg.English.Render(msg.T(msg.DoctorAllOK)))
 	return 0
+}
+
+// diagnoser runs doctor's checks for the `doctor` chat command, with the
+// config the bot runs and the environment it was started with.
+type diagnoser struct{ cfg *config.Config }
+
+func (d diagnoser) Diagnose(ctx context.Context) []commands.Diagnosis {
+	var out []commands.Diagnosis
+	for _, c := range doctor.RunLoaded(ctx, d.cfg, os.Getenv) {
+		out = append(out, commands.Diagnosis{Name: c.Name, OK: c.OK, Skip: c.Skip, Text: c.Text})
+	}
+	return out
 }

@@ -107,6 +107,7 @@ func runConsole(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	out := console.NewOut(stdout)
 	clk := &clock.Offset{}
 	a, err := app.New(ctx, app.Options{Config: cfg, Clock: clk, RedisURL: os.Getenv("REDIS_URL"), Prefix: os.Getenv("REDIS_PREFIX"), Log: log,
+		Doctor:   diagnoser{cfg},
 		Notifier: func(r console.Renderer) bot.Notifier { return console.Notifier{Out: out, Render: r} }})
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)

@@ -70,7 +70,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// lease taken, no notice sent) until Slack has accepted the token and
 	// the notifier is set; a.Start below.
 	a, err := app.New(ctx, app.Options{Config: cfg, Policy: policy, Defer: true, RedisURL: redisURL,
-		Prefix: os.Getenv("REDIS_PREFIX"), Log: log, Notifier: func(console.Renderer) bot.Notifier { return late }})
+		Prefix: os.Getenv("REDIS_PREFIX"), Log: log, Doctor: diagnoser{cfg},
+		Notifier: func(console.Renderer) bot.Notifier { return late }})
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
 		return 1

@@ -10,6 +10,7 @@ import (
 	"releasebot/csr"
 	"releasebot/insights"
 	"releasebot/integrations/redisstore"
+	"releasebot/msg"
 	"releasebot/store"
 )
 
@@ -62,23 +63,9 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return 0
 }
 
+// writeStats prints the figures as chat says them, in English.
 func writeStats(w io.Writer, service string, days int, r insights.Report) {
-	if service == "" {
-		service = "all services"
+	for _, l := range insights.Lines(r, service, days) {
+		fmt.Fprintln(w, msg.English.Render(l))
 	}
-	fmt.Fprintf(w, "%s, last %d days (%s to %s)\n", service, days, r.From.UTC().Format(time.DateOnly), r.To.UTC().Format(time.DateOnly))
-	fmt.Fprintf(w, "  deploys per week     %.1f  (%d production deploys, %d succeeded)\n", r.DeploysPerWeek, r.Deploys, r.Succeeded)
-	fmt.Fprintf(w, "  lead time            %s\n", summary(r.LeadTime))
-	fmt.Fprintf(w, "  change failure rate  %.0f%%  (%d failed deploys and rollbacks)\n", 100*r.ChangeFailureRate, r.Failures)
-	fmt.Fprintf(w, "  time to restore      %s\n", summary(r.TimeToRestore))
-	for _, s := range r.Steps {
-		fmt.Fprintf(w, "  wait at step %-7s %s\n", s.Step, summary(s.Wait))
-	}
-}
-
-func summary(s insights.Summary) string {
-	if s.N == 0 {
-		return "no data"
-	}
-	return fmt.Sprintf("median %s, p90 %s  (n=%d)", s.Median.Round(time.Minute), s.P90.Round(time.Minute), s.N)
 }

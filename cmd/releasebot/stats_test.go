@@ -34,16 +34,16 @@ func TestStatsCommand(t *testing.T) {
 	env := map[string]string{"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix}
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, runStats(ctx, []string{"--days", "28", "api"}, &out, &errOut, func(k string) string { return env[k] }, now), errOut.String())
-	require.Equal(t, `api, last 28 days (2026-11-03 to 2026-12-01)
-  deploys per week     0.5  (2 production deploys, 2 succeeded)
-  lead time            median 48h0m0s, p90 48h0m0s  (n=2)
-  change failure rate  0%  (0 failed deploys and rollbacks)
-  time to restore      no data
-  wait at step lead    median 3h0m0s, p90 3h0m0s  (n=2)
+	require.Equal(t, `📊 api, the last 28 days (2026-11-03 – 2026-12-01):
+• Production deploys: 2 (2 succeeded), 0.5 a week
+• Lead time from `+"`new`"+` to deployed: median 2d 0h, p90 2d 0h (2 CSRs)
+• Change failure rate: 0% (0 failed deploys and rollbacks)
+• Time to restore after a failure: no data yet
+• Wait at step `+"`lead`"+`: median 3h 0m, p90 3h 0m (2 CSRs)
 `, out.String())
 	out.Reset()
 	require.Equal(t, 0, runStats(ctx, nil, &out, &errOut, func(k string) string { return env[k] }, now))
-	require.Contains(t, out.String(), "all services, last 30 days")
-	require.Contains(t, out.String(), "(3 production deploys, 3 succeeded)")
+	require.Contains(t, out.String(), "All services, the last 30 days")
+	require.Contains(t, out.String(), "Production deploys: 3 (3 succeeded)")
 	require.Equal(t, 2, runStats(ctx, []string{"--days", "0"}, &out, &errOut, func(k string) string { return env[k] }, now))
 }

@@ -46,7 +46,13 @@ func Failed(checks []Check) int {
 // says a secret.
 func Run(ctx context.Context, configPath string, getenv func(string) string) []Check {
 	cfg, checks := CheckConfig(configPath)
-	checks = append(checks, CheckRedis(ctx, getenv("REDIS_URL")))
+	return append(checks, RunLoaded(ctx, cfg, getenv)...)
+}
+
+// RunLoaded is Run for a bot that has its config already: every check but
+// the config file's.
+func RunLoaded(ctx context.Context, cfg *config.Config, getenv func(string) string) []Check {
+	checks := []Check{CheckRedis(ctx, getenv("REDIS_URL"))}
 	checks = append(checks, CheckStore(ctx, getenv("REDIS_URL"), getenv("REDIS_PREFIX"))...)
 	checks = append(checks, CheckSlack(ctx, getenv))
 	checks = append(checks, CheckGitHub(ctx, cfg, getenv)...)
