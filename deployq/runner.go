@@ -120,7 +120,11 @@ type Runner struct {
 	mu      sync.Mutex
 	active  map[string]context.CancelCauseFunc // runs this process works on
 	waiters map[string]chan struct{}           // runs started here, closed when finished here
-	wg      sync.WaitGroup                     // Wait
+	// watching counts the runs Wait waits for; idle is broadcast when it
+	// drops to zero. (A WaitGroup would forbid Start while a Wait is
+	// under way, which the console and the messenger adapters do.)
+	watching int
+	idle     *sync.Cond
 }
 
 // New returns a runner. Its Start, Cancel and Wait work at once; call Work
@@ -160,9 +164,11 @@ func New(ctx context.Context, o Options) *Runner {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	return &Runner{store: o.Store, jobs: o.Jobs, deployers: o.Deployers, services: o.Services, clock: o.Clock,
+	r := &Runner{store: o.Store, jobs: o.Jobs, deployers: o.Deployers, services: o.Services, clock: o.Clock,
 		log: o.Log.With("consumer", o.Consumer), consumer: o.Consumer, o: o, base: ctx,
 		active: map[string]context.CancelCauseFunc{}, waiters: map[string]chan struct{}{}}
+	r.idle = sync.NewCond(&r.mu)
+	return r
 }
 
 func defaultConsumer() string {
@@ -221,9 +227,17 @@ func (r *Runner) Enqueue(ctx context.Context, c csr.CSR, svc csr.Service, run cs
 // watch counts a run in Wait until it is finished: here (its channel is
 // closed) or by another process (its job is marked done).
 func (r *Runner) watch(run string, ch chan struct{}) {
-	r.wg.Add(1)
+	r.mu.Lock()
+	r.watching++
+	r.mu.Unlock()
 	go func() {
-		defer r.wg.Done()
+		defer func() {
+			r.mu.Lock()
+			if r.watching--; r.watching == 0 {
+				r.idle.Broadcast()
+			}
+			r.mu.Unlock()
+		}()
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -262,7 +276,13 @@ func (r *Runner) Cancel(runID string) {
 
 // Wait blocks until every run started by this runner so far has finished
 // and its result is recorded and announced, wherever it ran.
-func (r *Runner) Wait() { r.wg.Wait() }
+func (r *Runner) Wait() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for r.watching > 0 {
+		r.idle.Wait()
+	}
+}
 
 // Work runs queued jobs until ctx is done: new ones, and those of
 // processes that died. Jobs in progress when ctx ends stay unacknowledged

@@ -82,6 +82,10 @@ func (a *Adapter) wantsForm(text string) (string, csr.ID, bool) {
 		return formEvidence, id, true
 	case verb == formReject && len(words) == 2:
 		return formReject, id, true
+	case verb == formRollback && len(words) == 2:
+		return formRollback, id, true
+	case verb == formEdit && len(words) == 2:
+		return formEdit, id, true
 	}
 	return "", "", false
 }
@@ -265,10 +269,13 @@ func (a *Adapter) clicks(ctx context.Context, cb clickPayload) bool {
 			to.cardless = true // the card or DM clicked is redrawn in place
 		}
 		meta := modalMeta{CSR: id, Channel: channel, ResponseURL: cb.ResponseURL}
-		if verb == csr.VerbReject || verb == csr.VerbEvidence {
+		if verb == csr.VerbReject || verb == csr.VerbEvidence || verb == csr.VerbRollback {
 			kind := formReject
-			if verb == csr.VerbEvidence {
+			switch verb {
+			case csr.VerbEvidence:
 				kind = formEvidence
+			case csr.VerbRollback:
+				kind = formRollback
 			}
 			if !a.soon(func(ctx context.Context) {
 				if !a.once(ctx, "slack:form:"+trigger, user, to) {
@@ -345,6 +352,16 @@ func (a *Adapter) refuseNow(ctx context.Context, verb csr.Verb, id csr.ID, user 
 		_, _, err = c.Reject(actor, "-", now, svc)
 	case csr.VerbEvidence:
 		_, _, err = c.AddEvidence(actor, "https://example.com/", "", now)
+	case csr.VerbRollback:
+		// Who may, and whether the state allows it; what production runs
+		// is checked when the command runs.
+		_, _, err = c.Rollback(actor, "0000000", "-", now, svc)
+	case formEdit:
+		title := c.Title + " " // a change, so that only who and when decide
+		_, _, err = c.Edit(actor, csr.Edits{Title: &title}, now, svc)
+		if errors.Is(err, csr.ErrNoChange) {
+			err = nil
+		}
 	default:
 		return nil
 	}

@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -84,6 +81,19 @@ func (a *Adapter) openForm(ctx context.Context, kind, trigger, user string, meta
 			}
 		}
 		view = a.rejectForm(meta, title)
+	case formRollback, formEdit:
+		c, err := a.store.Get(ctx, meta.CSR)
+		if err != nil {
+			a.log.WarnContext(ctx, "form not opened: CSR not readable", "form", kind, "csr", meta.CSR, "err", err)
+			a.reply(ctx, target{responseURL: meta.ResponseURL, channel: meta.Channel, user: user, ephemeral: true},
+				chat.Reply{Texts: []msg.Text{msg.T(msg.SlackFormFailed, "command", a.command, "verb", kind)}, Private: true})
+			return
+		}
+		if kind == formEdit {
+			view = a.editForm(meta, c)
+		} else {
+			view = a.rollbackForm(meta, c.Title)
+		}
 	}
 	if err := a.api.openView(ctx, trigger, view); err != nil {
 		a.log.WarnContext(ctx, "form not opened", "form", kind, "user", user, "err", err)
@@ -187,7 +197,11 @@ func (a *Adapter) submitForm(ctx context.Context, cb slackapi.InteractionCallbac
 	case formEvidence:
 		line, errs = a.checkEvidence(ctx, cb.View)
 	case formReject:
-		line, errs = a.checkReject(ctx, cb.View, meta.CSR)
+		line, errs = a.checkReason(ctx, formReject, "reject", cb.View, meta.CSR)
+	case formRollback:
+		line, errs = a.checkReason(ctx, formRollback, "rollback", cb.View, meta.CSR)
+	case formEdit:
+		line, errs = a.checkEdit(ctx, cb.View, meta.CSR)
 	default:
 		return nil, true
 	}
@@ -199,8 +213,8 @@ func (a *Adapter) submitForm(ctx context.Context, cb slackapi.InteractionCallbac
 	if meta.ResponseURL == "" && meta.Channel == "" {
 		to = target{channel: cb.User.ID, user: cb.User.ID, dm: true}
 	}
-	if cb.View.CallbackID == formReject {
-		to.cardless = true // the card and the DM show the rejection
+	if cb.View.CallbackID == formReject || cb.View.CallbackID == formRollback {
+		to.cardless = true // the card and the DMs show the rejection or rollback
 	}
 	if !a.submit(func(ctx context.Context) { a.run(ctx, ev, to) }) {
 		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{firstField(cb.View.CallbackID): a.r.plain(msg.T(msg.SlackBusy))}), true
@@ -214,6 +228,8 @@ func firstField(form string) string {
 		return fieldTitle
 	case formEvidence:
 		return fieldURL
+	case formEdit:
+		return fieldTitle
 	default:
 		return fieldReason
 	}
@@ -340,20 +356,4 @@ func (a *Adapter) checkEvidence(ctx context.Context, v slackapi.View) (string, m
 		line += " " + quote(note)
 	}
 	return line, nil
-}
-
-func (a *Adapter) checkReject(ctx context.Context, v slackapi.View, id csr.ID) (string, map[string]string) {
-	reason := value(v, fieldReason)
-	switch {
-	case id == "":
-		return "", map[string]string{fieldReason: a.formFailure(ctx, formReject, errors.New("the form's metadata names no CSR"))}
-	case reason == "":
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseReasonRequired))}
-	case utf8.RuneCountInString(reason) > csr.MaxReason:
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextTooLong, "field", "reason",
-			"len", strconv.Itoa(utf8.RuneCountInString(reason)), "max", strconv.Itoa(csr.MaxReason)))}
-	case strings.ContainsFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextControl, "field", "reason"))}
-	}
-	return "reject " + string(id) + " " + quote(reason), nil
 }
