@@ -179,7 +179,7 @@ var slackEnglish = Catalog{
 	SlackDMStepDone:     "Step `{step}` is complete.",
 	SlackDMStepComplete: "✓ Step `{step}` of {csr} is complete (approved by {who}); nothing more is needed from you.",
 	SlackDMRejected:     "✗ {csr} was rejected by {by}: {reason}. Nothing is needed from you now.",
-	SlackDMNotWaiting:   "{csr} is `{state}` and no longer waits for your decision.",
+	SlackDMNotWaiting:   "{csr} is {state} and no longer waits for your decision.",
 
 	SlackRoundRejected:     "✗ This request for {csr} is closed: its approval round ended when {by} rejected it ({reason}). A new round sends you a new request.",
 	SlackRoundVoided:       "This request for {csr} is closed: its approval round ended when the CSR was changed and its approvals were voided. A new round sends you a new request.",
@@ -226,6 +226,6 @@ var slackEnglish = Catalog{
 	SlackHomeNothing: "Nothing waits on you. 🎉",
 	SlackHomeMine:    "Your other CSRs ({count})",
 	SlackHomeNone:    "You have no other CSRs.",
-	SlackHomeLine:    "*{csr}* · {service} · {title} · `{state}`",
+	SlackHomeLine:    "*{csr}* · {service} · {title} · {state}",
 	SlackHomeFooter:  "Type `{command} help` for every command, or `{command} new` to open a CSR.",
 }

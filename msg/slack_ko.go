@@ -63,7 +63,7 @@ var slackKorean = Catalog{
 	SlackDMStepDone:     "`{step}` 단계가 완료되었습니다.",
 	SlackDMStepComplete: "✓ {csr} 건의 `{step}` 단계가 완료되었습니다(승인: {who}). 더 처리하실 것은 없습니다.",
 	SlackDMRejected:     "✗ {by} 님이 {csr} 건을 반려했습니다. 사유: {reason}. 지금 처리하실 것은 없습니다.",
-	SlackDMNotWaiting:   "{csr} 건은 현재 `{state}` 상태로, 더 이상 결정을 기다리지 않습니다.",
+	SlackDMNotWaiting:   "{csr} 건은 현재 {state} 상태로, 더 이상 결정을 기다리지 않습니다.",
 
 	SlackFormNewTitle:      "새 CSR",
 	SlackFormEvidenceTitle: "테스트 증빙 등록",
@@ -102,7 +102,7 @@ var slackKorean = Catalog{
 	SlackHomeNothing: "처리를 기다리는 건이 없습니다. 🎉",
 	SlackHomeMine:    "내 다른 CSR ({count})",
 	SlackHomeNone:    "다른 CSR이 없습니다.",
-	SlackHomeLine:    "*{csr}* · {service} · {title} · `{state}`",
+	SlackHomeLine:    "*{csr}* · {service} · {title} · {state}",
 	SlackHomeFooter:  "전체 명령은 `{command} help`, CSR을 새로 만들려면 `{command} new`를 입력하세요.",
 
 	SlackRoundRejected:     "✗ {csr} 건의 이 결재 요청은 종료되었습니다: {by} 님이 반려하여 결재 차수가 끝났습니다 (사유: {reason}). 새 차수가 시작되면 새 요청을 보내 드립니다.",

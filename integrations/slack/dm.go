@@ -184,7 +184,7 @@ func (r renderer) dmClosed(c csr.CSR, sts []csr.StepStatus, idx int, step string
 		}
 		return r.t(msg.T(msg.SlackDMStepComplete, "csr", id, "step", step, "who", strings.Join(who, ", ")))
 	}
-	return r.t(msg.T(msg.SlackDMNotWaiting, "csr", id, "state", string(c.State)))
+	return r.t(msg.T(msg.SlackDMNotWaiting, "csr", id, "state", c.State.Name()))
 }
 
 // shipped lists the commits a CSR ships, newest last, at most eight.

@@ -25,6 +25,7 @@ import (
 	"releasebot/clock"
 	"releasebot/config"
 	"releasebot/csr"
+	"releasebot/msg"
 	"releasebot/deployq"
 	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
@@ -388,5 +389,5 @@ func responseText(r map[string]any) string {
 
 // showsState reports whether a card's blocks show the state.
 func showsState(m apiCall, s csr.State) bool {
-	return strings.Contains(blocksText(m.Blocks), "*State*\n`"+string(s)+"`")
+	return strings.Contains(blocksText(m.Blocks), "*State*\n"+msg.English.Render(s.Name())+"\n")
 }

@@ -111,7 +111,7 @@ func ownersMove(s csr.State) bool {
 }
 
 func (a *Adapter) homeLine(c csr.CSR) string {
-	return a.r.t(msg.T(msg.SlackHomeLine, "csr", string(c.ID), "service", c.Service, "title", c.Title, "state", string(c.State)))
+	return a.r.t(msg.T(msg.SlackHomeLine, "csr", string(c.ID), "service", c.Service, "title", c.Title, "state", c.State.Name()))
 }
 
 func first(cs []csr.CSR, n int) []csr.CSR {

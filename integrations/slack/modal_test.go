@@ -165,7 +165,7 @@ func TestAppHome(t *testing.T) {
 	require.Equal(t, bob, home[0].User)
 	text := viewBlocksText(home[0].View)
 	require.Contains(t, text, "Waiting on you (1)")
-	require.Contains(t, text, "*CSR-1* · billing-api · Fix rounding · `in_approval`")
+	require.Contains(t, text, "*CSR-1* · billing-api · Fix rounding · in approval")
 
 	var blocks []map[string]any
 	for _, b := range home[0].View["blocks"].([]any) {

@@ -62,19 +62,33 @@ var (
 func userText(s string) string { return userOpen + userMarks.Replace(s) + userClose }
 
 // render fills a catalog template, marking the arguments that are user
-// text (msg.UserArgs).
+// text (msg.UserArgs), in nested sentences too.
 func (r renderer) render(t msg.Text) string {
-	if len(t.Args) == 0 {
+	if len(t.Args) == 0 && len(t.Sub) == 0 {
 		return r.cat.Render(t)
 	}
-	args := make(map[string]string, len(t.Args))
-	for k, v := range t.Args {
-		if msg.UserArgs[k] {
-			v = userText(v)
+	return r.cat.Render(markUser(t))
+}
+
+// markUser is t with its user-text arguments marked, at every depth.
+func markUser(t msg.Text) msg.Text {
+	out := msg.Text{ID: t.ID}
+	if len(t.Args) > 0 {
+		out.Args = make(map[string]string, len(t.Args))
+		for k, v := range t.Args {
+			if msg.UserArgs[k] {
+				v = userText(v)
+			}
+			out.Args[k] = v
 		}
-		args[k] = v
 	}
-	return r.cat.Render(msg.Text{ID: t.ID, Args: args})
+	if len(t.Sub) > 0 {
+		out.Sub = make(map[string]msg.Text, len(t.Sub))
+		for k, sub := range t.Sub {
+			out.Sub[k] = markUser(sub)
+		}
+	}
+	return out
 }
 
 // mrkdwn escapes s for a mrkdwn text object and turns @name of configured
@@ -267,7 +281,7 @@ func (r renderer) Card(card chat.Card, actions []chat.Action, scope string) []sl
 	}
 	fields := []*slackapi.TextBlockObject{
 		field(msg.SlackCardService, mrkdwnEscaper.Replace(c.Service)),
-		field(msg.SlackCardState, "`"+string(c.State)+"`"),
+		field(msg.SlackCardState, r.t(c.State.Name())),
 		field(msg.SlackCardRequester, r.person(c.Requester)),
 	}
 	if c.Assignee != "" && c.Assignee != c.Requester {
@@ -486,6 +500,6 @@ func (r renderer) Notice(n chat.Notice) (string, []slackapi.Block) {
 // CardMessage is the live card: the notice that announced it (or the
 // card's title) as the notification text, then the card.
 func (r renderer) CardMessage(card chat.Card, actions []chat.Action) (string, []slackapi.Block) {
-	text := r.mrkdwn(string(card.CSR.ID) + " · " + userText(card.CSR.Title) + " · " + string(card.CSR.State))
+	text := r.mrkdwn(string(card.CSR.ID) + " · " + userText(card.CSR.Title) + " · " + r.render(card.CSR.State.Name()))
 	return fallback(text), limit(r.Card(card, actions, scopeCard))
 }
