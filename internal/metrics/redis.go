@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func (h redisHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 
 // result is "ok" or "error"; a nil reply (key absent) is an answer.
 func result(err error) string {
-	if err == nil || err == redis.Nil {
+	if err == nil || errors.Is(err, redis.Nil) {
 		return "ok"
 	}
 	return "error"
@@ -50,7 +51,7 @@ func CommandKind(name string) string {
 	switch {
 	case name == "eval" || name == "evalsha" || name == "eval_ro" || name == "evalsha_ro" || name == "fcall" || strings.HasPrefix(name, "script"):
 		return "script"
-	case name[:min(1, len(name))] == "x":
+	case strings.HasPrefix(name, "x"): // xadd, xreadgroup, xautoclaim, …
 		return "stream"
 	case readCommands[name]:
 		return "read"
