@@ -126,7 +126,6 @@ const durationPattern = `^(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))((
 func JSONSchema() []byte {
 	s := schemaOf(Schema)
 	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-	s["$id"] = "https://github.com/releasebot/releasebot/config.schema.json"
 	s["title"] = "releasebot config"
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
