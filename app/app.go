@@ -141,6 +141,8 @@ func New(ctx context.Context, o Options) (*App, error) {
 			return nil, err
 		}
 	}
+	// Every round trip to Redis is timed, by command kind.
+	rdb.AddHook(a.Metrics.RedisHook())
 	cfg := o.Config
 	if o.Policy == nil {
 		o.Policy = cfg
@@ -186,6 +188,11 @@ func New(ctx context.Context, o Options) (*App, error) {
 		Observer: &observer{log: o.Log, metrics: a.Metrics, people: people{cfg}, registry: a.Handler.Registry,
 			prefix: cfg.Prefix(), service: o.Policy.Service, csrService: a.csrService}}
 	a.startSchedules(o, cfg, effects)
+	for _, err := range a.watchState(o.Policy) {
+		if err != nil {
+			o.Log.WarnContext(ctx, "state metrics not registered", "err", err)
+		}
+	}
 	if !o.Defer {
 		a.Start(ctx)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -25,9 +26,11 @@ import (
 	"releasebot/chat"
 	"releasebot/clock"
 	"releasebot/config"
+	"releasebot/insights"
 	"releasebot/integrations/console"
 	"releasebot/internal/logging"
 	"releasebot/internal/redistest"
+	storepkg "releasebot/store"
 )
 
 // syncBuffer is a log sink several goroutines (the deploy worker, the
@@ -86,8 +89,9 @@ func scriptCommands(t *testing.T, path string) []string {
 }
 
 type observedRun struct {
-	app  *app.App
-	logs *syncBuffer
+	app   *app.App
+	logs  *syncBuffer
+	clock *clock.Offset
 }
 
 // rehearseObserved runs a script like rehearse, logging JSON at debug level.
@@ -111,7 +115,7 @@ func rehearseObserved(t *testing.T, script string, getenv func(string) string) o
 	defer f.Close()
 	require.NoError(t, con.Script(context.Background(), script, f))
 	a.Runner.Wait()
-	return observedRun{app: a, logs: logs}
+	return observedRun{app: a, logs: logs, clock: clk}
 }
 
 // TestOneLogLinePerCommand: every command of the lifecycle script leaves
@@ -249,6 +253,65 @@ func TestMetricsAfterLifecycle(t *testing.T) {
 	require.Equal(t, 1.0, value(fams, "releasebot_build_info", nil))
 	require.Equal(t, 0.0, value(fams, "releasebot_deploy_queue_jobs", nil), "every job finished and left the stream")
 	require.Equal(t, 0.0, value(fams, "releasebot_deploy_queue_oldest_job_age_seconds", nil))
+
+	// The console ticked the scheduler: this process holds the lease.
+	require.Equal(t, 1.0, value(fams, "releasebot_scheduler_leader", nil))
+	// CSR-1 is deployed: nothing waits for approval, nothing left unread.
+	require.Equal(t, -1.0, value(fams, "releasebot_approvals_waiting", nil), "no series while nothing waits")
+	require.Equal(t, 0.0, value(fams, "releasebot_approvals_read_errors_total", nil))
+	require.Equal(t, 0.0, value(fams, "releasebot_approvals_unread", nil))
+	require.Equal(t, 0.0, value(fams, "releasebot_reminders_posted_total", nil))
+	// Every store round trip timed, by a kind of the bounded set.
+	store := fams["releasebot_store_request_duration_seconds"]
+	require.NotNil(t, store)
+	for _, m := range store.GetMetric() {
+		for _, l := range m.GetLabel() {
+			switch l.GetName() {
+			case "kind":
+				require.Contains(t, []string{"read", "write", "script", "stream", "pipeline", "other"}, l.GetValue())
+			case "result":
+				require.Contains(t, []string{"ok", "error"}, l.GetValue())
+			}
+		}
+	}
+	for _, kind := range []string{"read", "script", "stream", "pipeline"} {
+		require.Positive(t, value(fams, "releasebot_store_request_duration_seconds", map[string]string{"kind": kind}), kind)
+	}
+	// The release figures of the one production deploy, over 30 days.
+	billing := map[string]string{"service": "billing-api"}
+	all, err := run.app.Store.List(context.Background(), storepkg.Filter{Service: "billing-api"})
+	require.NoError(t, err)
+	want := insights.Compute(all, run.clock.Now().Add(-30*24*time.Hour), run.clock.Now())
+	require.Equal(t, 1, want.LeadTime.N)
+	require.InDelta(t, 7.0/30, value(fams, "releasebot_release_deploys_per_week", billing), 1e-9)
+	require.Equal(t, 0.0, value(fams, "releasebot_release_change_failure_rate", billing))
+	require.InDelta(t, want.LeadTime.Median.Seconds(), value(fams, "releasebot_release_lead_time_seconds",
+		map[string]string{"service": "billing-api", "quantile": "0.5"}), 1e-6)
+	require.Equal(t, -1.0, value(fams, "releasebot_release_time_to_restore_seconds", nil), "no failure, nothing to restore")
+	require.Len(t, fams["releasebot_release_step_wait_seconds"].GetMetric(), 2*len(want.Steps), "each step of its line, two quantiles each")
+	require.Len(t, want.Steps, 3)
+	require.Equal(t, 0.0, value(fams, "releasebot_release_deploys_per_week", map[string]string{"service": "web-frontend"}))
+
+	// A CSR of web-frontend waits at its first step: one series, its age
+	// measured from the submit; Monday 10:00 the approvals reminder posts it.
+	ctx := context.Background()
+	for _, line := range []string{`new web-frontend "Button colour" --ref main`, "test CSR-2", "submit CSR-2"} {
+		r := run.app.Bot.Handle(ctx, chat.Event{User: "alice", Channel: "C1", Text: line})
+		require.Nil(t, r.Reply.Refusal, line)
+		run.app.Runner.Wait() // the test run finishes before the submit
+	}
+	submitted := run.clock.Now()
+	fams = scrape(t, run.app)
+	lead := map[string]string{"service": "web-frontend", "step": "lead"}
+	require.Equal(t, 1.0, value(fams, "releasebot_approvals_waiting", nil))
+	require.Equal(t, 1.0, value(fams, "releasebot_approvals_waiting", lead))
+	monday := time.Date(2026, 12, 7, 10, 0, 0, 0, run.app.Renderer.Loc)
+	run.clock.Set(monday)
+	run.app.TickSchedules(ctx)
+	fams = scrape(t, run.app)
+	require.InDelta(t, monday.Sub(submitted).Seconds(), value(fams, "releasebot_approvals_waiting_oldest_age_seconds", lead), 5)
+	require.Equal(t, 1.0, value(fams, "releasebot_reminders_posted_total", nil), "stuck and freezes fired with nothing to say")
+	require.Equal(t, 1.0, value(fams, "releasebot_reminders_posted_total", map[string]string{"kind": "waiting_approvals"}))
 
 	// Bounded labels: no CSR id and no person appears anywhere in the exposition.
 	for name, f := range fams {

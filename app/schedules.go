@@ -57,7 +57,11 @@ func (a *App) startSchedules(o Options, cfg *config.Config, effects *bot.Effects
 		Every:     so.Every,
 		Grace:     so.Grace,
 		CatchUp:   so.CatchUp,
+		Posted:    func(kind config.ReminderKind) { a.Metrics.Reminder(string(kind)) },
 	})
+	for _, r := range cfg.Reminders() {
+		a.Metrics.ExpectReminders(string(r.Kind))
+	}
 	if so.NoLoop {
 		return
 	}

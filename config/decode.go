@@ -51,10 +51,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		admins:    map[csr.Person]bool{},
 		groups:    map[string][]csr.Person{},
 	}
-	f := d.fields(root, "", map[string]bool{
-		"timezone": true, "csr_prefix": false, "admins": false,
-		"people": true, "groups": false, "services": true, "reminders": false, "slack_usergroups": false,
-	})
+	f := d.fields(root, "", known())
 	if loc, ok := d.location(f["timezone"], "timezone"); ok {
 		c.loc = loc
 	}
@@ -158,10 +155,7 @@ func (d *decoder) services(n *yaml.Node, c *Config) {
 }
 
 func (d *decoder) service(n *yaml.Node, path string, c *Config) (csr.Service, map[string]Deployer, *yaml.Node) {
-	f := d.fields(n, path, map[string]bool{
-		"name": true, "repo": true, "channel": true, "environments": true, "approval_line": true,
-		"evidence_required": false, "deploy_window": false, "freezes": false, "rollback_by": false,
-	})
+	f := d.fields(n, path, known("services"))
 	var s csr.Service
 	s.Name, _ = d.match(f["name"], join(path, "name"), namePat)
 	s.Repo, _ = d.match(f["repo"], join(path, "repo"), repoPat)
@@ -194,7 +188,7 @@ func (d *decoder) environments(n *yaml.Node, path string) ([]string, map[string]
 	first := map[string]int{} // name -> line
 	for i, it := range items {
 		p := elem(path, i)
-		f := d.fields(it, p, map[string]bool{"name": true, "deployer": true})
+		f := d.fields(it, p, known("services", "environments"))
 		name, _ := d.match(f["name"], join(p, "name"), namePat)
 		dep := d.deployer(f["deployer"], join(p, "deployer"))
 		if name == "" {
@@ -211,17 +205,14 @@ func (d *decoder) environments(n *yaml.Node, path string) ([]string, map[string]
 	return names, deps
 }
 
-// deployerKinds maps each deployer kind to its own fields (besides kind),
-// each marked required or not, and how to read them into a Deployer.
-var deployerKinds = map[string]struct {
-	fields map[string]bool
-	decode func(d *decoder, f map[string]*yaml.Node, path string, dep *Deployer)
-}{
-	"fake":              {map[string]bool{"delay": false, "outcome": false}, decodeFake},
-	"command":           {commandFields, decodeCommand},
-	"webhook":           {webhookFields, decodeWebhook},
-	"github-actions":    {actionsFields, decodeActions},
-	"github-deployment": {deploymentFields, decodeDeployment},
+// deployerKinds maps each deployer kind to how to read its fields into a
+// Deployer; the fields themselves are the kind's Variants in fields.go.
+var deployerKinds = map[string]func(d *decoder, f map[string]*yaml.Node, path string, dep *Deployer){
+	"fake":              decodeFake,
+	"command":           decodeCommand,
+	"webhook":           decodeWebhook,
+	"github-actions":    decodeActions,
+	"github-deployment": decodeDeployment,
 }
 
 func (d *decoder) deployer(n *yaml.Node, path string) Deployer {
@@ -234,21 +225,20 @@ func (d *decoder) deployer(n *yaml.Node, path string) Deployer {
 	}
 	kindNode := lookup(n, "kind")
 	kind, ok := d.text(kindNode, join(path, "kind"))
-	spec, known := deployerKinds[kind]
+	decode, isKind := deployerKinds[kind]
 	kinds := strings.Join(slices.Sorted(maps.Keys(deployerKinds)), ", ")
 	switch {
 	case isNull(kindNode):
 		d.errorf(n, join(path, "kind"), "is required (known kinds: %s)", kinds)
-	case ok && !known:
+	case ok && !isKind:
 		d.errorf(kindNode, join(path, "kind"), "unknown deployer kind %q (known kinds: %s)", kind, kinds)
 	}
-	if !known {
+	fields, isVariant := knownVariant(kind, "services", "environments", "deployer")
+	if !isKind || !isVariant {
 		return Deployer{Kind: kind}
 	}
-	fields := maps.Clone(spec.fields)
-	fields["kind"] = true
 	dep := Deployer{Kind: kind}
-	spec.decode(d, d.fields(n, path, fields), path, &dep)
+	decode(d, d.fields(n, path, fields), path, &dep)
 	return dep
 }
 
@@ -269,7 +259,7 @@ func (d *decoder) approvalLine(n *yaml.Node, path string, c *Config) []csr.Step 
 	first := map[string]int{} // name -> line
 	for i, it := range items {
 		p := elem(path, i)
-		f := d.fields(it, p, map[string]bool{"name": true, "approvers": true, "required": false})
+		f := d.fields(it, p, known("services", "approval_line"))
 		st := csr.Step{Required: 1}
 		st.Name, _ = d.match(f["name"], join(p, "name"), namePat)
 		if st.Name != "" {
@@ -350,7 +340,7 @@ var weekdays = map[string]time.Weekday{
 // window reads a deploy window; nil means any time. It also returns the zone
 // the service's freezes are written in: the window's, else the default.
 func (d *decoder) window(n *yaml.Node, path string, def *time.Location) (*csr.Window, *time.Location) {
-	f := d.fields(n, path, map[string]bool{"days": true, "start": true, "end": true, "timezone": false})
+	f := d.fields(n, path, known("services", "deploy_window"))
 	if f == nil {
 		return nil, def
 	}
@@ -391,7 +381,7 @@ func (d *decoder) freezes(n *yaml.Node, path, service string, loc *time.Location
 	var out []csr.Freeze
 	for i, it := range items {
 		p := elem(path, i)
-		f := d.fields(it, p, map[string]bool{"from": true, "until": true, "reason": true})
+		f := d.fields(it, p, known("services", "freezes"))
 		fz := csr.Freeze{Service: service}
 		var okFrom, okUntil bool
 		fz.From, okFrom = d.instant(f["from"], join(p, "from"), loc)

@@ -45,11 +45,6 @@ type DeployerKinds struct {
 }
 
 var (
-	commandFields    = map[string]bool{"argv": true, "dir": false, "timeout": false, "tail_lines": false, "pass_env": false}
-	webhookFields    = map[string]bool{"url": true, "status_url": false, "callback_url": false, "timeout": false, "poll": false}
-	actionsFields    = map[string]bool{"workflow": true, "inputs": false, "environment": false, "approve_reviews": false, "timeout": false, "poll": false, "review_timeout": false}
-	deploymentFields = map[string]bool{"environment": false, "task": false, "timeout": false, "poll": false}
-
 	envNamePat   = pattern{regexp.MustCompile(`^[A-Z_][A-Z0-9_]{0,63}$`), "an environment variable name like AWS_PROFILE"}
 	workflowPat  = pattern{regexp.MustCompile(`^([A-Za-z0-9_.-]+\.ya?ml|[0-9]+)$`), "a workflow file name like deploy.yml, or a workflow id"}
 	inputNamePat = pattern{regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]{0,99}$`), "a workflow input name"}

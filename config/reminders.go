@@ -134,13 +134,9 @@ func (d *decoder) reminders(n *yaml.Node, c *Config) {
 	}
 }
 
-// reminderFields maps each field to whether it is required; kindFields
-// says which kinds a kind-specific field applies to.
+// kindFields says which kinds a kind-specific field applies to (the
+// fields themselves are in fields.go).
 var (
-	reminderFields = map[string]bool{
-		"name": true, "kind": true, "schedule": true, "channel": true,
-		"services": false, "older_than": false, "within": false,
-	}
 	kindFields = map[string][]ReminderKind{
 		"older_than": {RemindApprovals, RemindStuck},
 		"within":     {RemindDeploys, RemindFreezes},
@@ -149,7 +145,7 @@ var (
 
 func (d *decoder) reminder(n *yaml.Node, path string, c *Config) (Reminder, bool) {
 	before := len(d.problems)
-	f := d.fields(n, path, reminderFields)
+	f := d.fields(n, path, known("reminders"))
 	if f == nil {
 		return Reminder{}, false
 	}

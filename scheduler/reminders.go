@@ -76,6 +76,9 @@ func (s *Scheduler) remind(ctx context.Context, r config.Reminder, now time.Time
 	}
 	if say {
 		s.o.Effects.Notice(ctx, chat.Notice{Channel: r.Channel, Text: text})
+		if s.o.Posted != nil {
+			s.o.Posted(r.Kind)
+		}
 	}
 	return nil
 }
@@ -209,7 +212,7 @@ func (s *Scheduler) waitingApprovals(ctx context.Context, r config.Reminder, now
 		if !ok {
 			continue
 		}
-		waited := now.Sub(stepOpenedAt(c, svc, st))
+		waited := now.Sub(StepOpenedAt(c, svc, st))
 		if waited < r.OlderThan {
 			continue
 		}
@@ -220,10 +223,11 @@ func (s *Scheduler) waitingApprovals(ctx context.Context, r config.Reminder, now
 	return out, nil
 }
 
-// stepOpenedAt is when the open step st of c opened: when c was last
+// StepOpenedAt is when the open step st of c opened (the reminders and the
+// approval metrics measure waits from it): when c was last
 // submitted, or when the step before it got its last approval, whichever is
 // later.
-func stepOpenedAt(c csr.CSR, svc csr.Service, st csr.StepStatus) time.Time {
+func StepOpenedAt(c csr.CSR, svc csr.Service, st csr.StepStatus) time.Time {
 	var opened time.Time
 	for i := len(c.History) - 1; i >= 0; i-- {
 		if c.History[i].To == csr.InApproval && c.History[i].From != csr.InApproval {

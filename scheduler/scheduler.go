@@ -88,6 +88,9 @@ type Options struct {
 	// when no process ran at its time; older firings are skipped and
 	// logged. Default DefaultCatchUp.
 	CatchUp time.Duration
+	// Posted, when set, learns of every reminder posted, by its kind (the
+	// app counts them in its metrics).
+	Posted func(kind config.ReminderKind)
 }
 
 // Defaults.

@@ -25,12 +25,12 @@ import (
 	"releasebot/clock"
 	"releasebot/config"
 	"releasebot/csr"
-	"releasebot/msg"
 	"releasebot/deployq"
 	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
 	"releasebot/internal/testconfig"
 	"releasebot/internal/wait"
+	"releasebot/msg"
 )
 
 const testConfig = testconfig.YAML
@@ -149,6 +149,8 @@ func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, pref
 		Settings: Settings{BotToken: NewSecret("xoxb-0000-test-token"), SigningSecret: h.secret, APIURL: fake.APIURL()},
 		Bot:      a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry, Store: a.Store, People: h.groups, Clock: h.clock, Log: log,
 		Wait: h.wait,
+		// Slack calls counted and timed by the app's metrics, as in serve.
+		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport("slack", nil)},
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -161,7 +163,12 @@ func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, pref
 	ad.FollowGroups(context.Background(), h.groups, time.Hour)
 	a.Start(context.Background())
 	h.ad = ad
-	h.srv = httptest.NewServer(NewHTTPHandler(ad, NewVerifier(h.secret, h.clock.Now)))
+	// Mounted as serve mounts it: the app's routes (/metrics) beside
+	// /slack/, every request timed by the metrics middleware.
+	mux := http.NewServeMux()
+	a.Routes(mux)
+	mux.Handle("/slack/", NewHTTPHandler(ad, NewVerifier(h.secret, h.clock.Now)))
+	h.srv = httptest.NewServer(a.Metrics.Middleware(mux))
 	t.Cleanup(func() {
 		h.srv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"releasebot/internal/metrics"
@@ -39,6 +41,16 @@ func TestDashboardUsesOurMetrics(t *testing.T) {
 	resp, err := (&http.Client{Transport: m.Transport("slack", nil)}).Get(srv.URL + "/api/chat.update")
 	require.NoError(t, err)
 	resp.Body.Close()
+	m.Reminder("stuck")
+	m.RedisHook().ProcessHook(func(context.Context, redis.Cmder) error { return nil })(context.Background(), redis.NewCmd(context.Background(), "get", "k"))
+	require.NoError(t, m.WatchLeader(func() bool { return true }))
+	require.NoError(t, m.WatchApprovals(func(context.Context) ([]metrics.Waiting, map[string]int, error) {
+		return []metrics.Waiting{{Service: "api", Step: "lead", CSRs: 1, Oldest: time.Hour}}, map[string]int{"api": 0}, nil
+	}))
+	q := metrics.Quantiles{N: 1, Median: time.Hour, P90: time.Hour}
+	require.NoError(t, m.WatchReleases(func(context.Context) ([]metrics.Release, error) {
+		return []metrics.Release{{Service: "api", DeploysPerWeek: 1, LeadTime: q, TimeToRestore: q, StepWaits: map[string]metrics.Quantiles{"lead": q}}}, nil
+	}, time.Minute))
 	fams, err := m.Registry.Gather()
 	require.NoError(t, err)
 	known := map[string]bool{}

@@ -31,6 +31,8 @@ type Metrics struct {
 	apiSeconds     *prometheus.HistogramVec
 	runs           *prometheus.CounterVec
 	runSeconds     *prometheus.HistogramVec
+	reminders      *prometheus.CounterVec
+	storeSeconds   *prometheus.HistogramVec
 }
 
 // Outcomes of a command, the values of the outcome label.
@@ -82,7 +84,17 @@ func New() *Metrics {
 		Help:    "Duration of finished deploy runs, from start to end, by service, environment and purpose.",
 		Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600},
 	}, []string{"service", "environment", "purpose"})
+	m.reminders = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "releasebot_reminders_posted_total",
+		Help: "Reminders posted, by kind (waiting_approvals, scheduled_deploys, stuck, freezes); a firing with nothing to say posts none.",
+	}, []string{"kind"})
+	m.storeSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "releasebot_store_request_duration_seconds",
+		Help:    "Round trips to Redis, by command kind (read, write, script, stream, pipeline, other) and result (ok, error).",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
+	}, []string{"kind", "result"})
 	r.MustRegister(m.commands, m.commandSeconds, m.refusals, m.httpSeconds, m.apiCalls, m.apiSeconds, m.runs, m.runSeconds,
+		m.reminders, m.storeSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
 	return m
 }
