@@ -11,6 +11,7 @@ const (
 	SlackFormEditing        ID = "slack.form.editing"
 	SlackFieldRisk          ID = "slack.field.risk"
 	SlackFormNoChange       ID = "slack.form.no_change"
+	SlackButtonUnschedule   ID = "slack.button.unschedule"
 )
 
 var slackFormsEnglish = Catalog{
@@ -22,6 +23,7 @@ var slackFormsEnglish = Catalog{
 	SlackFormEditing:        "You are editing *{csr}*. During approval, saving a change voids the approvals given so far and tells the approvers why.",
 	SlackFieldRisk:          "Risk and rollback plan",
 	SlackFormNoChange:       "nothing was changed: edit a field, or close the form.",
+	SlackButtonUnschedule:   "Unschedule",
 }
 
 var slackFormsKorean = Catalog{
@@ -33,4 +35,5 @@ var slackFormsKorean = Catalog{
 	SlackFormEditing:        "*{csr}* 건을 수정합니다. 결재 중에 변경을 저장하면 지금까지의 승인이 무효가 되며, 승인자에게 그 사유를 알려 드립니다.",
 	SlackFieldRisk:          "위험 요소와 롤백 계획",
 	SlackFormNoChange:       "변경된 내용이 없습니다: 항목을 수정하거나 양식을 닫으세요.",
+	SlackButtonUnschedule:   "예약 취소",
 }

@@ -287,7 +287,7 @@ func (a *Adapter) liveCard(ctx context.Context, c csr.CSR, svc csr.Service) (str
 // the card is not redrawn when a window opens).
 func cardActions(c csr.CSR, owner []chat.Action) []chat.Action {
 	order := []csr.Verb{csr.VerbTest, csr.VerbEvidence, csr.VerbSubmit, csr.VerbApprove, csr.VerbReject,
-		csr.VerbDeploy, csr.VerbRevise, csr.VerbCancel, csr.VerbRollback}
+		csr.VerbDeploy, csr.VerbUnschedule, csr.VerbRevise, csr.VerbCancel, csr.VerbRollback}
 	have := map[csr.Verb]chat.Action{}
 	for _, a := range owner {
 		if a.Verb != csr.VerbApprove && a.Verb != csr.VerbReject {

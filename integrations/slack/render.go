@@ -444,15 +444,16 @@ func safeLink(s string) string {
 
 // button labels and styles per verb.
 var buttonLabels = map[csr.Verb]msg.ID{
-	csr.VerbTest:     msg.SlackButtonTest,
-	csr.VerbSubmit:   msg.SlackButtonSubmit,
-	csr.VerbApprove:  msg.SlackButtonApprove,
-	csr.VerbReject:   msg.SlackButtonReject,
-	csr.VerbDeploy:   msg.SlackButtonDeploy,
-	csr.VerbRevise:   msg.SlackButtonRevise,
-	csr.VerbCancel:   msg.SlackButtonCancel,
-	csr.VerbRollback: msg.SlackButtonRollback,
-	csr.VerbEvidence: msg.SlackButtonEvidence,
+	csr.VerbTest:       msg.SlackButtonTest,
+	csr.VerbSubmit:     msg.SlackButtonSubmit,
+	csr.VerbApprove:    msg.SlackButtonApprove,
+	csr.VerbReject:     msg.SlackButtonReject,
+	csr.VerbDeploy:     msg.SlackButtonDeploy,
+	csr.VerbRevise:     msg.SlackButtonRevise,
+	csr.VerbCancel:     msg.SlackButtonCancel,
+	csr.VerbRollback:   msg.SlackButtonRollback,
+	csr.VerbUnschedule: msg.SlackButtonUnschedule,
+	csr.VerbEvidence:   msg.SlackButtonEvidence,
 }
 
 func (r renderer) buttons(id string, actions []chat.Action) *slackapi.ActionBlock {

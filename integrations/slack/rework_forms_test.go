@@ -101,3 +101,21 @@ func TestEditForm(t *testing.T) {
 	require.Equal(t, formEdit, h.lastView("views.open")["callback_id"])
 	require.Len(t, h.fake.Calls("views.open"), 1, "no form for a refused edit")
 }
+
+// TestUnscheduleButton: a scheduled CSR's card offers Unschedule, and the
+// click takes it off the schedule.
+func TestUnscheduleButton(t *testing.T) {
+	h := newHarness(t)
+	h.toApproval()
+	for _, u := range []string{bob, carol, erin} {
+		h.slash(u, "approve CSR-1")
+		h.settle()
+	}
+	h.slash(alice, `deploy CSR-1 --at "2026-12-07 23:00"`)
+	h.settle()
+	require.Equal(t, csr.Scheduled, h.state("CSR-1"))
+	require.Contains(t, buttons(h.card("CSR-1").Blocks), "unschedule")
+	h.click(alice, h.card("CSR-1"), "unschedule")
+	h.settle()
+	require.Equal(t, csr.Approved, h.state("CSR-1"))
+}
