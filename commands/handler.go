@@ -31,6 +31,8 @@ type Store interface {
 	SetFreeze(ctx context.Context, f csr.Freeze) error
 	ClearFreeze(ctx context.Context, service string) (bool, error)
 	Freezes(ctx context.Context, service string, now time.Time) ([]csr.Freeze, error)
+	// GetWithFreezes reads a CSR and its service's freezes at once.
+	GetWithFreezes(ctx context.Context, id csr.ID, now time.Time) (csr.CSR, []csr.Freeze, error)
 }
 
 // Config is what the handlers need from the configuration.

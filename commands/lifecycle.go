@@ -9,6 +9,7 @@ import (
 	"releasebot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
+	"releasebot/store"
 )
 
 // New opens a CSR.
@@ -485,12 +486,15 @@ func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Rep
 	if d.At != "" {
 		return runScheduleDeploy(ctx, h, req, d)
 	}
-	read, svc, err := h.load(ctx, d.CSR)
+	// The CSR and its service's freezes, read together.
+	read, fz, err := h.Store.GetWithFreezes(ctx, d.CSR, h.Clock.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return chat.Reply{}, &notFound{d.CSR}
+	}
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	fz, err := h.freezes(ctx, svc, h.Clock.Now())
-	if err != nil {
+	if _, err := h.service(read.Service); err != nil {
 		return chat.Reply{}, err
 	}
 	c, svc, evs, err := h.transitionFrom(ctx, req, &read, d.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {

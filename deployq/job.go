@@ -55,9 +55,18 @@ type job struct {
 	token     atomic.Int64 // the lock's fencing token, once held
 	following atomic.Bool  // the run is started and being followed
 
-	mu     sync.Mutex
-	last   csr.CSR   // the CSR as this job last read or saved it
-	heldAt time.Time // when the lock was last set or renewed (see held)
+	mu         sync.Mutex
+	last       csr.CSR        // the CSR as this job last read or saved it
+	heldAt     time.Time      // when the lock was last set or renewed (see held)
+	production *store.Lineage // what the environment ran when the turn was given
+}
+
+// productionRead is what the environment ran when the job got its turn
+// (nil: not read), which the turn keeps anyone else from changing.
+func (j *job) productionRead() *store.Lineage {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.production
 }
 
 func (j *job) seen(c csr.CSR) {
@@ -280,7 +289,6 @@ func approvals(c csr.CSR) string {
 // start begins the run, or finds the one an earlier owner of the job
 // began (startedBefore: an earlier owner had the turn).
 func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request, run csr.Run, startedBefore bool) (deploy.Handle, error) {
-	r := j.r
 	if startedBefore || run.Status == csr.RunRunning || run.Status == csr.RunUnknown {
 		// An earlier attempt got as far as starting it, but recorded no
 		// handle: find it, or start again only where that is certainly
@@ -305,34 +313,14 @@ func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request
 			return deploy.Handle{}, fmt.Errorf("%s: %w", msg.T(msg.DetailStartUnknown, "deployer", run.Deployer), deploy.ErrUnknownHandle)
 		}
 	}
-	// Record that starting began before starting, so the card says so
-	// and a process taking the job over looks for the run rather than
-	// starts another; and only while the lock is provably still ours
-	// (fencing), in the same step, which also renews the lock.
-	asked := time.Now()
-	c, _, err := r.store.UpdateRun(ctx, j.lastCSR(), func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-		return c.UpdateRun(run.ID, csr.RunRunning, "", "", r.clock.Now())
-	}, store.RunWrite{Fence: j.turn()})
-	switch {
-	case errors.Is(err, csr.ErrNoChange):
-		// Marked already by an earlier owner: the fence is checked alone,
-		// unless the lock was set or renewed too recently to have expired.
-		if !j.surelyHeld() {
-			asked = time.Now()
-			if ok, err := r.jobs.RenewTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, j.token.Load(), r.o.LockTTL); err != nil || !ok {
-				j.cancel(errLost)
-				return deploy.Handle{}, errLost
-			}
-			j.held(j.token.Load(), asked)
+	if imm, ok := dep.(deploy.Immediate); ok && imm.Immediate() {
+		// Start returns at once: the link right after it records the run
+		// running; the turn marked the job started for a takeover.
+		if err := j.fence(ctx); err != nil {
+			return deploy.Handle{}, err
 		}
-	case errors.Is(err, store.ErrTurnLost):
-		j.cancel(errLost)
-		return deploy.Handle{}, errLost
-	case err != nil:
-		return deploy.Handle{}, fmt.Errorf("mark %s running: %w", run.ID, err)
-	default:
-		j.seen(c)
-		j.held(j.token.Load(), asked)
+	} else if err := j.markRunning(ctx, run); err != nil {
+		return deploy.Handle{}, err
 	}
 	h, err := dep.Start(ctx, req)
 	if err != nil {
@@ -352,6 +340,46 @@ func (j *job) start(ctx context.Context, dep deploy.Deployer, req deploy.Request
 
 // link records the started run's external id on the CSR and indexes it to
 // the run, in one step.
+// markRunning records that starting began, before starting, so the card
+// says so while a slow Start waits on another system, and a process
+// taking the job over looks for the run rather than starts another; and
+// only while the lock is provably still ours (fencing), in the same step,
+// which also renews the lock.
+func (j *job) markRunning(ctx context.Context, run csr.Run) error {
+	r := j.r
+	asked := time.Now()
+	c, _, err := r.store.UpdateRun(ctx, j.lastCSR(), func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.UpdateRun(run.ID, csr.RunRunning, "", "", r.clock.Now())
+	}, store.RunWrite{Fence: j.turn()})
+	switch {
+	case errors.Is(err, csr.ErrNoChange):
+		return j.fence(ctx) // marked already by an earlier owner
+	case errors.Is(err, store.ErrTurnLost):
+		j.cancel(errLost)
+		return errLost
+	case err != nil:
+		return fmt.Errorf("mark %s running: %w", run.ID, err)
+	}
+	j.seen(c)
+	j.held(j.token.Load(), asked)
+	return nil
+}
+
+// fence checks the lock is still the job's before a start, asking Redis
+// only when it was set or renewed too long ago to be sure.
+func (j *job) fence(ctx context.Context) error {
+	if j.surelyHeld() {
+		return nil
+	}
+	asked := time.Now()
+	if ok, err := j.r.jobs.RenewTurn(ctx, j.Job.Service, j.Job.Env, j.Job.Run, j.token.Load(), j.r.o.LockTTL); err != nil || !ok {
+		j.cancel(errLost)
+		return errLost
+	}
+	j.held(j.token.Load(), asked)
+	return nil
+}
+
 func (j *job) link(ctx context.Context, run csr.Run, h deploy.Handle) error {
 	r := j.r
 	c, evs, err := r.store.UpdateRun(ctx, j.lastCSR(), func(c csr.CSR) (csr.CSR, []csr.Event, error) {

@@ -50,7 +50,7 @@ func (r *Runner) apply(ctx context.Context, rep deploy.Report, j *job) error {
 		if j == nil {
 			return r.store.Update(ctx, store.CSROf(rep.RunID), m)
 		}
-		c, evs, err := r.store.UpdateRun(ctx, j.lastCSR(), m, store.RunWrite{})
+		c, evs, err := r.store.UpdateRun(ctx, j.lastCSR(), m, store.RunWrite{Production: j.productionRead()})
 		if err == nil {
 			j.seen(c)
 		}

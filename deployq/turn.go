@@ -106,6 +106,9 @@ func (j *job) waitTurn(ctx context.Context, svc csr.Service) (turn store.Acquire
 			if a.CSR != nil {
 				j.seen(*a.CSR)
 			}
+			j.mu.Lock()
+			j.production = a.Production
+			j.mu.Unlock()
 			if waited {
 				r.notice(ctx, chat.Notice{Channel: svc.Channel, CSR: j.Job.CSR, Text: msg.T(msg.NoteRunTurn, "run", j.Job.Run,
 					"csr", string(j.Job.CSR), "service", j.Job.Service, "env", j.Job.Env)})

@@ -53,6 +53,18 @@ type Acquired struct {
 	// CSR is the run's CSR, read in the same step as the turn was given
 	// (nil when not given, or when the CSR is gone).
 	CSR *csr.CSR
+	// Production is what the environment runs, read in the same step, for
+	// a run that changes it (deploy, rollback): nobody else may change it
+	// while the turn is held, so its result's save needs no read of it.
+	Production *Lineage
+}
+
+// Lineage is an environment's production record as stored: Raw is the
+// current record's JSON ("" when nothing was deployed yet), Entries the
+// history, newest first.
+type Lineage struct {
+	Raw     string
+	Entries []Deployment
 }
 
 // RunWrite is what the queue writes together with a change of a run's CSR,
@@ -66,6 +78,10 @@ type RunWrite struct {
 	// Link indexes a started run's external id to the run, for reports
 	// that name only the external id (Jobs.RunForExternal).
 	Link Link
+	// Production, when set, is the environment's record as read with the
+	// turn (Acquired.Production): a result's save uses it instead of
+	// reading it again. The save still checks it did not change.
+	Production *Lineage
 }
 
 // Turn is a run's hold on its service and environment's deploy lock.

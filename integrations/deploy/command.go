@@ -56,6 +56,9 @@ func NewCommand(argv []string, timeout time.Duration, tailLines int) *Command {
 	return &Command{Argv: argv, Timeout: timeout, TailLines: tailLines}
 }
 
+// Immediate implements Immediate: Start returns once the supervisor runs.
+func (c *Command) Immediate() bool { return true }
+
 // Start launches the program.
 func (c *Command) Start(ctx context.Context, r Request) (Handle, error) {
 	if len(c.Argv) == 0 {

@@ -121,6 +121,20 @@ type Restartable interface {
 	Restartable() bool
 }
 
+// Immediate is implemented by deployers whose Start returns the run's
+// handle at once, in this process, without waiting on another system (a
+// fake plan, a started program). The queue then records the run as
+// running together with its handle, right after Start, rather than in a
+// save of its own before it: the card shows "queued" for no longer than
+// Start takes, and a takeover still knows the run may have started (the
+// job is marked started when its turn is given).
+type Immediate interface {
+	Immediate() bool
+}
+
+// Immediate implements Immediate: the plan is made in process.
+func (Fake) Immediate() bool { return true }
+
 // Restartable implements Restartable: a fake run has no side effect.
 func (Fake) Restartable() bool { return true }
 

@@ -339,7 +339,11 @@ func (s *Store) update(ctx context.Context, id csr.ID, last *csr.CSR, m store.Mu
 			return csr.CSR{}, nil, fmt.Errorf("%s: the change turned it into %q", op, next.ID)
 		}
 		next.Version = old.Version + 1
-		prod, err := s.productionChange(ctx, old, next)
+		var known *store.Lineage
+		if attempt == 0 {
+			known = w.Production // a lost race reads it again
+		}
+		prod, err := s.productionChange(ctx, old, next, known)
 		if err != nil {
 			return csr.CSR{}, nil, s.fail(op, err)
 		}

@@ -84,3 +84,47 @@ func (s *Store) Release(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// getWithFreezeScript reads a CSR and the chat freeze of its service in
+// one round trip: the service is read from the stored CSR (cjson), and
+// the freeze key shares the installation's hash tag, so on a Cluster it is
+// in the CSR's slot. KEYS: csr hash. ARGV: freeze key prefix.
+// Returns {data or false, freeze or false}.
+var getWithFreezeScript = redis.NewScript(`
+local data = redis.call('HGET', KEYS[1], 'data')
+if not data then return {false, false} end
+local ok, c = pcall(cjson.decode, data)
+if not ok or type(c.service) ~= 'string' then return {data, false} end
+return {data, redis.call('GET', ARGV[1] .. c.service)}
+`)
+
+// GetWithFreezes returns the stored CSR and the chat freezes of its
+// service in force at now, read together (a production deploy decides on
+// both).
+func (s *Store) GetWithFreezes(ctx context.Context, id csr.ID, now time.Time) (csr.CSR, []csr.Freeze, error) {
+	res, err := getWithFreezeScript.Run(ctx, s.rdb, []string{s.csrKey(id)}, s.key("freeze", "")).Slice()
+	if err != nil {
+		return csr.CSR{}, nil, s.fail("get "+string(id), err)
+	}
+	data, _ := res[0].(string)
+	if data == "" {
+		return csr.CSR{}, nil, s.fail("get "+string(id), s.missing(id))
+	}
+	c, err := decode([]byte(data))
+	if err != nil {
+		return csr.CSR{}, nil, err
+	}
+	s.noteSeen(id.Seq())
+	raw, _ := res[1].(string)
+	if raw == "" {
+		return c, nil, nil
+	}
+	var f csr.Freeze
+	if err := json.Unmarshal([]byte(raw), &f); err != nil {
+		return c, nil, fmt.Errorf("freezes of %s: %w", c.Service, err)
+	}
+	if !now.Before(f.Until) {
+		return c, nil, nil
+	}
+	return c, []csr.Freeze{f}, nil
+}

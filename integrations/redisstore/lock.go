@@ -2,10 +2,13 @@ package redisstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
+	"releasebot/csr"
 	"releasebot/store"
 
 	"github.com/redis/go-redis/v9"
@@ -22,9 +25,11 @@ import (
 // this far, and may have started the run) and the run's CSR as stored now,
 // so the new holder decides on fresh state without another round trip.
 //
-// KEYS: line, lock, fence, job, csr. ARGV: run, ttl ms, job key prefix.
+// KEYS: line, lock, fence, job, csr, production record, production
+// history. ARGV: run, ttl ms, job key prefix, history entries to return
+// (0: none, a run that does not change production).
 // Returns {token or 0, position (0: not in line), started before (0|1),
-// CSR data or ""}.
+// CSR data or "", production record or "", history entries}.
 //
 // The other runs' job keys are built here rather than passed in KEYS
 // because the head is only known inside the script; they share the
@@ -35,7 +40,7 @@ local rank = redis.call('ZRANK', KEYS[1], ARGV[1])
 if not rank then
   local seq = redis.call('HGET', KEYS[4], 'seq')
   local st = redis.call('HGET', KEYS[4], 'state')
-  if not seq or st == 'done' then return {0, 0, 0, ''} end
+  if not seq or st == 'done' then return {0, 0, 0, '', '', {}} end
   redis.call('ZADD', KEYS[1], seq, ARGV[1])
 end
 for i = 1, 1000 do
@@ -43,16 +48,21 @@ for i = 1, 1000 do
   if head == ARGV[1] then break end
   local st = redis.call('HGET', ARGV[3] .. head, 'state')
   if st and st ~= 'done' then
-    return {0, redis.call('ZRANK', KEYS[1], ARGV[1]) + 1, 0, ''}
+    return {0, redis.call('ZRANK', KEYS[1], ARGV[1]) + 1, 0, '', '', {}}
   end
   redis.call('ZREM', KEYS[1], head)
 end
-if redis.call('EXISTS', KEYS[2]) == 1 then return {0, 1, 0, ''} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {0, 1, 0, '', '', {}} end
 local token = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[2], token .. ':' .. ARGV[1], 'PX', ARGV[2])
 local before = 0
 if redis.call('HSETNX', KEYS[4], 'started', '1') == 0 then before = 1 end
-return {token, 1, before, redis.call('HGET', KEYS[5], 'data') or ''}
+local cur, hist = '', {}
+if tonumber(ARGV[4]) > 0 then
+  cur = redis.call('GET', KEYS[6]) or ''
+  hist = redis.call('LRANGE', KEYS[7], 0, tonumber(ARGV[4]) - 1)
+end
+return {token, 1, before, redis.call('HGET', KEYS[5], 'data') or '', cur, hist}
 `)
 
 // renewScript extends the lock if it is still the caller's.
@@ -79,8 +89,12 @@ func lockValue(token int64, run string) string { return strconv.FormatInt(token,
 // store.Acquired).
 func (s *Store) AcquireTurn(ctx context.Context, service, env, run string, ttl time.Duration) (store.Acquired, error) {
 	keys := []string{s.lineKey(service, env), s.lockKey(service, env), s.key("fence", service, env),
-		s.jobKey(run), s.csrKey(store.CSROf(run))}
-	res, err := acquireScript.Run(ctx, s.rdb, keys, run, ttl.Milliseconds(), s.jobKey("")).Slice()
+		s.jobKey(run), s.csrKey(store.CSROf(run)), s.prodKey(service, env), s.prodHistKey(service, env)}
+	hist := 0
+	if changesProduction(run) {
+		hist = store.HistoryLen
+	}
+	res, err := acquireScript.Run(ctx, s.rdb, keys, run, ttl.Milliseconds(), s.jobKey(""), hist).Slice()
 	if err != nil {
 		return store.Acquired{}, s.fail("acquire the deploy lock of "+service+"/"+env, err)
 	}
@@ -92,7 +106,28 @@ func (s *Store) AcquireTurn(ctx context.Context, service, env, run string, ttl t
 		}
 		a.CSR = &c
 	}
+	if hist > 0 && a.Token > 0 {
+		cur, _ := res[4].(string)
+		raw, _ := res[5].([]any)
+		l := &store.Lineage{Raw: cur}
+		for _, e := range raw {
+			var d store.Deployment
+			text, _ := e.(string)
+			if err := json.Unmarshal([]byte(text), &d); err != nil {
+				return store.Acquired{}, fmt.Errorf("production record of %s/%s: %w", service, env, err)
+			}
+			l.Entries = append(l.Entries, d)
+		}
+		a.Production = l
+	}
 	return a, nil
+}
+
+// changesProduction reports whether a run id ("CSR-1/deploy/1") is of a
+// purpose that changes what production runs.
+func changesProduction(run string) bool {
+	parts := strings.Split(run, "/")
+	return len(parts) == 3 && (parts[1] == string(csr.PurposeDeploy) || parts[1] == string(csr.PurposeRollback))
 }
 
 // RenewTurn extends the lock; false means it is no longer the caller's.

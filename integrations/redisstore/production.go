@@ -33,7 +33,11 @@ type prodWrite struct {
 // production records: nothing unless a deploy or rollback run became
 // succeeded in this change (one already succeeded in old is not applied
 // again).
-func (s *Store) productionChange(ctx context.Context, old, next csr.CSR) (*prodWrite, error) {
+//
+// known, when set, is the record as read with the run's turn (nobody else
+// changes it while the turn is held); otherwise it is read here. The save
+// checks it did not change either way.
+func (s *Store) productionChange(ctx context.Context, old, next csr.CSR, known *store.Lineage) (*prodWrite, error) {
 	var done []csr.Run
 	for _, r := range next.Runs {
 		if r.Status != csr.RunSucceeded || !store.Counts(r) {
@@ -51,13 +55,20 @@ func (s *Store) productionChange(ctx context.Context, old, next csr.CSR) (*prodW
 		return nil, nil
 	}
 	env := done[0].Env
-	raw, lineage, err := s.readLineage(ctx, next.Service, env, store.HistoryLen)
-	if err != nil {
-		return nil, err
+	var raw string
+	var lineage []store.Deployment
+	if known != nil {
+		raw, lineage = known.Raw, slices.Clone(known.Entries)
+	} else {
+		var err error
+		if raw, lineage, err = s.readLineage(ctx, next.Service, env, store.HistoryLen); err != nil {
+			return nil, err
+		}
 	}
 	if raw == "" {
 		// The first result recorded for this environment: start from what
 		// the CSRs say ran before, so the lineage is whole from here on.
+		var err error
 		if lineage, err = s.rebuild(ctx, next.Service, env); err != nil {
 			return nil, err
 		}

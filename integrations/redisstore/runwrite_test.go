@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
+	"releasebot/integrations/redisstore"
 	"releasebot/store"
 )
 
@@ -94,4 +95,77 @@ func TestUpdateRunFence(t *testing.T) {
 	linked, err = st.RunForExternal(ctx, "workflow_run:8/1")
 	require.NoError(t, err)
 	require.Empty(t, linked, "nor the link")
+}
+
+// TestGetWithFreezes: a CSR and its service's freeze in one read, on the
+// real Redis and on the console's embedded one.
+func TestGetWithFreezes(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			rdb, prefix := b.open(t)
+			st := redisstore.New(rdb, prefix)
+			c := create(t, st, "payments", "alice", "alice")
+			got, fz, err := st.GetWithFreezes(ctx, c.ID, t0)
+			require.NoError(t, err)
+			require.Equal(t, c, got)
+			require.Empty(t, fz)
+			f := csr.Freeze{Service: "payments", From: t0, Until: t0.Add(time.Hour), Reason: "close", By: "grace"}
+			require.NoError(t, st.SetFreeze(ctx, f))
+			_, fz, err = st.GetWithFreezes(ctx, c.ID, t0.Add(time.Minute))
+			require.NoError(t, err)
+			require.Len(t, fz, 1)
+			require.Equal(t, "close", fz[0].Reason)
+			_, fz, err = st.GetWithFreezes(ctx, c.ID, t0.Add(2*time.Hour))
+			require.NoError(t, err)
+			require.Empty(t, fz, "an ended freeze is not in force")
+			_, _, err = st.GetWithFreezes(ctx, "CSR-99", t0)
+			require.ErrorIs(t, err, store.ErrNotFound)
+		})
+	}
+}
+
+// TestProductionReadWithTheTurn: a production run's turn comes with what
+// the environment runs, and its result's save uses it without reading it
+// again; a record that changed meanwhile (it cannot while the turn is
+// held, but a lost turn could) is caught and read afresh, so the lineage
+// keeps both deploys.
+func TestProductionReadWithTheTurn(t *testing.T) {
+	ctx := context.Background()
+	st, _, _ := newStore(t)
+	first := running(t, st, "payments", csr.PurposeDeploy, "prod", "aaaa000111")
+	require.NoError(t, finish(t, st, first, csr.RunSucceeded, t0.Add(time.Hour)))
+
+	c := running(t, st, "payments", csr.PurposeDeploy, "prod", "bbbb000222")
+	run := c.Runs[0].ID
+	_, err := st.Enqueue(ctx, store.Job{Run: run, CSR: c.ID, Service: "payments", Env: "prod", SHA: "bbbb000222", Purpose: csr.PurposeDeploy})
+	require.NoError(t, err)
+	a, err := st.AcquireTurn(ctx, "payments", "prod", run, time.Minute)
+	require.NoError(t, err)
+	require.NotNil(t, a.Production, "a production run's turn reads what production runs")
+	require.Len(t, a.Production.Entries, 1)
+	require.Equal(t, first.ID, a.Production.Entries[0].CSR)
+
+	// Meanwhile (a lost turn), a third CSR reaches production.
+	third := running(t, st, "payments", csr.PurposeDeploy, "prod", "cccc000333")
+	require.NoError(t, finish(t, st, third, csr.RunSucceeded, t0.Add(2*time.Hour)))
+
+	_, _, err = st.UpdateRun(ctx, *a.CSR, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
+		return c.UpdateRun(run, csr.RunSucceeded, "", "", t0.Add(3*time.Hour))
+	}, store.RunWrite{Production: a.Production})
+	require.NoError(t, err)
+	h, err := st.ProductionHistory(ctx, "payments", "prod", 0)
+	require.NoError(t, err)
+	var ids []csr.ID
+	for _, d := range h {
+		ids = append(ids, d.CSR)
+	}
+	require.Equal(t, []csr.ID{c.ID, third.ID, first.ID}, ids, "the stale read was caught: no deploy is lost from the lineage")
+
+	test := running(t, st, "payments", csr.PurposeTest, "test", "dddd000444")
+	_, err = st.Enqueue(ctx, store.Job{Run: test.Runs[0].ID, CSR: test.ID, Service: "payments", Env: "test", Purpose: csr.PurposeTest})
+	require.NoError(t, err)
+	a, err = st.AcquireTurn(ctx, "payments", "test", test.Runs[0].ID, time.Minute)
+	require.NoError(t, err)
+	require.Nil(t, a.Production, "a test run changes no production record")
 }
