@@ -45,6 +45,12 @@ func lifecycles(ctx context.Context, rdb *redisstore.Client, prefix string, n, r
 	if err != nil {
 		return err
 	}
+	// The bot checks its indexes when it starts, and rebuilds them once for
+	// a store whose marker does not say which version made them (the
+	// seeded one): do it first, so the lifecycles do not run beside it.
+	if err := redisstore.New(rdb, prefix).EnsureIndexes(ctx); err != nil {
+		return err
+	}
 	a, err := app.New(ctx, app.Options{Config: cfg, Redis: rdb, Prefix: prefix,
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Getenv:   func(string) string { return "" },
@@ -90,7 +96,7 @@ func lifecycles(ctx context.Context, rdb *redisstore.Client, prefix string, n, r
 		}
 		life = append(life, time.Since(t))
 		t = time.Now()
-		if _, err := do("dev", "rollback "+id); err != nil {
+		if _, err := do("dev", "rollback "+id+` "error rate doubled"`); err != nil {
 			return err
 		}
 		back = append(back, time.Since(t))
