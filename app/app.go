@@ -149,7 +149,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 	}
 	// The store indexes whose move a CSR in approval waits for from the
 	// approval lines (list waiting), and logs a data loss it detects.
-	a.Renderer = console.Renderer{Catalog: msg.English, Loc: cfg.Location()}
+	a.Renderer = console.Renderer{Catalog: msg.CatalogFor(cfg.Language()), Loc: cfg.Location()}
 	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: o.Policy, Clock: o.Clock, Log: o.Log}
 	observed := observedEffects{Effects: effects, metrics: a.Metrics}
 	// A store that lost data is said to the admins too, by the first bot

@@ -32,8 +32,12 @@ func rehearse(t *testing.T, script string) string {
 // rehearseOn is rehearse on the store o names.
 func rehearseOn(t *testing.T, script string, o app.Options) string {
 	t.Helper()
-	cfg, err := config.Load("../config.example.yaml")
-	require.NoError(t, err)
+	cfg := o.Config
+	if cfg == nil {
+		var err error
+		cfg, err = config.Load("../config.example.yaml")
+		require.NoError(t, err)
+	}
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}

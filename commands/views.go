@@ -439,11 +439,11 @@ func runHelp(_ context.Context, h *Handler, _ Request, hp Help) (chat.Reply, err
 		if !ok {
 			return chat.Reply{}, r.unknownVerb(hp.Topic, "")
 		}
-		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyHelpVerb, "usage", s.Usage, "summary", msg.T(s.Summary).String(), "example", s.Example)}, Private: true}, nil
+		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyHelpVerb, "usage", s.Usage, "summary", msg.T(s.Summary), "example", s.Example)}, Private: true}, nil
 	}
 	texts := []msg.Text{msg.T(msg.ReplyHelpHeader)}
 	for _, s := range r.Specs() {
-		texts = append(texts, msg.T(msg.ReplyHelpLine, "usage", s.Usage, "summary", msg.T(s.Summary).String()))
+		texts = append(texts, msg.T(msg.ReplyHelpLine, "usage", s.Usage, "summary", msg.T(s.Summary)))
 	}
 	texts = append(texts, msg.T(msg.ReplyHelpFooter, "example", h.Config.Prefix()+"-12"))
 	return chat.Reply{Texts: texts, Private: true}, nil

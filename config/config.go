@@ -22,6 +22,7 @@ import (
 type Config struct {
 	prefix    string
 	loc       *time.Location
+	language  string // "" = en
 	services  []csr.Service
 	deployers map[string]map[string]Deployer // service -> environment -> deployer
 	slack     map[csr.Person]string          // person -> Slack user id
@@ -68,6 +69,17 @@ func (c *Config) Prefix() string { return c.prefix }
 
 // Location is the installation's default time zone.
 func (c *Config) Location() *time.Location { return c.loc }
+
+// Languages are the values `language` accepts, the first the default.
+var Languages = []string{"en", "ko"}
+
+// Language is the language the bot speaks (en when unset).
+func (c *Config) Language() string {
+	if c.language == "" {
+		return Languages[0]
+	}
+	return c.language
+}
 
 // Services lists the services in file order.
 func (c *Config) Services() []csr.Service {

@@ -208,6 +208,10 @@ func TestMinimalDefaults(t *testing.T) {
 	c, err := Parse("minimal.yaml", []byte(minimal))
 	require.NoError(t, err)
 	require.Equal(t, "CSR", c.Prefix(), "default prefix")
+	require.Equal(t, "en", c.Language(), "default language")
+	ko, err := Parse("ko.yaml", []byte(strings.Replace(minimal, "timezone: UTC", "timezone: UTC\nlanguage: ko", 1)))
+	require.NoError(t, err)
+	require.Equal(t, "ko", ko.Language())
 	require.Equal(t, time.UTC, c.Location())
 	api, ok := c.Service("api")
 	require.True(t, ok)
@@ -278,10 +282,11 @@ func TestProblems(t *testing.T) {
 	}{
 		{name: "empty file", data: []byte("# nothing\n"), line: 1, msg: "the file is empty"},
 		{name: "not YAML", data: []byte("timezone: UTC\n  people: x\n"), line: 2, msg: "not valid YAML: mapping values are not allowed"},
-		{name: "not a mapping", data: []byte("- a\n"), line: 1, msg: "must be a mapping with the fields admins, csr_prefix, groups, people, reminders, services, slack_usergroups, timezone"},
+		{name: "not a mapping", data: []byte("- a\n"), line: 1, msg: "must be a mapping with the fields admins, csr_prefix, groups, language, people, reminders, services, slack_usergroups, timezone"},
 		{name: "missing top-level fields", data: []byte("csr_prefix: CSR\n"), line: 1, field: "people", msg: "is required", problems: 3},
 		{name: "null required field", data: edit(t, "timezone: UTC", "timezone:"), line: 1, field: "timezone", msg: "is required"},
 		{name: "Local timezone", data: edit(t, "timezone: UTC", "timezone: Local"), line: 1, field: "timezone", msg: "not a time zone"},
+		{name: "unknown language", data: edit(t, "timezone: UTC", "timezone: UTC\nlanguage: fr"), line: 2, field: "language", msg: `"fr" is not one of en, ko`},
 		{name: "key given twice", data: edit(t, "", "timezone: UTC\n"), line: 13, field: "timezone", msg: "given twice (first on line 1)"},
 		{name: "unknown top-level field", data: edit(t, "", "channels: [x]\n"), line: 13, field: "channels", msg: "unknown field"},
 		{name: "no people", data: edit(t, "people: {alice: U1ALICE, bob: U1BOB, carol: U1CAROL}", "people: {}"), line: 2, field: "people", msg: "must name at least one person", problems: 4},

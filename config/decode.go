@@ -58,6 +58,9 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	if p, ok := d.match(f["csr_prefix"], "csr_prefix", prefixPat); ok {
 		c.prefix = p
 	}
+	if l, ok := d.oneOf(f["language"], "language", Languages...); ok {
+		c.language = l
+	}
 	// People first: groups, admins and approval lines refer to them.
 	d.people(f["people"], c)
 	d.groups(f["groups"], c)

@@ -60,6 +60,7 @@ var (
 var Schema = Field{Type: Mapping, Doc: "A releasebot config file.", Fields: []Field{
 	{Name: "timezone", Type: String, Required: true, Doc: "IANA time zone deploy windows, freezes and schedules are read in (never Local)."},
 	{Name: "csr_prefix", Type: String, Pattern: &prefixPat, Default: "CSR", Doc: "The prefix of CSR ids (CSR-12); pick it once."},
+	{Name: "language", Type: String, Enum: Languages, Default: "en", Doc: "The language the bot speaks: en (English) or ko (Korean, 한국어)."},
 	{Name: "admins", Type: List, Item: &Field{Type: String, Pattern: &personPat}, Doc: "People (from people) who may override a freeze and act on any CSR."},
 	{Name: "people", Type: Map, Required: true, Key: &personPat, Item: &Field{Type: String, Pattern: &slackPat},
 		Doc: "Everyone the bot knows: short name to Slack user id."},

@@ -39,7 +39,7 @@ func (c CSR) NextStep(svc Service, now time.Time, freezes []Freeze) msg.Text {
 			id = msg.NextDeployFailed
 		}
 		if r := CheckDeployTime(c.ID, now, svc, freezes); r != nil {
-			return msg.T(msg.NextDeployLater, "csr", string(c.ID), "owners", c.owners(), "why", r.Why.String(), "then", r.Next.String())
+			return msg.T(msg.NextDeployLater, "csr", string(c.ID), "owners", c.owners(), "why", r.Why, "then", r.Next)
 		}
 		return msg.T(id, "csr", string(c.ID), "owners", c.owners(), "env", svc.ProdEnv())
 	case Rejected:

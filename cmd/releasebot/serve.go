@@ -16,6 +16,7 @@ import (
 	"releasebot/config"
 	"releasebot/integrations/console"
 	"releasebot/integrations/slack"
+	"releasebot/msg"
 )
 
 type serveFlags struct {
@@ -79,6 +80,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer a.Close()
 	ad, err := slack.New(slack.Options{Settings: settings, Bot: a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry,
 		Store: a.Store, People: policy, Clock: a.Clock, Log: log, Command: *command, Workers: *workers,
+		Catalog:    msg.CatalogFor(cfg.Language()),
 		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport("slack", nil)}})
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
