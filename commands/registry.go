@@ -33,12 +33,38 @@ type Spec struct {
 // Registry maps verbs to their specs. It is built explicitly, in one place
 // (Default), so every verb is visible at a glance.
 type Registry struct {
-	specs map[string]Spec
-	order []string
+	specs   map[string]Spec
+	order   []string
+	aliases map[string]string // another word for a verb (Korean) → the verb
+	alias   []string          // the aliases in registration order
 }
 
 // NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{specs: map[string]Spec{}} }
+func NewRegistry() *Registry {
+	return &Registry{specs: map[string]Spec{}, aliases: map[string]string{}}
+}
+
+// addAlias lets word stand for verb (승인 for approve): parsed, helped and
+// suggested as the verb itself.
+func (r *Registry) addAlias(word, verb string) {
+	if _, dup := r.aliases[word]; dup {
+		panic(fmt.Sprintf("commands: alias %q registered twice", word))
+	}
+	if _, ok := r.specs[verb]; !ok {
+		panic(fmt.Sprintf("commands: alias %q of unknown verb %q", word, verb))
+	}
+	r.aliases[word] = verb
+	r.alias = append(r.alias, word)
+}
+
+// Aliases lists "word verb" pairs of the aliases, in registration order.
+func (r *Registry) Aliases() [][2]string {
+	out := make([][2]string, len(r.alias))
+	for i, w := range r.alias {
+		out[i] = [2]string{w, r.aliases[w]}
+	}
+	return out
+}
 
 // add registers a verb with a typed parser and handler.
 func add[C Command](r *Registry, s Spec, parse func(p *parser) (C, error), run func(context.Context, *Handler, Request, C) (chat.Reply, error)) {
@@ -62,8 +88,11 @@ func (r *Registry) Specs() []Spec {
 	return out
 }
 
-// Spec returns the spec of a verb.
+// Spec returns the spec of a verb or of an alias of one.
 func (r *Registry) Spec(verb string) (Spec, bool) {
+	if v, ok := r.aliases[verb]; ok {
+		verb = v
+	}
 	s, ok := r.specs[verb]
 	return s, ok
 }
@@ -83,6 +112,9 @@ func (r *Registry) Parse(prefix, line string) (Command, error) {
 		return Help{}, nil
 	}
 	verb := strings.ToLower(toks[0].text)
+	if v, ok := r.aliases[verb]; ok {
+		verb = v
+	}
 	spec, ok := r.specs[verb]
 	if !ok {
 		return nil, r.unknownVerb(verb, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), toks[0].text)))
@@ -160,6 +192,16 @@ func Default() *Registry {
 		Summary: msg.HelpAudit, Flags: []string{"since", "until", "service"}}, parseAudit, runAudit)
 	add(r, Spec{Verb: "doctor", Usage: "doctor", Example: "doctor", Summary: msg.HelpDoctor}, parseDoctor, runDoctor)
 	add(r, Spec{Verb: "help", Usage: "help [VERB]", Example: "help approve", Summary: msg.HelpHelp}, parseHelp, runHelp)
+	// The words of Korean release processes, beside the English verbs;
+	// ids and flags stay as they are.
+	for _, a := range [][2]string{
+		{"신규", "new"}, {"조회", "show"}, {"목록", "list"}, {"다음", "next"}, {"이력", "history"},
+		{"테스트", "test"}, {"증빙", "evidence"}, {"상신", "submit"}, {"승인", "approve"}, {"반려", "reject"},
+		{"회수", "revise"}, {"수정", "edit"}, {"의견", "comment"}, {"배포", "deploy"}, {"롤백", "rollback"},
+		{"취소", "cancel"}, {"절차", "process"}, {"도움말", "help"},
+	} {
+		r.addAlias(a[0], a[1])
+	}
 	return r
 }
 

@@ -24,6 +24,9 @@ const (
 	OpsAuditNone  ID = "ops.audit_none"
 	OpsAuditWant  ID = "ops.audit_want"
 	OpsDoctorLine ID = "ops.doctor_line"
+
+	// ReplyHelpAliases lists the Korean words that stand for verbs.
+	ReplyHelpAliases ID = "reply.help_aliases"
 )
 
 var opsEnglish = Catalog{
@@ -49,4 +52,6 @@ var opsEnglish = Catalog{
 	OpsAuditWant: "a date like 2026-11-01",
 	// mark is ✓, ✗ or –; name is the part checked.
 	OpsDoctorLine: "{mark} *{name}*: {text}",
+
+	ReplyHelpAliases: "In Korean too: {aliases}.",
 }

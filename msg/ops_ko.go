@@ -22,4 +22,6 @@ var opsKorean = Catalog{
 	OpsAuditNone:  "{from}부터 {to}까지 상태 변경이 없습니다{scope}.",
 	OpsAuditWant:  "2026-11-01 형식의 날짜",
 	OpsDoctorLine: "{mark} *{name}*: {text}",
+
+	ReplyHelpAliases: "한국어 명령어도 쓸 수 있습니다: {aliases}.",
 }
