@@ -17,7 +17,7 @@ import (
 func TestLifecycleInKorean(t *testing.T) {
 	data, err := os.ReadFile("../config.example.yaml")
 	require.NoError(t, err)
-	cfg, err := config.Parse("ko.yaml", []byte(strings.Replace(string(data), "timezone: Asia/Seoul", "timezone: Asia/Seoul\nlanguage: ko", 1)))
+	cfg, err := config.Parse("ko.yaml", []byte(strings.Replace(string(data), "\nlanguage: en\n", "\nlanguage: ko\n", 1)))
 	require.NoError(t, err)
 	rdb, prefix := redistest.Client(t)
 	out := rehearseOn(t, "../examples/lifecycle.script", app.Options{Redis: rdb, Prefix: prefix, Config: cfg})

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -52,11 +51,33 @@ type Stats struct {
 func (Stats) Verb() string { return "stats" }
 
 // statsPage is how many CSRs one store read returns while collecting them.
-const statsPage = 100
+const statsPage = 500
 
 // maxStatsCSRs bounds what one chat `stats` reads (the newest first), so a
 // chat command never walks an unbounded history; the CLI reads all.
 const maxStatsCSRs = 5000
+
+// Lister lists CSRs (*redisstore.Store implements it).
+type Lister interface {
+	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
+}
+
+// ReleaseHistory collects the CSRs of a service ("" = all), newest first,
+// at most limit of them (<= 0: all), for the release figures of stats.
+func ReleaseHistory(ctx context.Context, l Lister, service string, limit int) ([]csr.CSR, error) {
+	var all []csr.CSR
+	for offset := 0; limit <= 0 || offset < limit; offset += statsPage {
+		page, err := l.List(ctx, store.Filter{Service: service, Limit: statsPage, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < statsPage {
+			break
+		}
+	}
+	return all, nil
+}
 
 func parseStats(p *parser) (Stats, error) {
 	s := Stats{Service: p.optional(0), Days: 30}
@@ -79,16 +100,9 @@ func runStats(ctx context.Context, h *Handler, _ Request, s Stats) (chat.Reply, 
 		}
 		s.Service = svc.Name
 	}
-	var all []csr.CSR
-	for offset := 0; offset < maxStatsCSRs; offset += statsPage {
-		page, err := h.Store.List(ctx, store.Filter{Service: s.Service, Limit: statsPage, Offset: offset})
-		if err != nil {
-			return chat.Reply{}, storeRefusal(err, "")
-		}
-		all = append(all, page...)
-		if len(page) < statsPage {
-			break
-		}
+	all, err := ReleaseHistory(ctx, h.Store, s.Service, maxStatsCSRs)
+	if err != nil {
+		return chat.Reply{}, storeRefusal(err, "")
 	}
 	now := h.Clock.Now()
 	r := insights.Compute(all, now.Add(-time.Duration(s.Days)*24*time.Hour), now)
@@ -116,7 +130,7 @@ func runAudit(ctx context.Context, h *Handler, req Request, a Audit) (chat.Reply
 		return chat.Reply{}, &csr.Refusal{Rule: "admin-only", Why: msg.T(msg.RefuseAdminOnly, "verb", "audit"), Next: msg.T(msg.NextAskAdmin)}
 	}
 	if h.Ops.Audit == nil {
-		return chat.Reply{}, &csr.Refusal{Rule: "not-available", Why: msg.T(msg.RefuseAdminOnly, "verb", "audit"), Next: msg.T(msg.NextAskAdmin)}
+		return chat.Reply{}, notWired("audit")
 	}
 	loc := h.Config.Location()
 	now := h.Clock.Now()
@@ -164,12 +178,19 @@ func runAudit(ctx context.Context, h *Handler, req Request, a Audit) (chat.Reply
 	var lines []msg.Text
 	n := 0
 	err = h.Ops.Audit.AuditRange(ctx, since, until, func(r store.AuditRecord) error {
-		svc := serviceOf(r.CSR)
-		if a.Service != "" && svc != a.Service {
-			return nil
+		// A CSR's service is read only to filter by it or to show the line:
+		// counting the rest of a period reads nothing more.
+		svc := ""
+		if a.Service != "" {
+			if svc = serviceOf(r.CSR); svc != a.Service {
+				return nil
+			}
 		}
 		n++
 		if len(lines) < auditShown {
+			if svc == "" {
+				svc = serviceOf(r.CSR)
+			}
 			note := ""
 			if r.Entry.Note != "" {
 				note = ": " + clip(r.Entry.Note)
@@ -206,6 +227,11 @@ func stateName(s csr.State) any {
 	return s.Name()
 }
 
+// notWired refuses an operator command this bot was built without.
+func notWired(verb string) error {
+	return &csr.Refusal{Rule: "not-available", Why: msg.T(msg.OpsNotWired, "verb", verb), Next: msg.T(msg.OpsNextCLI, "verb", verb)}
+}
+
 // Doctor runs the doctor's checks from the running bot.
 type Doctor struct{}
 
@@ -219,7 +245,7 @@ func runDoctor(ctx context.Context, h *Handler, req Request, _ Doctor) (chat.Rep
 		return chat.Reply{}, &csr.Refusal{Rule: "admin-only", Why: msg.T(msg.RefuseAdminOnly, "verb", "doctor"), Next: msg.T(msg.NextAskAdmin)}
 	}
 	if h.Ops.Doctor == nil {
-		return chat.Reply{}, errors.New("doctor is not wired in this bot")
+		return chat.Reply{}, notWired("doctor")
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()

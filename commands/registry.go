@@ -57,13 +57,17 @@ func (r *Registry) addAlias(word, verb string) {
 	r.alias = append(r.alias, word)
 }
 
-// Aliases lists "word verb" pairs of the aliases, in registration order.
-func (r *Registry) Aliases() [][2]string {
-	out := make([][2]string, len(r.alias))
-	for i, w := range r.alias {
-		out[i] = [2]string{w, r.aliases[w]}
+// AliasHelp is the help line that lists the aliases; ok is false when
+// there are none.
+func (r *Registry) AliasHelp() (t msg.Text, ok bool) {
+	if len(r.alias) == 0 {
+		return msg.Text{}, false
 	}
-	return out
+	pairs := make([]string, len(r.alias))
+	for i, w := range r.alias {
+		pairs[i] = "`" + w + "` " + r.aliases[w]
+	}
+	return msg.T(msg.ReplyHelpAliases, "aliases", strings.Join(pairs, ", ")), true
 }
 
 // add registers a verb with a typed parser and handler.

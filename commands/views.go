@@ -445,12 +445,8 @@ func runHelp(_ context.Context, h *Handler, _ Request, hp Help) (chat.Reply, err
 	for _, s := range r.Specs() {
 		texts = append(texts, msg.T(msg.ReplyHelpLine, "usage", s.Usage, "summary", msg.T(s.Summary)))
 	}
-	if al := r.Aliases(); len(al) > 0 {
-		pairs := make([]string, len(al))
-		for i, a := range al {
-			pairs[i] = "`" + a[0] + "` " + a[1]
-		}
-		texts = append(texts, msg.T(msg.ReplyHelpAliases, "aliases", strings.Join(pairs, ", ")))
+	if t, ok := r.AliasHelp(); ok {
+		texts = append(texts, t)
 	}
 	texts = append(texts, msg.T(msg.ReplyHelpFooter, "example", h.Config.Prefix()+"-12"))
 	return chat.Reply{Texts: texts, Private: true}, nil

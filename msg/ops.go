@@ -24,6 +24,8 @@ const (
 	OpsAuditNone  ID = "ops.audit_none"
 	OpsAuditWant  ID = "ops.audit_want"
 	OpsDoctorLine ID = "ops.doctor_line"
+	OpsNotWired   ID = "ops.not_wired"
+	OpsNextCLI    ID = "ops.next_cli"
 
 	// ReplyHelpAliases lists the Korean words that stand for verbs.
 	ReplyHelpAliases ID = "reply.help_aliases"
@@ -52,6 +54,8 @@ var opsEnglish = Catalog{
 	OpsAuditWant: "a date like 2026-11-01",
 	// mark is ✓, ✗ or –; name is the part checked.
 	OpsDoctorLine: "{mark} *{name}*: {text}",
+	OpsNotWired:   "`{verb}` is not available in this bot.",
+	OpsNextCLI:    "run `releasebot {verb}` where the bot runs, with the same REDIS_URL.",
 
 	ReplyHelpAliases: "In Korean too: {aliases}.",
 }

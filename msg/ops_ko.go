@@ -22,6 +22,8 @@ var opsKorean = Catalog{
 	OpsAuditNone:  "{from}부터 {to}까지 상태 변경이 없습니다{scope}.",
 	OpsAuditWant:  "2026-11-01 형식의 날짜",
 	OpsDoctorLine: "{mark} *{name}*: {text}",
+	OpsNotWired:   "이 봇에서는 `{verb}` 명령을 쓸 수 없습니다.",
+	OpsNextCLI:    "봇이 실행되는 곳에서 같은 `REDIS_URL`로 `releasebot {verb}` 명령을 실행하세요.",
 
 	ReplyHelpAliases: "한국어 명령어도 쓸 수 있습니다: {aliases}.",
 }

@@ -7,15 +7,11 @@ import (
 	"io"
 	"time"
 
-	"releasebot/csr"
+	"releasebot/commands"
 	"releasebot/insights"
 	"releasebot/integrations/redisstore"
 	"releasebot/msg"
-	"releasebot/store"
 )
-
-// statsPage is how many CSRs one store read returns while collecting them.
-const statsPage = 100
 
 func declareStats(fs *flag.FlagSet) *int {
 	return fs.Int("days", 30, "the period: this many days up to now")
@@ -46,17 +42,10 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	defer rdb.Close()
 	s := redisstore.New(rdb, getenv("REDIS_PREFIX"))
-	var all []csr.CSR
-	for offset := 0; ; offset += statsPage {
-		page, err := s.List(ctx, store.Filter{Service: service, Limit: statsPage, Offset: offset})
-		if err != nil {
-			fmt.Fprintf(stderr, "releasebot: stats: %v\n", err)
-			return 1
-		}
-		all = append(all, page...)
-		if len(page) < statsPage {
-			break
-		}
+	all, err := commands.ReleaseHistory(ctx, s, service, 0)
+	if err != nil {
+		fmt.Fprintf(stderr, "releasebot: stats: %v\n", err)
+		return 1
 	}
 	r := insights.Compute(all, now.Add(-time.Duration(*days)*24*time.Hour), now)
 	writeStats(stdout, service, *days, r)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -208,7 +209,7 @@ func (s *Store) judge(ctx context.Context, st state, seen int64, made bool) {
 	if st.created != "" && (known == "" || problem != "") {
 		s.integrity.created = st.created
 	}
-	fresh := problem != "" && !containsString(s.integrity.problems, problem)
+	fresh := problem != "" && !slices.Contains(s.integrity.problems, problem)
 	if fresh {
 		s.integrity.problems = append(s.integrity.problems, problem)
 		if s.integrity.lostAt.IsZero() {
@@ -233,15 +234,6 @@ func (s *Store) judge(ctx context.Context, st state, seen int64, made bool) {
 	if first.Val() && s.alarm != nil {
 		s.alarm(ctx, problem)
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // lost reports whether this process found that the store lost data.

@@ -51,6 +51,7 @@ type CardSource interface {
 // modal will run before closing it; *commands.Registry implements it.
 type Grammar interface {
 	Specs() []commands.Spec
+	AliasHelp() (msg.Text, bool)
 	Parse(prefix, line string) (commands.Command, error)
 }
 

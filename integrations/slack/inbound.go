@@ -388,6 +388,9 @@ func (a *Adapter) renderHelp(command string) responseMessage {
 	for _, s := range a.grammar.Specs() {
 		lines = append(lines, a.r.t(msg.T(msg.SlackHelpLine, "command", command, "example", s.Example, "summary", a.r.plain(msg.T(s.Summary)))))
 	}
+	if t, ok := a.grammar.AliasHelp(); ok {
+		lines = append(lines, a.r.t(t))
+	}
 	footer := a.r.t(msg.T(msg.SlackHelpFooter, "command", command, "example", a.dir.Prefix()+"-12"))
 	blocks := append(sections(lines), contextLine(footer))
 	return responseMessage{ResponseType: "ephemeral", Text: fallback(lines[0]), Blocks: blocks}
