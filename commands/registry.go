@@ -202,7 +202,7 @@ func Default() *Registry {
 		{"신규", "new"}, {"조회", "show"}, {"목록", "list"}, {"다음", "next"}, {"이력", "history"},
 		{"테스트", "test"}, {"증빙", "evidence"}, {"상신", "submit"}, {"승인", "approve"}, {"반려", "reject"},
 		{"회수", "revise"}, {"수정", "edit"}, {"의견", "comment"}, {"배포", "deploy"}, {"롤백", "rollback"},
-		{"취소", "cancel"}, {"절차", "process"}, {"도움말", "help"},
+		{"취소", "cancel"}, {"동결", "freeze"}, {"동결해제", "unfreeze"}, {"절차", "process"}, {"도움말", "help"},
 	} {
 		r.addAlias(a[0], a[1])
 	}
