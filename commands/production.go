@@ -148,24 +148,24 @@ func (h *Handler) productionNext(ctx context.Context, c csr.CSR, svc csr.Service
 // rollableCurrent is the CSR production runs now when it may be rolled
 // back further: it is deployed and production holds a commit before it.
 // people are who may do it.
-func (h *Handler) rollableCurrent(ctx context.Context, d store.Deployment, svc csr.Service) (csr.CSR, string, bool) {
+func (h *Handler) rollableCurrent(ctx context.Context, d store.Deployment, svc csr.Service) (csr.CSR, msg.Text, bool) {
 	lineage, err := h.Store.ProductionHistory(ctx, svc.Name, svc.ProdEnv(), 2)
 	if err != nil || len(lineage) < 2 || lineage[0].CSR != d.CSR {
-		return csr.CSR{}, "", false
+		return csr.CSR{}, msg.Text{}, false
 	}
 	cur, err := h.Store.Get(ctx, d.CSR)
 	if err != nil || cur.State != csr.Deployed {
-		return csr.CSR{}, "", false
+		return csr.CSR{}, msg.Text{}, false
 	}
 	if _, active := cur.ActiveRun(); active {
-		return csr.CSR{}, "", false
+		return csr.CSR{}, msg.Text{}, false
 	}
 	return cur, rollers(cur, svc), true
 }
 
 // rollers names who may roll c back: the people of the policy, and admins
 // when it lets them.
-func rollers(c csr.CSR, svc csr.Service) string {
+func rollers(c csr.CSR, svc csr.Service) msg.Text {
 	return csr.Mentions(c.RollbackPeople(svc))
 }
 
@@ -197,7 +197,7 @@ func (h *Handler) processRuns(ctx context.Context, svc csr.Service) ([]msg.Text,
 		if err != nil {
 			return nil, err
 		}
-		at := d.At.In(loc).Format("2006-01-02 15:04 MST")
+		at := msg.AtShort(d.At.In(loc))
 		switch {
 		case !ok:
 			out = append(out, msg.T(msg.ReplyProcessRunsNone, "env", env))

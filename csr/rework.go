@@ -82,7 +82,7 @@ func (c CSR) Edit(a Actor, e Edits, at time.Time, svc Service) (CSR, []Event, er
 	}
 	if e.Effort != nil {
 		if *e.Effort < 0 || *e.Effort > MaxEffort {
-			return c, nil, refuse("bad-effort", msg.T(msg.RefuseEffort, "effort", e.Effort.String()), msg.T(msg.NextEffort))
+			return c, nil, refuse("bad-effort", msg.T(msg.RefuseEffort, "effort", EffortText(*e.Effort)), msg.T(msg.NextEffort))
 		}
 		if *e.Effort != d.Effort {
 			d.Effort, changed = *e.Effort, append(changed, "effort")

@@ -162,7 +162,7 @@ func (p RollbackPolicy) Describe() msg.Text {
 		parts = append(parts, msg.T(roleNames[r]))
 	}
 	if len(p.People) > 0 {
-		parts = append(parts, msg.T(msg.RollbackRolePeople, "people", mentions(p.People)))
+		parts = append(parts, msg.T(msg.RollbackRolePeople, "people", MentionsAll(p.People)))
 	}
 	return msg.List(parts...)
 }

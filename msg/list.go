@@ -47,3 +47,14 @@ func people(pair ID, names []string) Text {
 	}
 	return T(ListMore, "a", names[0], "rest", people(pair, names[1:]))
 }
+
+// Lines puts texts one a line, each rendered in the reader's language.
+func Lines(parts ...Text) Text {
+	switch len(parts) {
+	case 0:
+		return Text{}
+	case 1:
+		return parts[0]
+	}
+	return T(ListLines, "a", parts[0], "rest", Lines(parts[1:]...))
+}

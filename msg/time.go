@@ -12,7 +12,7 @@ const (
 
 	FmtWeekday0 ID = "fmt.weekday.0"
 	FmtWeekday1 ID = "fmt.weekday.1"
-	FmtWeekdd ID = "fmt.weekday.2"
+	FmtWeekdd   ID = "fmt.weekday.2"
 	FmtWeekday3 ID = "fmt.weekday.3"
 	FmtWeekday4 ID = "fmt.weekday.4"
 	FmtWeekday5 ID = "fmt.weekday.5"
@@ -31,7 +31,7 @@ var timeEnglish = Catalog{
 	FmtTimeShort: "{year}-{mm}-{dd} {hour}:{minute} {zone}",
 	FmtWeekday0:  "Sun",
 	FmtWeekday1:  "Mon",
-	FmtWeekdd:  "Tue",
+	FmtWeekdd:    "Tue",
 	FmtWeekday3:  "Wed",
 	FmtWeekday4:  "Thu",
 	FmtWeekday5:  "Fri",
@@ -43,7 +43,7 @@ var timeKorean = Catalog{
 	FmtTimeShort: "{month}월 {day}일 {hour}:{minute} {zone}",
 	FmtWeekday0:  "일",
 	FmtWeekday1:  "월",
-	FmtWeekdd:  "화",
+	FmtWeekdd:    "화",
 	FmtWeekday3:  "수",
 	FmtWeekday4:  "목",
 	FmtWeekday5:  "금",
