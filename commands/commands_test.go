@@ -276,7 +276,7 @@ func TestHelpAndProcess(t *testing.T) {
 	}
 	require.Contains(t, render(e.ok("alice", "help approve")), "Example: `approve CSR-1`")
 	p := render(e.ok("alice", "process billing-api"))
-	for _, want := range []string{"test (fake) → prod (fake)", "step 2/3 `sm`: 1 of @carol, @dave", "evidence is required", "Mon-Fri 22:00-02:00 Asia/Seoul"} {
+	for _, want := range []string{"test (fake) → prod (fake)", "step 2/3 `sm`: 1 of @carol and @dave", "evidence is required", "Mon-Fri 22:00-02:00 Asia/Seoul"} {
 		require.Contains(t, p, want)
 	}
 }

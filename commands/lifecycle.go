@@ -85,9 +85,9 @@ func (h *Handler) person(s string) (csr.Person, error) {
 		for _, q := range h.Config.People() {
 			names = append(names, string(q))
 		}
-		next := msg.T(msg.NextListPeople, "people", strings.Join(names, ", "))
+		next := msg.T(msg.NextListPeople, "people", msg.And(names...))
 		if near, ok := closest(string(p), names); ok {
-			next = msg.T(msg.NextDidYouMeanPerson, "suggestion", "@"+near, "people", strings.Join(names, ", "))
+			next = msg.T(msg.NextDidYouMeanPerson, "suggestion", "@"+near, "people", msg.And(names...))
 		}
 		return "", syntaxError(msg.T(msg.RefuseUnknownPerson, "person", clip(s)), next)
 	}

@@ -12,7 +12,6 @@ import (
 )
 
 // whenLayout is how scheduled times are shown.
-const whenLayout = "Mon 2006-01-02 15:04 MST"
 
 // checkDeployAt refuses `deploy --at` without a time, and together with
 // --override: a schedule is kept only inside the window and outside
@@ -55,7 +54,7 @@ func runScheduleDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (
 		if c.State == csr.Scheduled {
 			// A new time moves the schedule: both steps are recorded, and
 			// if the new time is refused nothing changes.
-			was := c.ScheduledAt.In(loc).Format(whenLayout)
+			was := msg.At(c.ScheduledAt.In(loc))
 			d, _, err := c.Unschedule(req.Actor, now, msg.T(msg.HistRescheduled, "was", was).String())
 			if err != nil {
 				return c, nil, err
@@ -67,7 +66,7 @@ func runScheduleDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	at := when.In(loc).Format(whenLayout)
+	at := msg.At(when.In(loc))
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteScheduled,
 		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "env", svc.ProdEnv(), "when", at, "next", h.nextOf(ctx, c, svc))})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyScheduled, "csr", string(c.ID), "when", at))
@@ -113,7 +112,7 @@ func runUnschedule(ctx context.Context, h *Handler, req Request, u Unschedule) (
 		reason = msg.T(msg.ReasonSuffix, "reason", u.Reason)
 	}
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteUnscheduled,
-		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "when", was.In(zoneOf(svc, h.Config.Location())).Format(whenLayout), "reason", reason,
+		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "when", msg.At(was.In(zoneOf(svc, h.Config.Location()))), "reason", reason,
 		"next", h.nextOf(ctx, c, svc))})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyUnscheduled, "csr", string(c.ID)))
 }

@@ -111,7 +111,7 @@ func runHistory(ctx context.Context, h *Handler, req Request, hi History) (chat.
 		if e.From != "" && e.From != e.To {
 			move = msg.T(msg.HistoryMove, "from", e.From.Name(), "to", e.To.Name())
 		}
-		texts = append(texts, msg.T(msg.ReplyHistoryLine, "at", e.At.In(loc).Format("2006-01-02 15:04"), "by", string(e.By),
+		texts = append(texts, msg.T(msg.ReplyHistoryLine, "at", msg.AtShort(e.At.In(loc)), "by", string(e.By),
 			"action", e.Action, "move", move, "note", e.Note))
 	}
 	return chat.Reply{Texts: texts, Private: true}, nil
@@ -296,7 +296,7 @@ func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Rep
 		return chat.Reply{}, err
 	}
 	if !until.After(now) {
-		return chat.Reply{}, &csr.Refusal{Rule: "time-in-past", Why: msg.T(msg.RefuseScheduleInPast, "when", until.Format("2006-01-02 15:04 MST")), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
+		return chat.Reply{}, &csr.Refusal{Rule: "time-in-past", Why: msg.T(msg.RefuseScheduleInPast, "when", msg.At(until.In(loc))), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
 	}
 	if strings.TrimSpace(f.Reason) == "" || len([]rune(f.Reason)) > csr.MaxReason || strings.ContainsFunc(f.Reason, isControl) {
 		return chat.Reply{}, &csr.Refusal{Rule: "reason-required", Why: msg.T(msg.RefuseTextEmpty, "field", "freeze reason"), Next: msg.T(msg.NextTextEmpty, "field", "freeze reason")}
@@ -306,8 +306,8 @@ func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Rep
 		return chat.Reply{}, err
 	}
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, Text: msg.T(msg.NoteFrozen, "service", svc.Name,
-		"until", until.In(loc).Format("2006-01-02 15:04 MST"), "by", "@"+string(req.Actor.Person), "reason", f.Reason)})
-	return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyFrozen, "service", svc.Name, "until", until.In(loc).Format("2006-01-02 15:04 MST"), "reason", f.Reason)}}, nil
+		"until", msg.At(until.In(loc)), "by", "@"+string(req.Actor.Person), "reason", f.Reason)})
+	return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyFrozen, "service", svc.Name, "until", msg.At(until.In(loc)), "reason", f.Reason)}}, nil
 }
 
 func isControl(r rune) bool { return r < ' ' || r == 0x7f }
@@ -399,9 +399,9 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 			people[j] = "@" + string(p)
 		}
 		t = append(t, msg.T(msg.ReplyProcessStep, "n", strconv.Itoa(i+1), "total", strconv.Itoa(len(svc.Line)), "step", st.Name,
-			"required", strconv.Itoa(st.Required), "people", strings.Join(people, ", ")))
+			"required", strconv.Itoa(st.Required), "people", msg.And(people...)))
 	}
-	t = append(t, msg.T(msg.ReplyProcessWin, "window", svc.Window.String()))
+	t = append(t, msg.T(msg.ReplyProcessWin, "window", svc.Window.Text()))
 	all := append(append([]csr.Freeze(nil), svc.Freezes...), chatFreezes...)
 	shown := 0
 	for _, f := range all {
@@ -409,7 +409,7 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 			continue
 		}
 		shown++
-		t = append(t, msg.T(msg.ReplyProcessFrz, "from", f.From.In(loc).Format("2006-01-02 15:04"), "until", f.Until.In(loc).Format("2006-01-02 15:04 MST"), "reason", f.Reason))
+		t = append(t, msg.T(msg.ReplyProcessFrz, "from", msg.At(f.From.In(loc)), "until", msg.At(f.Until.In(loc)), "reason", f.Reason))
 	}
 	if shown == 0 {
 		t = append(t, msg.T(msg.ReplyProcessNoFrz))
