@@ -13,6 +13,8 @@ const (
 	WindowDays     ID = "window.days"      // Mon,Wed
 
 	ListLines ID = "list.lines" // items of a digest, one a line
+
+	CardStepWaiting ID = "card.step_waiting" // the console card's open step
 )
 
 // Weekday names a day of the week (time.Weekday numbering, Sunday 0).
@@ -34,6 +36,8 @@ var namesEnglish = Catalog{
 	WindowDayRange: "{a}-{b}",
 	WindowDays:     "{a},{rest}",
 	ListLines:      "{a}\n{rest}",
+
+	CardStepWaiting: "{got}/{required}, waiting on {people}",
 }
 
 var namesKorean = Catalog{
@@ -47,4 +51,6 @@ var namesKorean = Catalog{
 	WindowDayRange: "{a}-{b}",
 	WindowDays:     "{a}, {rest}",
 	ListLines:      "{a}\n{rest}",
+
+	CardStepWaiting: "{got}/{required}, 대기: {people}",
 }
