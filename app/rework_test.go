@@ -52,11 +52,11 @@ func TestReworkScript(t *testing.T) {
 		why     string
 		next    string
 	}{
-		{"alice> process", 0, "`process` needs a service", "name one of the services: billing-api, web-frontend"},
+		{"alice> process", 0, "`process` needs a service", "name one of the services: billing-api or web-frontend"},
 		{"bob> aprove CSR-2", 0, "don't know the command `aprove`", "did you mean `approve CSR-2`?"},
 		{"carol> reject CSR-2 no rollback plan", 0, "takes no argument `rollback`", "like this: `reject CSR-2 \"no rollback plan\"`"},
 		{`carol> edit CSR-2 --risk "none"`, 0, "only @alice or @frank", "ask @alice or @frank"},
-		{`bob> rollback CSR-2 "checkout errors"`, 0, "lets only the requester, the assignee, the approvers of the last step and admins", "ask @alice, @frank, @carol, @dave, or an admin"},
+		{`bob> rollback CSR-2 "checkout errors"`, 0, "lets only the requester, the assignee, the approvers of the last step and admins", "ask @alice, @frank, @carol or @dave, or an admin"},
 		{"alice> rollback CSR-2", 0, "needs a reason", "`rollback CSR-2 \"what went wrong\"`"},
 		{`alice> rollback CSR-2 "again"`, 0, "CSR-2 is rolled back; `rollback` works only when it is deployed", "`next CSR-2`"},
 		{`alice> rollback CSR-1 "header flickers"`, 0, "no earlier successful production deploy", "`new web-frontend"},

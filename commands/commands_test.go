@@ -80,7 +80,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"freeze: no until", "", "grace", `freeze billing-api "close"`, "--until TIME"},
 		{"freeze: unknown service", "", "grace", `freeze payroll --until 2h "close"`, "no service `payroll`"},
 		{"unfreeze: not admin", "", "alice", "unfreeze billing-api", "only an admin may `unfreeze`"},
-		{"list: bad scope", "", "alice", "list sideways", "mine, waiting or all"},
+		{"list: bad scope", "", "alice", "list sideways", "one of `mine`, `waiting` or `all`"},
 		{"list: bad state", "", "alice", "list all --state nope", "--state` needs one of"},
 		{"list: unknown service", "", "alice", "list all --service payroll", "no service `payroll`"},
 		{"list: page 0", "", "alice", "list --page 0", "`--page` needs a page number"},

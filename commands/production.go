@@ -228,7 +228,7 @@ func parseResolve(p *parser) (Resolve, error) {
 	if err != nil {
 		return Resolve{}, err
 	}
-	word, err := p.word(1, "how the run ended: succeeded or failed")
+	word, err := p.word(1, msg.T(msg.ArgRunOutcome))
 	if err != nil {
 		return Resolve{}, err
 	}
@@ -237,7 +237,7 @@ func parseResolve(p *parser) (Resolve, error) {
 		return Resolve{}, &csr.Refusal{Rule: "bad-outcome", Why: msg.T(msg.RefuseResolveOutcome, "outcome", clip(word)),
 			Next: msg.T(msg.NextResolve, "csr", string(id))}
 	}
-	checked, err := p.word(2, `what you checked, in quotes, e.g. "pods run the new image"`)
+	checked, err := p.word(2, msg.T(msg.ArgChecked))
 	if err != nil {
 		return Resolve{}, err
 	}

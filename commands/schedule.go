@@ -22,7 +22,7 @@ func checkDeployAt(p *parser, d Deploy) error {
 		return nil
 	}
 	if strings.TrimSpace(at) == "" {
-		return syntaxError(msg.T(msg.RefuseMissingArg, "verb", "deploy", "arg", `a time after --at, e.g. --at 22:30 or --at "2026-12-01 22:30"`),
+		return syntaxError(msg.T(msg.RefuseMissingArg, "verb", "deploy", "arg", msg.T(msg.ArgAtTime)),
 			msg.T(msg.NextHelpVerb, "verb", "deploy"))
 	}
 	if _, over := p.Flags["override"]; over {
@@ -92,12 +92,12 @@ func parseUnschedule(p *parser) (Unschedule, error) {
 func runUnschedule(ctx context.Context, h *Handler, req Request, u Unschedule) (chat.Reply, error) {
 	if n := len([]rune(u.Reason)); n > csr.MaxReason {
 		return chat.Reply{}, &csr.Refusal{Rule: "text-too-long",
-			Why:  msg.T(msg.RefuseTextTooLong, "field", "reason", "len", strconv.Itoa(n), "max", strconv.Itoa(csr.MaxReason)),
-			Next: msg.T(msg.NextTextTooLong, "field", "reason", "max", strconv.Itoa(csr.MaxReason))}
+			Why:  msg.T(msg.RefuseTextTooLong, "field", msg.T(msg.TextFieldReason), "len", strconv.Itoa(n), "max", strconv.Itoa(csr.MaxReason)),
+			Next: msg.T(msg.NextTextTooLong, "field", msg.T(msg.TextFieldReason), "max", strconv.Itoa(csr.MaxReason))}
 	}
 	if strings.ContainsFunc(u.Reason, isControl) {
-		return chat.Reply{}, &csr.Refusal{Rule: "text-control", Why: msg.T(msg.RefuseTextControl, "field", "reason"),
-			Next: msg.T(msg.NextTextControl, "field", "reason")}
+		return chat.Reply{}, &csr.Refusal{Rule: "text-control", Why: msg.T(msg.RefuseTextControl, "field", msg.T(msg.TextFieldReason)),
+			Next: msg.T(msg.NextTextControl, "field", msg.T(msg.TextFieldReason))}
 	}
 	var was time.Time
 	c, svc, _, err := h.transition(ctx, req, u.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {

@@ -137,21 +137,21 @@ func parseList(p *parser) (List, error) {
 		l.Scope = "mine"
 	}
 	if !slices.Contains([]string{"mine", "waiting", "all"}, l.Scope) {
-		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "list", "want", "mine, waiting or all", "value", clip(l.Scope)),
+		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "list", "want", msg.T(msg.WantOneOf, "values", msg.Or("`mine`", "`waiting`", "`all`")), "value", clip(l.Scope)),
 			msg.T(msg.NextHelpVerb, "verb", "list"))
 	}
 	if l.State != "" && !slices.Contains(csr.States, l.State) {
 		names := make([]string, len(csr.States))
 		for i, s := range csr.States {
-			names[i] = string(s)
+			names[i] = "`" + string(s) + "`"
 		}
-		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--state", "want", "one of "+strings.Join(names, ", "), "value", clip(string(l.State))),
+		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--state", "want", msg.T(msg.WantOneOf, "values", msg.Or(names...)), "value", clip(string(l.State))),
 			msg.T(msg.NextHelpVerb, "verb", "list"))
 	}
 	if v, ok := p.Flags["page"]; ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--page", "want", "a page number: 1, 2, 3…", "value", clip(v)),
+			return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--page", "want", msg.T(msg.WantPage), "value", clip(v)),
 				msg.T(msg.NextHelpVerb, "verb", "list"))
 		}
 		l.Page = n
@@ -270,13 +270,13 @@ func parseFreeze(p *parser) (Freeze, error) {
 	if err != nil {
 		return Freeze{}, err
 	}
-	reason, err := p.word(1, `a reason in quotes, e.g. "year-end close"`)
+	reason, err := p.word(1, msg.T(msg.ArgFreezeReason))
 	if err != nil {
 		return Freeze{}, err
 	}
 	f := Freeze{Service: svc, Until: p.Flags["until"], Reason: reason}
 	if f.Until == "" {
-		return Freeze{}, p.missing(`--until TIME, e.g. --until "2026-12-26 09:00"`)
+		return Freeze{}, p.missing(msg.T(msg.ArgUntilTime))
 	}
 	return f, p.atMost(2)
 }
@@ -299,7 +299,7 @@ func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Rep
 		return chat.Reply{}, &csr.Refusal{Rule: "time-in-past", Why: msg.T(msg.RefuseScheduleInPast, "when", msg.At(until.In(loc))), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
 	}
 	if strings.TrimSpace(f.Reason) == "" || len([]rune(f.Reason)) > csr.MaxReason || strings.ContainsFunc(f.Reason, isControl) {
-		return chat.Reply{}, &csr.Refusal{Rule: "reason-required", Why: msg.T(msg.RefuseTextEmpty, "field", "freeze reason"), Next: msg.T(msg.NextTextEmpty, "field", "freeze reason")}
+		return chat.Reply{}, &csr.Refusal{Rule: "reason-required", Why: msg.T(msg.RefuseTextEmpty, "field", msg.T(msg.TextFieldFreezeReason)), Next: msg.T(msg.NextTextEmpty, "field", msg.T(msg.TextFieldFreezeReason))}
 	}
 	fz := csr.Freeze{Service: svc.Name, From: now, Until: until, Reason: f.Reason, By: req.Actor.Person}
 	if err := h.Store.SetFreeze(ctx, fz); err != nil {

@@ -82,13 +82,13 @@ type NewRequest struct {
 
 // New opens a draft CSR for svc.
 func New(id ID, in NewRequest, svc Service, at time.Time) (CSR, []Event, error) {
-	if r := checkText("title", in.Title, MaxTitle, true, false); r != nil {
+	if r := checkText(msg.TextFieldTitle, in.Title, MaxTitle, true, false); r != nil {
 		return CSR{}, nil, r
 	}
-	if r := checkText("description", in.Description, MaxText, false, true); r != nil {
+	if r := checkText(msg.TextFieldDescription, in.Description, MaxText, false, true); r != nil {
 		return CSR{}, nil, r
 	}
-	if r := checkText("risk", in.Risk, MaxText, false, true); r != nil {
+	if r := checkText(msg.TextFieldRisk, in.Risk, MaxText, false, true); r != nil {
 		return CSR{}, nil, r
 	}
 	if in.Effort < 0 || in.Effort > MaxEffort {
@@ -119,7 +119,8 @@ func New(id ID, in NewRequest, svc Service, at time.Time) (CSR, []Event, error) 
 
 // checkText refuses empty (when required), over-long and control-character
 // text. multiline allows newlines and tabs.
-func checkText(field, s string, max int, required, multiline bool) *Refusal {
+func checkText(id msg.ID, s string, max int, required, multiline bool) *Refusal {
+	field := msg.T(id)
 	if required && strings.TrimSpace(s) == "" {
 		return refuse("text-required", msg.T(msg.RefuseTextEmpty, "field", field), msg.T(msg.NextTextEmpty, "field", field))
 	}
@@ -263,7 +264,7 @@ func (c CSR) Resolve(a Actor, status RunStatus, checked string, at time.Time) (C
 	if strings.TrimSpace(checked) == "" {
 		return c, nil, refuse("reason-required", msg.T(msg.RefuseResolveChecked), msg.T(msg.NextResolve, "csr", string(c.ID)))
 	}
-	if r := checkText("what you checked", checked, MaxReason, true, true); r != nil {
+	if r := checkText(msg.TextFieldChecked, checked, MaxReason, true, true); r != nil {
 		return c, nil, r
 	}
 	detail := msg.T(msg.DetailResolved, "by", "@"+string(a.Person), "checked", checked).String()
@@ -308,7 +309,7 @@ func (c CSR) AddEvidence(a Actor, link, note string, at time.Time) (CSR, []Event
 	if r := CheckURL(link); r != nil {
 		return c, nil, r
 	}
-	if r := checkText("note", note, MaxNote, false, false); r != nil {
+	if r := checkText(msg.TextFieldNote, note, MaxNote, false, false); r != nil {
 		return c, nil, r
 	}
 	d := c.clone()
@@ -459,7 +460,7 @@ func (c CSR) Reject(a Actor, reason string, at time.Time, svc Service) (CSR, []E
 	if strings.TrimSpace(reason) == "" {
 		return c, nil, refuse("reason-required", msg.T(msg.RefuseReasonRequired), msg.T(msg.NextRejectReason, "csr", id))
 	}
-	if r := checkText("reason", reason, MaxReason, true, true); r != nil {
+	if r := checkText(msg.TextFieldReason, reason, MaxReason, true, true); r != nil {
 		return c, nil, r
 	}
 	d := c.clone()
@@ -550,7 +551,7 @@ func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt De
 	if opt.Override != "" && !a.Admin {
 		return c, nil, refuse("override-admin-only", msg.T(msg.RefuseOverrideAdmin), msg.T(msg.NextAskAdmin))
 	}
-	if r := checkText("override reason", opt.Override, MaxReason, false, false); r != nil {
+	if r := checkText(msg.TextFieldOverrideReason, opt.Override, MaxReason, false, false); r != nil {
 		return c, nil, r
 	}
 	note := ""
@@ -645,7 +646,7 @@ func (c CSR) Cancel(a Actor, reason string, at time.Time) (CSR, []Event, error) 
 	if r := c.mayOperate(a); r != nil {
 		return c, nil, r
 	}
-	if r := checkText("reason", reason, MaxReason, false, true); r != nil {
+	if r := checkText(msg.TextFieldReason, reason, MaxReason, false, true); r != nil {
 		return c, nil, r
 	}
 	d := c.clone()

@@ -139,7 +139,7 @@ func (c CSR) Rollback(a Actor, prevSHA, reason string, at time.Time, svc Service
 		return c, nil, refuse("reason-required", msg.T(msg.RefuseRollbackReason, "csr", string(c.ID)),
 			msg.T(msg.NextRollbackReason, "csr", string(c.ID)))
 	}
-	if r := checkText("reason", reason, MaxReason, true, true); r != nil {
+	if r := checkText(msg.TextFieldReason, reason, MaxReason, true, true); r != nil {
 		return c, nil, r
 	}
 	if prevSHA == "" {

@@ -273,7 +273,7 @@ func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
 		}
 		who := csr.Person(strings.TrimPrefix(strings.TrimSpace(rest), "@"))
 		if !c.People.HasPerson(who) {
-			why := msg.T(msg.RefuseMissingArg, "verb", "as", "arg", "a person's name")
+			why := msg.T(msg.RefuseMissingArg, "verb", "as", "arg", msg.T(msg.ArgPersonName))
 			if who != "" {
 				why = msg.T(msg.RefuseUnknownPerson, "person", string(who))
 			}

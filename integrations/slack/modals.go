@@ -253,14 +253,14 @@ func fieldOf(r *csr.Refusal) string {
 	case "--assignee":
 		return fieldAssignee
 	}
-	switch r.Why.Args["field"] {
-	case "title":
+	switch r.Why.Sub["field"].ID {
+	case msg.TextFieldTitle:
 		return fieldTitle
-	case "description":
+	case msg.TextFieldDescription:
 		return fieldDescription
-	case "note":
+	case msg.TextFieldNote:
 		return fieldNote
-	case "reason":
+	case msg.TextFieldReason:
 		return fieldReason
 	}
 	switch r.Why.ID {
