@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -344,23 +343,11 @@ func mentions(ps []csr.Person) msg.Text {
 	return csr.Mentions(ps)
 }
 
-// human writes a duration as people read it: "45m", "5h 30m", "2d 3h".
-func human(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d < time.Minute {
-		return "<1m"
+// human says a duration as people read it, in their language, to the
+// minute: "45m", "5h 30m", "2d 3h".
+func human(d time.Duration) msg.Text {
+	if d >= time.Minute {
+		d = d.Round(time.Minute)
 	}
-	days, d := d/(24*time.Hour), d%(24*time.Hour)
-	hours, mins := d/time.Hour, (d%time.Hour)/time.Minute
-	var parts []string
-	if days > 0 {
-		parts = append(parts, strconv.Itoa(int(days))+"d")
-	}
-	if hours > 0 {
-		parts = append(parts, strconv.Itoa(int(hours))+"h")
-	}
-	if mins > 0 && days == 0 {
-		parts = append(parts, strconv.Itoa(int(mins))+"m")
-	}
-	return strings.Join(parts, " ")
+	return msg.Dur(d)
 }

@@ -401,7 +401,6 @@ func (r renderer) steps(c csr.CSR, svc csr.Service) []string {
 	return out
 }
 
-
 func (r renderer) evidence(e csr.Evidence) string {
 	note := ""
 	if e.Note != "" {
