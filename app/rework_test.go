@@ -82,7 +82,7 @@ func TestReworkScript(t *testing.T) {
 	require.Contains(t, reply(`alice> rollback CSR-2 "checkout error rate doubled"`, 0), "↩️ @alice is rolling back CSR-2 in prod to")
 	show := reply("alice> show CSR-2", 0)
 	require.Contains(t, show, "state      rolled back")
-	require.Regexp(t, `CSR-2 was rolled back: prod runs CSR-1 at [0-9a-f]{7} now\. Next: @alice, @frank ship a fix as a new CSR`, show)
+	require.Regexp(t, `CSR-2 was rolled back: prod runs CSR-1 at [0-9a-f]{7} now\. Next: @alice and @frank ship a fix as a new CSR`, show)
 	require.Regexp(t, `5\. prod runs CSR-1 at [0-9a-f]{7} since .* \(CSR-2/rollback/1\)\.`, reply("alice> process web-frontend", 1))
 	require.Contains(t, reply("alice> process web-frontend", 1), "6. Rollback: only while a CSR is what production runs, with a reason, by the requester")
 }

@@ -131,13 +131,13 @@ func (h *Handler) productionNext(ctx context.Context, c csr.CSR, svc csr.Service
 	case c.State == csr.RolledBack && d.CSR != "":
 		if cur, people, ok := h.rollableCurrent(ctx, d, svc); ok {
 			return msg.T(msg.NextRolledBackFurther, "csr", id, "env", env, "current", string(cur.ID), "sha", sha,
-				"owners", csr.Mentions(c.People()), "service", svc.Name, "people", people), false, true
+				"owners", csr.MentionsAll(c.People()), "service", svc.Name, "people", people), false, true
 		}
 		return msg.T(msg.NextRolledBackFix, "csr", id, "env", env, "current", string(d.CSR), "sha", sha,
-			"owners", csr.Mentions(c.People()), "service", svc.Name), false, true
+			"owners", csr.MentionsAll(c.People()), "service", svc.Name), false, true
 	case c.State == csr.RolledBack:
 		return msg.T(msg.NextRolledBackFixSHA, "csr", id, "env", env, "sha", sha,
-			"owners", csr.Mentions(c.People()), "service", svc.Name), false, true
+			"owners", csr.MentionsAll(c.People()), "service", svc.Name), false, true
 	case d.CSR != "":
 		return msg.T(msg.NextSuperseded, "csr", id, "env", env, "current", string(d.CSR), "sha", sha), false, true
 	default:
