@@ -218,7 +218,7 @@ func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, 
 			continue
 		}
 		texts = append(texts, msg.T(msg.ReplyListLine, "csr", string(c.ID), "state", c.State.Name(), "service", c.Service,
-			"title", c.Title, "requester", string(c.Requester), "next", c.NextStep(svc, now, nil).String()))
+			"title", c.Title, "requester", string(c.Requester), "next", c.NextStep(svc, now, nil)))
 	}
 	pages := (page.Total + ListPageSize - 1) / ListPageSize
 	if len(texts) == 0 && l.Page > 1 && l.Page > pages {
