@@ -100,7 +100,7 @@ func checkLifecycle(t *testing.T, out string) {
 		{"carol> approve CSR-1", "step 1/3 `lead` of CSR-1 is still open"},
 		{"bob> approve CSR-1", "you already approved CSR-1 at step `lead`"},
 		{"alice> deploy CSR-1", "allowed only Mon-Fri 22:00-02:00 Asia/Seoul"},
-		{"alice> deploy CSR-1", "billing-api is frozen until 2026-12-04 23:00 KST: payment provider maintenance"},
+		{"alice> deploy CSR-1", "billing-api is frozen until Fri 2026-12-04 23:00 KST: payment provider maintenance"},
 	}
 	i := 0
 	for _, r := range refusals {

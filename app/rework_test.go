@@ -52,11 +52,11 @@ func TestReworkScript(t *testing.T) {
 		why     string
 		next    string
 	}{
-		{"alice> process", 0, "`process` needs a service", "name one of the services: billing-api, web-frontend"},
+		{"alice> process", 0, "`process` needs a service", "name one of the services: billing-api or web-frontend"},
 		{"bob> aprove CSR-2", 0, "don't know the command `aprove`", "did you mean `approve CSR-2`?"},
 		{"carol> reject CSR-2 no rollback plan", 0, "takes no argument `rollback`", "like this: `reject CSR-2 \"no rollback plan\"`"},
 		{`carol> edit CSR-2 --risk "none"`, 0, "only @alice or @frank", "ask @alice or @frank"},
-		{`bob> rollback CSR-2 "checkout errors"`, 0, "lets only the requester, the assignee, the approvers of the last step and admins", "ask @alice, @frank, @carol, @dave, or an admin"},
+		{`bob> rollback CSR-2 "checkout errors"`, 0, "lets only the requester, the assignee, the approvers of the last step and admins", "ask @alice, @frank, @carol or @dave, or an admin"},
 		{"alice> rollback CSR-2", 0, "needs a reason", "`rollback CSR-2 \"what went wrong\"`"},
 		{`alice> rollback CSR-2 "again"`, 0, "CSR-2 is rolled back; `rollback` works only when it is deployed", "`next CSR-2`"},
 		{`alice> rollback CSR-1 "header flickers"`, 0, "no earlier successful production deploy", "`new web-frontend"},
@@ -82,7 +82,7 @@ func TestReworkScript(t *testing.T) {
 	require.Contains(t, reply(`alice> rollback CSR-2 "checkout error rate doubled"`, 0), "↩️ @alice is rolling back CSR-2 in prod to")
 	show := reply("alice> show CSR-2", 0)
 	require.Contains(t, show, "state      rolled back")
-	require.Regexp(t, `CSR-2 was rolled back: prod runs CSR-1 at [0-9a-f]{7} now\. Next: @alice, @frank ship a fix as a new CSR`, show)
+	require.Regexp(t, `CSR-2 was rolled back: prod runs CSR-1 at [0-9a-f]{7} now\. Next: @alice and @frank ship a fix as a new CSR`, show)
 	require.Regexp(t, `5\. prod runs CSR-1 at [0-9a-f]{7} since .* \(CSR-2/rollback/1\)\.`, reply("alice> process web-frontend", 1))
 	require.Contains(t, reply("alice> process web-frontend", 1), "6. Rollback: only while a CSR is what production runs, with a reason, by the requester")
 }

@@ -54,7 +54,7 @@ func TestScheduleScript(t *testing.T) {
 	}
 	require.NotContains(t, replies["alice> clock 2026-12-04T10:00"], "[#", "one hour waiting is below the threshold: silent")
 	require.Contains(t, replies["alice> clock 2026-12-04T15:00"], "[#release-managers] ⏳ Approvals waiting longer than 2h:\n"+
-		"• CSR-1 \"Fix rounding in invoice totals\" (billing-api) has waited 6h at step 2/3 `sm` for 1 more approval from @carol, @dave")
+		"• CSR-1 \"Fix rounding in invoice totals\" (billing-api) has waited 6h at step 2/3 `sm` for 1 more approval from @carol or @dave")
 	require.Contains(t, replies[`alice> deploy CSR-1 --at "2026-12-05 22:30"`], "✋ Not done: production deploys of billing-api are allowed only Mon-Fri 22:00-02:00")
 	require.Contains(t, replies["alice> deploy CSR-1 --at 22:30"], "CSR-1 will deploy at Fri 2026-12-04 22:30 KST.")
 	require.Contains(t, replies["alice> clock 2026-12-04T18:00"], "[#billing-releases] 📅 Production deploys scheduled in the next 12h:\n"+

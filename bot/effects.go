@@ -82,11 +82,11 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify, Text: runText(c, ev.Run, next)})
 		case csr.EvRunUnknown:
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(), To: ev.Notify,
-				Text: msg.T(msg.NoteRunUnknown, "people", csr.Mentions(ev.Notify), "kind", kind(ev.Run), "run", ev.Run.ID,
+				Text: msg.T(msg.NoteRunUnknown, "people", csr.MentionsAll(ev.Notify), "kind", kind(ev.Run), "run", ev.Run.ID,
 					"csr", id, "env", ev.Run.Env, "detail", ev.Run.Detail, "link", link(ev.Run))})
 		case csr.EvStepOpened:
 			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID, Card: card(),
-				Text: msg.T(msg.NoteStepOpened, "people", csr.Mentions(ev.Notify), "csr", id, "title", c.Title, "step", ev.Step),
+				Text: msg.T(msg.NoteStepOpened, "people", csr.MentionsAll(ev.Notify), "csr", id, "title", c.Title, "step", ev.Step),
 				Actions: []chat.Action{
 					{Verb: csr.VerbApprove, CSR: c.ID, Command: "approve " + id},
 					{Verb: csr.VerbReject, CSR: c.ID, Command: "reject " + id, NeedsInput: "reason"},
@@ -104,13 +104,13 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 				Text: msg.T(msg.NoteRejectedDM, "csr", id, "title", c.Title, "step", ev.Step, "by", "@"+string(by), "reason", ev.Note, "next", next)})
 		case csr.EvApprovalsVoided:
 			e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
-				Text: msg.T(msg.NoteVoided, "people", csr.Mentions(ev.Notify), "csr", id, "ref", ev.Note, "next", next)})
+				Text: msg.T(msg.NoteVoided, "people", csr.MentionsAll(ev.Notify), "csr", id, "ref", ev.Note, "next", next)})
 		case csr.EvEdited:
 			e.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Card: card(),
 				Text: msg.T(msg.NoteEdited, "by", "@"+string(by), "fields", csr.EditedFields(ev.Note), "csr", id, "next", next)})
 			if len(ev.Notify) > 0 {
 				e.Notice(ctx, chat.Notice{To: ev.Notify, CSR: c.ID,
-					Text: msg.T(msg.NoteEditVoided, "people", csr.Mentions(ev.Notify), "by", "@"+string(by), "fields", csr.EditedFields(ev.Note),
+					Text: msg.T(msg.NoteEditVoided, "people", csr.MentionsAll(ev.Notify), "by", "@"+string(by), "fields", csr.EditedFields(ev.Note),
 						"csr", id, "title", c.Title, "next", next)})
 			}
 		case csr.EvCommented:

@@ -41,7 +41,7 @@ func TestRollbackAdviceIsNeverRefused(t *testing.T) {
 	// CSR-4 runs now, CSR-3 before it.
 	r = e.ok("alice", "show CSR-4")
 	require.Contains(t, verbs(r), csr.VerbRollback, "the requester may")
-	require.Contains(t, render(r), "@alice, @erin may run `rollback CSR-4 \"what went wrong\"` to restore CSR-3")
+	require.Contains(t, render(r), "@alice or @erin may run `rollback CSR-4 \"what went wrong\"` to restore CSR-3")
 	require.NotContains(t, verbs(e.ok("bob", "show CSR-4")), csr.VerbRollback, "a first-step approver may not")
 	require.Contains(t, verbs(e.ok("erin", "show CSR-4")), csr.VerbRollback, "the last step's approver may")
 	require.NotContains(t, verbs(e.ok("alice", "show CSR-3")), csr.VerbRollback, "CSR-3 no longer runs")
@@ -50,14 +50,14 @@ func TestRollbackAdviceIsNeverRefused(t *testing.T) {
 	// back CSR-4 first.
 	r = e.do("alice", `rollback CSR-3 "bad"`)
 	require.NotNil(t, r.Refusal)
-	require.Contains(t, render(r), "@alice, @erin may roll back CSR-4 first")
+	require.Contains(t, render(r), "@alice or @erin may roll back CSR-4 first")
 
 	e.ok("erin", `rollback CSR-4 "error rate up"`)
 	e.finishRuns("CSR-4")
 	// CSR-3 runs again and has CSR-1 before it: the card names rolling it
 	// back too, to those who may.
 	show := render(e.ok("alice", "show CSR-4"))
-	require.Contains(t, show, "if CSR-3 must go too, @alice, @erin may `rollback CSR-3 \"reason\"`")
+	require.Contains(t, show, "if CSR-3 must go too, @alice or @erin may `rollback CSR-3 \"reason\"`")
 	r = e.ok("alice", "show CSR-3")
 	require.True(t, slices.Contains(verbs(r), csr.VerbRollback))
 	e.ok("erin", `rollback CSR-3 "still bad"`)

@@ -80,7 +80,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"freeze: no until", "", "grace", `freeze billing-api "close"`, "--until TIME"},
 		{"freeze: unknown service", "", "grace", `freeze payroll --until 2h "close"`, "no service `payroll`"},
 		{"unfreeze: not admin", "", "alice", "unfreeze billing-api", "only an admin may `unfreeze`"},
-		{"list: bad scope", "", "alice", "list sideways", "mine, waiting or all"},
+		{"list: bad scope", "", "alice", "list sideways", "one of `mine`, `waiting` or `all`"},
 		{"list: bad state", "", "alice", "list all --state nope", "--state` needs one of"},
 		{"list: unknown service", "", "alice", "list all --service payroll", "no service `payroll`"},
 		{"list: page 0", "", "alice", "list --page 0", "`--page` needs a page number"},
@@ -276,7 +276,7 @@ func TestHelpAndProcess(t *testing.T) {
 	}
 	require.Contains(t, render(e.ok("alice", "help approve")), "Example: `approve CSR-1`")
 	p := render(e.ok("alice", "process billing-api"))
-	for _, want := range []string{"test (fake) → prod (fake)", "step 2/3 `sm`: 1 of @carol, @dave", "evidence is required", "Mon-Fri 22:00-02:00 Asia/Seoul"} {
+	for _, want := range []string{"test (fake) → prod (fake)", "step 2/3 `sm`: 1 of @carol and @dave", "evidence is required", "Mon-Fri 22:00-02:00 Asia/Seoul"} {
 		require.Contains(t, p, want)
 	}
 }

@@ -78,7 +78,7 @@ func tokenize(line string) ([]token, error) {
 		}
 	}
 	if closing != 0 {
-		return nil, syntaxError(msg.T(msg.RefuseUnclosedQuote), msg.T(msg.NextTextEmpty, "field", "text"))
+		return nil, syntaxError(msg.T(msg.RefuseUnclosedQuote), msg.T(msg.NextTextEmpty, "field", msg.T(msg.TextFieldText)))
 	}
 	if inWord || quoted {
 		out = append(out, token{cur.String(), quoted})
@@ -115,13 +115,13 @@ func split(verb string, words []token, allowed []string) (Args, error) {
 		}
 		if !hasValue {
 			if i+1 >= len(words) {
-				return a, syntaxError(msg.T(msg.RefuseMissingArg, "verb", verb, "arg", "a value after --"+name), msg.T(msg.NextHelpVerb, "verb", verb))
+				return a, syntaxError(msg.T(msg.RefuseMissingArg, "verb", verb, "arg", msg.T(msg.ArgValueAfter, "flag", name)), msg.T(msg.NextHelpVerb, "verb", verb))
 			}
 			i++
 			value = words[i].text
 		}
 		if _, dup := a.Flags[name]; dup {
-			return a, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--"+name, "want", "one value", "value", value), msg.T(msg.NextHelpVerb, "verb", verb))
+			return a, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--"+name, "want", msg.T(msg.WantOneValue), "value", value), msg.T(msg.NextHelpVerb, "verb", verb))
 		}
 		a.Flags[name] = value
 	}

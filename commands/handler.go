@@ -88,7 +88,7 @@ func (h *Handler) Execute(ctx context.Context, req Request, line string) chat.Re
 		if spec, ok := h.Registry.Spec(strings.ToLower(strings.Fields(line)[0])); ok {
 			example = spec.Example
 		}
-		err = syntaxError(r.Why, msg.T(msg.NextChooseService, "services", strings.Join(names, ", "), "example", example))
+		err = syntaxError(r.Why, msg.T(msg.NextChooseService, "services", msg.Or(names...), "example", example))
 	}
 	if err != nil {
 		return h.failure(ctx, req, "parse", err)
@@ -167,7 +167,7 @@ func (h *Handler) load(ctx context.Context, id csr.ID) (csr.CSR, csr.Service, er
 func (h *Handler) service(name string) (csr.Service, error) {
 	svc, ok := h.Config.Service(name)
 	if !ok {
-		names := strings.Join(h.Config.ServiceNames(), ", ")
+		names := msg.And(h.Config.ServiceNames()...)
 		next := msg.T(msg.NextListServices, "services", names)
 		if near, ok := closest(name, h.Config.ServiceNames()); ok {
 			next = msg.T(msg.NextDidYouMeanService, "suggestion", near, "services", names)

@@ -32,7 +32,7 @@ func parseNew(p *parser) (New, error) {
 	if err != nil {
 		return New{}, err
 	}
-	title, err := p.word(1, `a title in quotes, e.g. "Fix rounding"`)
+	title, err := p.word(1, msg.T(msg.ArgTitle))
 	if err != nil {
 		return New{}, err
 	}
@@ -54,13 +54,13 @@ func parseNew(p *parser) (New, error) {
 
 // parseEffort reads "4h", "90m", "1.5h" or a bare number of hours.
 func parseEffort(s string) (time.Duration, error) {
-	bad := syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--effort", "want", "a duration like 4h or 90m", "value", clip(s)), msg.T(msg.NextEffort))
+	bad := syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--effort", "want", msg.T(msg.WantEffort), "value", clip(s)), msg.T(msg.NextEffort))
 	if s == "" {
 		return 0, bad
 	}
 	if d, err := time.ParseDuration(s); err == nil {
 		if d < 0 || d > csr.MaxEffort {
-			return 0, syntaxError(msg.T(msg.RefuseEffort, "effort", d.String()), msg.T(msg.NextEffort))
+			return 0, syntaxError(msg.T(msg.RefuseEffort, "effort", csr.EffortText(d)), msg.T(msg.NextEffort))
 		}
 		return d, nil
 	}
@@ -85,9 +85,9 @@ func (h *Handler) person(s string) (csr.Person, error) {
 		for _, q := range h.Config.People() {
 			names = append(names, string(q))
 		}
-		next := msg.T(msg.NextListPeople, "people", strings.Join(names, ", "))
+		next := msg.T(msg.NextListPeople, "people", msg.And(names...))
 		if near, ok := closest(string(p), names); ok {
-			next = msg.T(msg.NextDidYouMeanPerson, "suggestion", "@"+near, "people", strings.Join(names, ", "))
+			next = msg.T(msg.NextDidYouMeanPerson, "suggestion", "@"+near, "people", msg.And(names...))
 		}
 		return "", syntaxError(msg.T(msg.RefuseUnknownPerson, "person", clip(s)), next)
 	}
@@ -145,13 +145,13 @@ func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, er
 func (h *Handler) resolve(ctx context.Context, svc csr.Service, ref, sha string) (string, error) {
 	if sha != "" {
 		if !isHex(sha) || len(sha) < 7 || len(sha) > 40 {
-			return "", syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--sha", "want", "a commit SHA (7-40 hex digits)", "value", clip(sha)),
+			return "", syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--sha", "want", msg.T(msg.WantSHA), "value", clip(sha)),
 				msg.T(msg.NextHelpVerb, "verb", "new"))
 		}
 		return h.commit(ctx, svc, sha)
 	}
 	if r := []rune(ref); len(r) > 255 || strings.ContainsFunc(ref, func(r rune) bool { return r < ' ' || r == 0x7f || r == ' ' }) {
-		return "", syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--ref", "want", "a branch, tag or SHA", "value", clip(ref)), msg.T(msg.NextRefRequired))
+		return "", syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--ref", "want", msg.T(msg.WantRef), "value", clip(ref)), msg.T(msg.NextRefRequired))
 	}
 	if fullSHA(ref) {
 		return h.commit(ctx, svc, ref)
@@ -298,7 +298,7 @@ func parseEvidence(p *parser) (AddEvidence, error) {
 	if err != nil {
 		return AddEvidence{}, err
 	}
-	u, err := p.word(1, "a link to the evidence (https://…)")
+	u, err := p.word(1, msg.T(msg.ArgEvidenceURL))
 	if err != nil {
 		return AddEvidence{}, err
 	}
@@ -372,7 +372,7 @@ func parseReject(p *parser) (RejectCSR, error) {
 	if err != nil {
 		return RejectCSR{}, err
 	}
-	reason, err := p.word(1, `a reason in quotes, e.g. "no rollback plan"`)
+	reason, err := p.word(1, msg.T(msg.ArgRejectReason))
 	if err != nil {
 		return RejectCSR{}, err
 	}
@@ -476,7 +476,7 @@ func parseDeploy(p *parser) (Deploy, error) {
 	}
 	d := Deploy{CSR: id, Override: p.Flags["override"], At: p.Flags["at"]}
 	if _, set := p.Flags["override"]; set && strings.TrimSpace(d.Override) == "" {
-		return Deploy{}, syntaxError(msg.T(msg.RefuseMissingArg, "verb", "deploy", "arg", `a reason after --override, e.g. --override "hotfix for outage"`),
+		return Deploy{}, syntaxError(msg.T(msg.RefuseMissingArg, "verb", "deploy", "arg", msg.T(msg.ArgOverrideReason)),
 			msg.T(msg.NextHelpVerb, "verb", "deploy"))
 	}
 	return d, checkDeployAt(p, d)

@@ -195,7 +195,7 @@ func runAudit(ctx context.Context, h *Handler, req Request, a Audit) (chat.Reply
 			if r.Entry.Note != "" {
 				note = ": " + clip(r.Entry.Note)
 			}
-			lines = append(lines, msg.T(msg.OpsAuditLine, "at", r.Entry.At.In(loc).Format("2006-01-02 15:04"), "csr", string(r.CSR),
+			lines = append(lines, msg.T(msg.OpsAuditLine, "at", msg.AtShort(r.Entry.At.In(loc)), "csr", string(r.CSR),
 				"service", svc, "action", r.Entry.Action, "from", stateName(r.Entry.From), "to", stateName(r.Entry.To),
 				"by", string(r.Entry.By), "note", note))
 		}

@@ -131,13 +131,13 @@ func (h *Handler) productionNext(ctx context.Context, c csr.CSR, svc csr.Service
 	case c.State == csr.RolledBack && d.CSR != "":
 		if cur, people, ok := h.rollableCurrent(ctx, d, svc); ok {
 			return msg.T(msg.NextRolledBackFurther, "csr", id, "env", env, "current", string(cur.ID), "sha", sha,
-				"owners", csr.Mentions(c.People()), "service", svc.Name, "people", people), false, true
+				"owners", csr.MentionsAll(c.People()), "service", svc.Name, "people", people), false, true
 		}
 		return msg.T(msg.NextRolledBackFix, "csr", id, "env", env, "current", string(d.CSR), "sha", sha,
-			"owners", csr.Mentions(c.People()), "service", svc.Name), false, true
+			"owners", csr.MentionsAll(c.People()), "service", svc.Name), false, true
 	case c.State == csr.RolledBack:
 		return msg.T(msg.NextRolledBackFixSHA, "csr", id, "env", env, "sha", sha,
-			"owners", csr.Mentions(c.People()), "service", svc.Name), false, true
+			"owners", csr.MentionsAll(c.People()), "service", svc.Name), false, true
 	case d.CSR != "":
 		return msg.T(msg.NextSuperseded, "csr", id, "env", env, "current", string(d.CSR), "sha", sha), false, true
 	default:
@@ -148,24 +148,24 @@ func (h *Handler) productionNext(ctx context.Context, c csr.CSR, svc csr.Service
 // rollableCurrent is the CSR production runs now when it may be rolled
 // back further: it is deployed and production holds a commit before it.
 // people are who may do it.
-func (h *Handler) rollableCurrent(ctx context.Context, d store.Deployment, svc csr.Service) (csr.CSR, string, bool) {
+func (h *Handler) rollableCurrent(ctx context.Context, d store.Deployment, svc csr.Service) (csr.CSR, msg.Text, bool) {
 	lineage, err := h.Store.ProductionHistory(ctx, svc.Name, svc.ProdEnv(), 2)
 	if err != nil || len(lineage) < 2 || lineage[0].CSR != d.CSR {
-		return csr.CSR{}, "", false
+		return csr.CSR{}, msg.Text{}, false
 	}
 	cur, err := h.Store.Get(ctx, d.CSR)
 	if err != nil || cur.State != csr.Deployed {
-		return csr.CSR{}, "", false
+		return csr.CSR{}, msg.Text{}, false
 	}
 	if _, active := cur.ActiveRun(); active {
-		return csr.CSR{}, "", false
+		return csr.CSR{}, msg.Text{}, false
 	}
 	return cur, rollers(cur, svc), true
 }
 
 // rollers names who may roll c back: the people of the policy, and admins
 // when it lets them.
-func rollers(c csr.CSR, svc csr.Service) string {
+func rollers(c csr.CSR, svc csr.Service) msg.Text {
 	return csr.Mentions(c.RollbackPeople(svc))
 }
 
@@ -197,7 +197,7 @@ func (h *Handler) processRuns(ctx context.Context, svc csr.Service) ([]msg.Text,
 		if err != nil {
 			return nil, err
 		}
-		at := d.At.In(loc).Format("2006-01-02 15:04 MST")
+		at := msg.AtShort(d.At.In(loc))
 		switch {
 		case !ok:
 			out = append(out, msg.T(msg.ReplyProcessRunsNone, "env", env))
@@ -228,7 +228,7 @@ func parseResolve(p *parser) (Resolve, error) {
 	if err != nil {
 		return Resolve{}, err
 	}
-	word, err := p.word(1, "how the run ended: succeeded or failed")
+	word, err := p.word(1, msg.T(msg.ArgRunOutcome))
 	if err != nil {
 		return Resolve{}, err
 	}
@@ -237,7 +237,7 @@ func parseResolve(p *parser) (Resolve, error) {
 		return Resolve{}, &csr.Refusal{Rule: "bad-outcome", Why: msg.T(msg.RefuseResolveOutcome, "outcome", clip(word)),
 			Next: msg.T(msg.NextResolve, "csr", string(id))}
 	}
-	checked, err := p.word(2, `what you checked, in quotes, e.g. "pods run the new image"`)
+	checked, err := p.word(2, msg.T(msg.ArgChecked))
 	if err != nil {
 		return Resolve{}, err
 	}

@@ -217,7 +217,7 @@ type parser struct {
 	example string
 }
 
-func (p *parser) missing(what string) error {
+func (p *parser) missing(what msg.Text) error {
 	return syntaxError(msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", what), msg.T(msg.NextHelpVerb, "verb", p.Verb))
 }
 
@@ -229,14 +229,14 @@ const ruleNeedsService = "service-required"
 // lists the services (filled in by the handler).
 func (p *parser) service(i int) (string, error) {
 	if i >= len(p.Pos) {
-		return "", &csr.Refusal{Rule: ruleNeedsService, Why: msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", "a service"),
+		return "", &csr.Refusal{Rule: ruleNeedsService, Why: msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", msg.T(msg.ArgService)),
 			Next: msg.T(msg.NextHelpVerb, "verb", p.Verb)}
 	}
 	return p.Pos[i], nil
 }
 
 // word returns positional i, or a refusal naming what is missing.
-func (p *parser) word(i int, what string) (string, error) {
+func (p *parser) word(i int, what msg.Text) (string, error) {
 	if i >= len(p.Pos) {
 		return "", p.missing(what)
 	}
@@ -252,7 +252,7 @@ func (p *parser) optional(i int) string {
 }
 
 func (p *parser) id(i int) (csr.ID, error) {
-	w, err := p.word(i, "a CSR id")
+	w, err := p.word(i, msg.T(msg.ArgCSRID))
 	if err != nil {
 		return "", err
 	}

@@ -98,7 +98,7 @@ func parseComment(p *parser) (CommentOn, error) {
 	if err != nil {
 		return CommentOn{}, err
 	}
-	text, err := p.word(1, `the comment in quotes, e.g. "rollback plan added to the risk"`)
+	text, err := p.word(1, msg.T(msg.ArgComment))
 	if err != nil {
 		return CommentOn{}, err
 	}
@@ -121,7 +121,7 @@ func runComment(ctx context.Context, h *Handler, req Request, cm CommentOn) (cha
 	if len(told) == 0 {
 		return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCommented, "csr", string(c.ID)))
 	}
-	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCommentedTo, "csr", string(c.ID), "people", csr.Mentions(told)))
+	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyCommentedTo, "csr", string(c.ID), "people", csr.MentionsAll(told)))
 }
 
 // Rollback redeploys the previous production commit of the service.

@@ -12,7 +12,6 @@ import (
 )
 
 // whenLayout is how scheduled times are shown.
-const whenLayout = "Mon 2006-01-02 15:04 MST"
 
 // checkDeployAt refuses `deploy --at` without a time, and together with
 // --override: a schedule is kept only inside the window and outside
@@ -23,7 +22,7 @@ func checkDeployAt(p *parser, d Deploy) error {
 		return nil
 	}
 	if strings.TrimSpace(at) == "" {
-		return syntaxError(msg.T(msg.RefuseMissingArg, "verb", "deploy", "arg", `a time after --at, e.g. --at 22:30 or --at "2026-12-01 22:30"`),
+		return syntaxError(msg.T(msg.RefuseMissingArg, "verb", "deploy", "arg", msg.T(msg.ArgAtTime)),
 			msg.T(msg.NextHelpVerb, "verb", "deploy"))
 	}
 	if _, over := p.Flags["override"]; over {
@@ -55,7 +54,7 @@ func runScheduleDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (
 		if c.State == csr.Scheduled {
 			// A new time moves the schedule: both steps are recorded, and
 			// if the new time is refused nothing changes.
-			was := c.ScheduledAt.In(loc).Format(whenLayout)
+			was := msg.At(c.ScheduledAt.In(loc))
 			d, _, err := c.Unschedule(req.Actor, now, msg.T(msg.HistRescheduled, "was", was).String())
 			if err != nil {
 				return c, nil, err
@@ -67,7 +66,7 @@ func runScheduleDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	at := when.In(loc).Format(whenLayout)
+	at := msg.At(when.In(loc))
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteScheduled,
 		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "env", svc.ProdEnv(), "when", at, "next", h.nextOf(ctx, c, svc))})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyScheduled, "csr", string(c.ID), "when", at))
@@ -93,12 +92,12 @@ func parseUnschedule(p *parser) (Unschedule, error) {
 func runUnschedule(ctx context.Context, h *Handler, req Request, u Unschedule) (chat.Reply, error) {
 	if n := len([]rune(u.Reason)); n > csr.MaxReason {
 		return chat.Reply{}, &csr.Refusal{Rule: "text-too-long",
-			Why:  msg.T(msg.RefuseTextTooLong, "field", "reason", "len", strconv.Itoa(n), "max", strconv.Itoa(csr.MaxReason)),
-			Next: msg.T(msg.NextTextTooLong, "field", "reason", "max", strconv.Itoa(csr.MaxReason))}
+			Why:  msg.T(msg.RefuseTextTooLong, "field", msg.T(msg.TextFieldReason), "len", strconv.Itoa(n), "max", strconv.Itoa(csr.MaxReason)),
+			Next: msg.T(msg.NextTextTooLong, "field", msg.T(msg.TextFieldReason), "max", strconv.Itoa(csr.MaxReason))}
 	}
 	if strings.ContainsFunc(u.Reason, isControl) {
-		return chat.Reply{}, &csr.Refusal{Rule: "text-control", Why: msg.T(msg.RefuseTextControl, "field", "reason"),
-			Next: msg.T(msg.NextTextControl, "field", "reason")}
+		return chat.Reply{}, &csr.Refusal{Rule: "text-control", Why: msg.T(msg.RefuseTextControl, "field", msg.T(msg.TextFieldReason)),
+			Next: msg.T(msg.NextTextControl, "field", msg.T(msg.TextFieldReason))}
 	}
 	var was time.Time
 	c, svc, _, err := h.transition(ctx, req, u.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
@@ -113,7 +112,7 @@ func runUnschedule(ctx context.Context, h *Handler, req Request, u Unschedule) (
 		reason = msg.T(msg.ReasonSuffix, "reason", u.Reason)
 	}
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, CSR: c.ID, Text: msg.T(msg.NoteUnscheduled,
-		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "when", was.In(zoneOf(svc, h.Config.Location())).Format(whenLayout), "reason", reason,
+		"by", "@"+string(req.Actor.Person), "csr", string(c.ID), "when", msg.At(was.In(zoneOf(svc, h.Config.Location()))), "reason", reason,
 		"next", h.nextOf(ctx, c, svc))})
 	return h.cardReply(ctx, req, c, svc, msg.T(msg.ReplyUnscheduled, "csr", string(c.ID)))
 }

@@ -111,7 +111,7 @@ func runHistory(ctx context.Context, h *Handler, req Request, hi History) (chat.
 		if e.From != "" && e.From != e.To {
 			move = msg.T(msg.HistoryMove, "from", e.From.Name(), "to", e.To.Name())
 		}
-		texts = append(texts, msg.T(msg.ReplyHistoryLine, "at", e.At.In(loc).Format("2006-01-02 15:04"), "by", string(e.By),
+		texts = append(texts, msg.T(msg.ReplyHistoryLine, "at", msg.AtShort(e.At.In(loc)), "by", string(e.By),
 			"action", e.Action, "move", move, "note", e.Note))
 	}
 	return chat.Reply{Texts: texts, Private: true}, nil
@@ -137,21 +137,21 @@ func parseList(p *parser) (List, error) {
 		l.Scope = "mine"
 	}
 	if !slices.Contains([]string{"mine", "waiting", "all"}, l.Scope) {
-		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "list", "want", "mine, waiting or all", "value", clip(l.Scope)),
+		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "list", "want", msg.T(msg.WantOneOf, "values", msg.Or("`mine`", "`waiting`", "`all`")), "value", clip(l.Scope)),
 			msg.T(msg.NextHelpVerb, "verb", "list"))
 	}
 	if l.State != "" && !slices.Contains(csr.States, l.State) {
 		names := make([]string, len(csr.States))
 		for i, s := range csr.States {
-			names[i] = string(s)
+			names[i] = "`" + string(s) + "`"
 		}
-		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--state", "want", "one of "+strings.Join(names, ", "), "value", clip(string(l.State))),
+		return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--state", "want", msg.T(msg.WantOneOf, "values", msg.Or(names...)), "value", clip(string(l.State))),
 			msg.T(msg.NextHelpVerb, "verb", "list"))
 	}
 	if v, ok := p.Flags["page"]; ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1_000_000 {
-			return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--page", "want", "a page number: 1, 2, 3…", "value", clip(v)),
+			return List{}, syntaxError(msg.T(msg.RefuseBadFlagValue, "flag", "--page", "want", msg.T(msg.WantPage), "value", clip(v)),
 				msg.T(msg.NextHelpVerb, "verb", "list"))
 		}
 		l.Page = n
@@ -218,7 +218,7 @@ func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, 
 			continue
 		}
 		texts = append(texts, msg.T(msg.ReplyListLine, "csr", string(c.ID), "state", c.State.Name(), "service", c.Service,
-			"title", c.Title, "requester", string(c.Requester), "next", c.NextStep(svc, now, nil).String()))
+			"title", c.Title, "requester", string(c.Requester), "next", c.NextStep(svc, now, nil)))
 	}
 	pages := (page.Total + ListPageSize - 1) / ListPageSize
 	if len(texts) == 0 && l.Page > 1 && l.Page > pages {
@@ -270,13 +270,13 @@ func parseFreeze(p *parser) (Freeze, error) {
 	if err != nil {
 		return Freeze{}, err
 	}
-	reason, err := p.word(1, `a reason in quotes, e.g. "year-end close"`)
+	reason, err := p.word(1, msg.T(msg.ArgFreezeReason))
 	if err != nil {
 		return Freeze{}, err
 	}
 	f := Freeze{Service: svc, Until: p.Flags["until"], Reason: reason}
 	if f.Until == "" {
-		return Freeze{}, p.missing(`--until TIME, e.g. --until "2026-12-26 09:00"`)
+		return Freeze{}, p.missing(msg.T(msg.ArgUntilTime))
 	}
 	return f, p.atMost(2)
 }
@@ -296,18 +296,18 @@ func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Rep
 		return chat.Reply{}, err
 	}
 	if !until.After(now) {
-		return chat.Reply{}, &csr.Refusal{Rule: "time-in-past", Why: msg.T(msg.RefuseScheduleInPast, "when", until.Format("2006-01-02 15:04 MST")), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
+		return chat.Reply{}, &csr.Refusal{Rule: "time-in-past", Why: msg.T(msg.RefuseScheduleInPast, "when", msg.At(until.In(loc))), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
 	}
 	if strings.TrimSpace(f.Reason) == "" || len([]rune(f.Reason)) > csr.MaxReason || strings.ContainsFunc(f.Reason, isControl) {
-		return chat.Reply{}, &csr.Refusal{Rule: "reason-required", Why: msg.T(msg.RefuseTextEmpty, "field", "freeze reason"), Next: msg.T(msg.NextTextEmpty, "field", "freeze reason")}
+		return chat.Reply{}, &csr.Refusal{Rule: "reason-required", Why: msg.T(msg.RefuseTextEmpty, "field", msg.T(msg.TextFieldFreezeReason)), Next: msg.T(msg.NextTextEmpty, "field", msg.T(msg.TextFieldFreezeReason))}
 	}
 	fz := csr.Freeze{Service: svc.Name, From: now, Until: until, Reason: f.Reason, By: req.Actor.Person}
 	if err := h.Store.SetFreeze(ctx, fz); err != nil {
 		return chat.Reply{}, err
 	}
 	h.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, Text: msg.T(msg.NoteFrozen, "service", svc.Name,
-		"until", until.In(loc).Format("2006-01-02 15:04 MST"), "by", "@"+string(req.Actor.Person), "reason", f.Reason)})
-	return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyFrozen, "service", svc.Name, "until", until.In(loc).Format("2006-01-02 15:04 MST"), "reason", f.Reason)}}, nil
+		"until", msg.At(until.In(loc)), "by", "@"+string(req.Actor.Person), "reason", f.Reason)})
+	return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyFrozen, "service", svc.Name, "until", msg.At(until.In(loc)), "reason", f.Reason)}}, nil
 }
 
 func isControl(r rune) bool { return r < ' ' || r == 0x7f }
@@ -399,9 +399,9 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 			people[j] = "@" + string(p)
 		}
 		t = append(t, msg.T(msg.ReplyProcessStep, "n", strconv.Itoa(i+1), "total", strconv.Itoa(len(svc.Line)), "step", st.Name,
-			"required", strconv.Itoa(st.Required), "people", strings.Join(people, ", ")))
+			"required", strconv.Itoa(st.Required), "people", msg.And(people...)))
 	}
-	t = append(t, msg.T(msg.ReplyProcessWin, "window", svc.Window.String()))
+	t = append(t, msg.T(msg.ReplyProcessWin, "window", svc.Window.Text()))
 	all := append(append([]csr.Freeze(nil), svc.Freezes...), chatFreezes...)
 	shown := 0
 	for _, f := range all {
@@ -409,7 +409,7 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 			continue
 		}
 		shown++
-		t = append(t, msg.T(msg.ReplyProcessFrz, "from", f.From.In(loc).Format("2006-01-02 15:04"), "until", f.Until.In(loc).Format("2006-01-02 15:04 MST"), "reason", f.Reason))
+		t = append(t, msg.T(msg.ReplyProcessFrz, "from", msg.At(f.From.In(loc)), "until", msg.At(f.Until.In(loc)), "reason", f.Reason))
 	}
 	if shown == 0 {
 		t = append(t, msg.T(msg.ReplyProcessNoFrz))

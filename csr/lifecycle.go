@@ -82,17 +82,17 @@ type NewRequest struct {
 
 // New opens a draft CSR for svc.
 func New(id ID, in NewRequest, svc Service, at time.Time) (CSR, []Event, error) {
-	if r := checkText("title", in.Title, MaxTitle, true, false); r != nil {
+	if r := checkText(msg.TextFieldTitle, in.Title, MaxTitle, true, false); r != nil {
 		return CSR{}, nil, r
 	}
-	if r := checkText("description", in.Description, MaxText, false, true); r != nil {
+	if r := checkText(msg.TextFieldDescription, in.Description, MaxText, false, true); r != nil {
 		return CSR{}, nil, r
 	}
-	if r := checkText("risk", in.Risk, MaxText, false, true); r != nil {
+	if r := checkText(msg.TextFieldRisk, in.Risk, MaxText, false, true); r != nil {
 		return CSR{}, nil, r
 	}
 	if in.Effort < 0 || in.Effort > MaxEffort {
-		return CSR{}, nil, refuse("bad-effort", msg.T(msg.RefuseEffort, "effort", in.Effort.String()), msg.T(msg.NextEffort))
+		return CSR{}, nil, refuse("bad-effort", msg.T(msg.RefuseEffort, "effort", EffortText(in.Effort)), msg.T(msg.NextEffort))
 	}
 	if len(in.Refs) == 0 || in.Refs[0].Ref == "" {
 		return CSR{}, nil, refuse("ref-required", msg.T(msg.RefuseRefRequired), msg.T(msg.NextRefRequired))
@@ -119,7 +119,8 @@ func New(id ID, in NewRequest, svc Service, at time.Time) (CSR, []Event, error) 
 
 // checkText refuses empty (when required), over-long and control-character
 // text. multiline allows newlines and tabs.
-func checkText(field, s string, max int, required, multiline bool) *Refusal {
+func checkText(id msg.ID, s string, max int, required, multiline bool) *Refusal {
+	field := msg.T(id)
 	if required && strings.TrimSpace(s) == "" {
 		return refuse("text-required", msg.T(msg.RefuseTextEmpty, "field", field), msg.T(msg.NextTextEmpty, "field", field))
 	}
@@ -139,11 +140,11 @@ func checkText(field, s string, max int, required, multiline bool) *Refusal {
 }
 
 // owners is how NextStep names the people who move a CSR forward.
-func (c CSR) owners() string {
+func (c CSR) owners() msg.Text {
 	if c.Assignee == c.Requester || c.Assignee == "" {
-		return "@" + string(c.Requester)
+		return msg.Or("@" + string(c.Requester))
 	}
-	return "@" + string(c.Requester) + " or @" + string(c.Assignee)
+	return msg.Or("@"+string(c.Requester), "@"+string(c.Assignee))
 }
 
 func (c CSR) mayOperate(a Actor) *Refusal {
@@ -263,7 +264,7 @@ func (c CSR) Resolve(a Actor, status RunStatus, checked string, at time.Time) (C
 	if strings.TrimSpace(checked) == "" {
 		return c, nil, refuse("reason-required", msg.T(msg.RefuseResolveChecked), msg.T(msg.NextResolve, "csr", string(c.ID)))
 	}
-	if r := checkText("what you checked", checked, MaxReason, true, true); r != nil {
+	if r := checkText(msg.TextFieldChecked, checked, MaxReason, true, true); r != nil {
 		return c, nil, r
 	}
 	detail := msg.T(msg.DetailResolved, "by", "@"+string(a.Person), "checked", checked).String()
@@ -308,7 +309,7 @@ func (c CSR) AddEvidence(a Actor, link, note string, at time.Time) (CSR, []Event
 	if r := CheckURL(link); r != nil {
 		return c, nil, r
 	}
-	if r := checkText("note", note, MaxNote, false, false); r != nil {
+	if r := checkText(msg.TextFieldNote, note, MaxNote, false, false); r != nil {
 		return c, nil, r
 	}
 	d := c.clone()
@@ -372,9 +373,9 @@ func (c CSR) Approve(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 	}
 	id := string(c.ID)
 	if a.Person == c.Requester || a.Person == c.Assignee {
-		role := "requested"
+		role := msg.T(msg.RoleRequested)
 		if a.Person != c.Requester {
-			role = "are assigned to"
+			role = msg.T(msg.RoleAssigned)
 		}
 		return c, nil, refuse("separation-of-duties", msg.T(msg.RefuseSelfApprove, "csr", id, "role", role),
 			c.askOpenStep(svc))
@@ -382,7 +383,7 @@ func (c CSR) Approve(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 	if i := slices.IndexFunc(c.Approvals, func(x Approval) bool { return !x.Voided && x.By == a.Person }); i >= 0 {
 		prev := c.Approvals[i]
 		return c, nil, refuse("already-decided", msg.T(msg.RefuseAlreadyApproved, "csr", id, "step", prev.Step,
-			"at", prev.At.In(loc(svc)).Format("2006-01-02 15:04 MST")), c.askOpenStep(svc))
+			"at", msg.AtShort(prev.At.In(loc(svc)))), c.askOpenStep(svc))
 	}
 	open, _ := c.OpenStep(svc)
 	if !slices.Contains(open.Step.Approvers, a.Person) {
@@ -421,19 +422,22 @@ func (c CSR) askOpenStep(svc Service) msg.Text {
 		"step", st.Step.Name, "missing", strconv.Itoa(st.Missing()), "people", mentions(st.Pending(c)))
 }
 
-// Mentions writes people as "@alice, @bob", which messengers turn into
-// notifications; nobody is "nobody eligible".
-func Mentions(ps []Person) string { return mentions(ps) }
+// Mentions says people any one of whom may act, "@alice, @bob or @carol"
+// (messengers turn each @name into a notification); nobody is "nobody
+// eligible".
+func Mentions(ps []Person) msg.Text { return mentions(ps) }
 
-func mentions(ps []Person) string {
-	if len(ps) == 0 {
-		return msg.T(msg.WordNobody).String()
-	}
+// MentionsAll says the people a notice is for: "@alice, @bob and @carol".
+func MentionsAll(ps []Person) msg.Text { return msg.And(ats(ps)...) }
+
+func mentions(ps []Person) msg.Text { return msg.Or(ats(ps)...) }
+
+func ats(ps []Person) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = "@" + string(p)
 	}
-	return strings.Join(out, ", ")
+	return out
 }
 
 // Reject rejects the CSR at its open step. A reason is mandatory: the
@@ -456,7 +460,7 @@ func (c CSR) Reject(a Actor, reason string, at time.Time, svc Service) (CSR, []E
 	if strings.TrimSpace(reason) == "" {
 		return c, nil, refuse("reason-required", msg.T(msg.RefuseReasonRequired), msg.T(msg.NextRejectReason, "csr", id))
 	}
-	if r := checkText("reason", reason, MaxReason, true, true); r != nil {
+	if r := checkText(msg.TextFieldReason, reason, MaxReason, true, true); r != nil {
 		return c, nil, r
 	}
 	d := c.clone()
@@ -547,7 +551,7 @@ func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt De
 	if opt.Override != "" && !a.Admin {
 		return c, nil, refuse("override-admin-only", msg.T(msg.RefuseOverrideAdmin), msg.T(msg.NextAskAdmin))
 	}
-	if r := checkText("override reason", opt.Override, MaxReason, false, false); r != nil {
+	if r := checkText(msg.TextFieldOverrideReason, opt.Override, MaxReason, false, false); r != nil {
 		return c, nil, r
 	}
 	note := ""
@@ -573,12 +577,12 @@ func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt De
 func CheckDeployTime(id ID, t time.Time, svc Service, freezes []Freeze) *Refusal {
 	all := append(append([]Freeze(nil), svc.Freezes...), freezes...)
 	if f, ok := ActiveFreeze(all, t); ok {
-		return refuse("freeze", msg.T(msg.RefuseFrozen, "service", svc.Name, "until", f.Until.In(loc(svc)).Format("2006-01-02 15:04 MST"), "reason", f.Reason),
+		return refuse("freeze", msg.T(msg.RefuseFrozen, "service", svc.Name, "until", msg.At(f.Until.In(loc(svc))), "reason", f.Reason),
 			msg.T(msg.NextFrozen, "csr", string(id)))
 	}
 	if !svc.Window.Allows(t) {
-		return refuse("deploy-window", msg.T(msg.RefuseWindow, "service", svc.Name, "window", svc.Window.String()),
-			msg.T(msg.NextWindow, "next", svc.Window.NextOpen(t).In(loc(svc)).Format("Mon 2006-01-02 15:04 MST"), "csr", string(id)))
+		return refuse("deploy-window", msg.T(msg.RefuseWindow, "service", svc.Name, "window", svc.Window.Text()),
+			msg.T(msg.NextWindow, "next", msg.At(svc.Window.NextOpen(t).In(loc(svc))), "csr", string(id)))
 	}
 	return nil
 }
@@ -606,7 +610,7 @@ func (c CSR) Schedule(a Actor, when, now time.Time, svc Service, freezes []Freez
 		return c, nil, r
 	}
 	if !when.After(now) {
-		return c, nil, refuse("schedule-in-past", msg.T(msg.RefuseScheduleInPast, "when", when.In(loc(svc)).Format("2006-01-02 15:04 MST")), msg.T(msg.NextScheduleLater))
+		return c, nil, refuse("schedule-in-past", msg.T(msg.RefuseScheduleInPast, "when", msg.At(when.In(loc(svc)))), msg.T(msg.NextScheduleLater))
 	}
 	if r := CheckDeployTime(c.ID, when, svc, freezes); r != nil {
 		return c, nil, r
@@ -642,7 +646,7 @@ func (c CSR) Cancel(a Actor, reason string, at time.Time) (CSR, []Event, error) 
 	if r := c.mayOperate(a); r != nil {
 		return c, nil, r
 	}
-	if r := checkText("reason", reason, MaxReason, false, true); r != nil {
+	if r := checkText(msg.TextFieldReason, reason, MaxReason, false, true); r != nil {
 		return c, nil, r
 	}
 	d := c.clone()
@@ -653,4 +657,13 @@ func (c CSR) Cancel(a Actor, reason string, at time.Time) (CSR, []Event, error) 
 	d.ScheduledAt = time.Time{}
 	d.record(at, a.Person, "cancel", Cancelled, reason)
 	return d, evs, nil
+}
+
+// EffortText says an effort in the reader's language, with its sign when a
+// person typed a negative one.
+func EffortText(d time.Duration) msg.Text {
+	if d < 0 {
+		return msg.T(msg.FmtNegative, "d", msg.Dur(d))
+	}
+	return msg.Dur(d)
 }

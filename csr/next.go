@@ -52,7 +52,7 @@ func (c CSR) NextStep(svc Service, now time.Time, freezes []Freeze) msg.Text {
 		}
 		return msg.T(msg.NextRejected, "csr", id, "by", string(by), "reason", reason, "owners", c.owners())
 	case Scheduled:
-		return msg.T(msg.NextScheduled, "when", c.ScheduledAt.In(loc(svc)).Format("Mon 2006-01-02 15:04 MST"), "env", svc.ProdEnv(),
+		return msg.T(msg.NextScheduled, "when", msg.At(c.ScheduledAt.In(loc(svc))), "env", svc.ProdEnv(),
 			"owners", c.owners(), "csr", id)
 	case Deploying:
 		run, _ := c.LastRun(PurposeDeploy)

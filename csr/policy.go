@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"releasebot/msg"
 )
 
 // Step is one stage of an approval line: who may approve and how many of
@@ -102,6 +104,48 @@ func (w *Window) String() string {
 		return "any time"
 	}
 	return fmt.Sprintf("%s %s-%s %s", dayRanges(w.Days), clock(w.Start), clock(w.End), w.Location)
+}
+
+// Text says the window in the reader's language, for a sentence:
+// "Mon-Fri 22:00-02:00 Asia/Seoul" / "월-금 22:00-02:00 (Asia/Seoul)".
+func (w *Window) Text() msg.Text {
+	if w == nil {
+		return msg.T(msg.WindowAny)
+	}
+	return msg.T(msg.WindowText, "days", dayRangesText(w.Days), "from", clock(w.Start), "to", clock(w.End), "zone", w.Location.String())
+}
+
+// dayRangesText is dayRanges with the catalog's weekday names.
+func dayRangesText(days [7]bool) msg.Text {
+	order := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+	var parts []msg.Text
+	for i := 0; i < len(order); {
+		if !days[order[i]] {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(order) && days[order[j+1]] {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			parts = append(parts, msg.T(msg.WindowDayRange, "a", msg.Weekday(int(order[i])), "b", msg.Weekday(int(order[j]))))
+		default:
+			for k := i; k <= j; k++ {
+				parts = append(parts, msg.Weekday(int(order[k])))
+			}
+		}
+		i = j + 1
+	}
+	if len(parts) == 0 {
+		return msg.T(msg.WindowNever)
+	}
+	out := parts[len(parts)-1]
+	for i := len(parts) - 2; i >= 0; i-- {
+		out = msg.T(msg.WindowDays, "a", parts[i], "rest", out)
+	}
+	return out
 }
 
 // dayRanges writes days Monday first, runs of three or more as a range:

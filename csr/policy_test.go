@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
+	"releasebot/msg"
 )
 
 func kst(day, hour, min int) time.Time { return time.Date(2026, 12, day, hour, min, 0, 0, seoul) }
@@ -170,6 +171,37 @@ func TestWindowString(t *testing.T) {
 			require.Equal(t, tc.want, tc.w.String())
 		})
 	}
+}
+
+// TestWindowText: a window inside a sentence is said by the catalog, in
+// English as String says it, in Korean with Korean weekday names.
+func TestWindowText(t *testing.T) {
+	cases := []struct {
+		w      *csr.Window
+		en, ko string
+	}{
+		{weeknights(), "Mon-Fri 22:00-02:00 Asia/Seoul", "월-금 22:00-02:00 (Asia/Seoul)"},
+		{&csr.Window{Days: [7]bool{time.Monday: true, time.Wednesday: true}, Start: 9*time.Hour + 30*time.Minute, End: 17 * time.Hour, Location: time.UTC},
+			"Mon,Wed 09:30-17:00 UTC", "월, 수 09:30-17:00 (UTC)"},
+		{&csr.Window{Days: [7]bool{time.Friday: true, time.Saturday: true, time.Sunday: true}, Start: 0, End: 6 * time.Hour, Location: seoul},
+			"Fri-Sun 00:00-06:00 Asia/Seoul", "금-일 00:00-06:00 (Asia/Seoul)"},
+		{&csr.Window{Start: time.Hour, End: 2 * time.Hour, Location: seoul}, "never 01:00-02:00 Asia/Seoul", "없음 01:00-02:00 (Asia/Seoul)"},
+		{nil, "any time", "언제든지"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.en, func(t *testing.T) {
+			require.Equal(t, tc.en, msg.English.Render(tc.w.Text()))
+			require.Equal(t, tc.w.String(), msg.English.Render(tc.w.Text()))
+			require.Equal(t, tc.ko, msg.Korean.Render(tc.w.Text()))
+		})
+	}
+}
+
+func TestEffortText(t *testing.T) {
+	require.Equal(t, "4h", msg.English.Render(csr.EffortText(4*time.Hour)))
+	require.Equal(t, "1h 30m", msg.English.Render(csr.EffortText(90*time.Minute)))
+	require.Equal(t, "-4h", msg.English.Render(csr.EffortText(-4*time.Hour)))
+	require.Equal(t, "-4시간", msg.Korean.Render(csr.EffortText(-4*time.Hour)))
 }
 
 func TestFreezeActive(t *testing.T) {

@@ -233,7 +233,7 @@ func TestRefusals(t *testing.T) {
 
 		// Approve
 		{name: "approve by the requester", state: csr.InApproval, rule: "separation-of-duties",
-			why: []string{"you requested CSR-7"}, next: []string{"step 1/3 `lead`", "@lee, @lena"},
+			why: []string{"you requested CSR-7"}, next: []string{"step 1/3 `lead`", "@lee or @lena"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Approve(who(alice), at, svc) }},
 		{name: "approve by the assignee, who is also a lead", state: csr.InApproval, rule: "separation-of-duties",
 			why: []string{"you are assigned to CSR-7"},
@@ -243,7 +243,7 @@ func TestRefusals(t *testing.T) {
 				return c.Approve(csr.Actor{Person: alice, Admin: true}, at, svc)
 			}},
 		{name: "approve a later step first", state: csr.InApproval, rule: "step-order",
-			why: []string{"step 1/3 `lead`", "step 2 `sm`"}, next: []string{"@lee, @lena"},
+			why: []string{"step 1/3 `lead`", "step 2 `sm`"}, next: []string{"@lee or @lena"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Approve(who(sam), at, svc) }},
 		{name: "approve the last step while the second is open", state: csr.InApproval, prep: approvedBy(lee), rule: "step-order",
 			why: []string{"step 2/3 `sm`", "step 3 `business`"},
@@ -255,7 +255,7 @@ func TestRefusals(t *testing.T) {
 		{name: "approve a completed step", state: csr.InApproval, prep: approvedBy(lee), rule: "not-an-approver", why: []string{"`sm`"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Approve(who(lena), at, svc) }},
 		{name: "approve twice in the quorum step", state: csr.InApproval, prep: approvedBy(lee, sam), rule: "already-decided",
-			why: []string{"step `sm`", "2026-12-04 23:00 KST"}, next: []string{"1 more approval from @carol, @dave"},
+			why: []string{"step `sm`", "2026-12-04 23:00 KST"}, next: []string{"1 more approval from @carol or @dave"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Approve(who(sam), at, svc) }},
 		{name: "approve again after the step completed", state: csr.InApproval, prep: approvedBy(lee), rule: "already-decided", why: []string{"step `lead`"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Approve(who(lee), at, svc) }},
@@ -319,7 +319,7 @@ func TestRefusals(t *testing.T) {
 				return c.Deploy(who(alice), fri2100, svc, nil, csr.DeployOptions{})
 			}},
 		{name: "deploy during a freeze passed in", state: csr.Approved, rule: "freeze",
-			why: []string{"billing is frozen until 2026-12-07 09:00 KST", "year-end close"}, next: []string{"--override"},
+			why: []string{"billing is frozen until Mon 2026-12-07 09:00 KST", "year-end close"}, next: []string{"--override"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 				return c.Deploy(who(alice), at, svc, []csr.Freeze{xmas}, csr.DeployOptions{})
 			}},
@@ -343,7 +343,7 @@ func TestRefusals(t *testing.T) {
 		// Schedule / Unschedule
 		{name: "schedule by a non-owner", state: csr.Approved, rule: "owner-only",
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Schedule(who(lee), mon2200, at, svc, nil) }},
-		{name: "schedule in the past", state: csr.Approved, rule: "schedule-in-past", why: []string{"2026-12-04 22:30 KST"},
+		{name: "schedule in the past", state: csr.Approved, rule: "schedule-in-past", why: []string{"Fri 2026-12-04 22:30 KST"},
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 				return c.Schedule(who(alice), at.Add(-30*time.Minute), at, svc, nil)
 			}},

@@ -57,7 +57,7 @@ func (c CSR) Edit(a Actor, e Edits, at time.Time, svc Service) (CSR, []Event, er
 	d := c.clone()
 	var changed []string
 	if e.Title != nil {
-		if r := checkText("title", *e.Title, MaxTitle, true, false); r != nil {
+		if r := checkText(msg.TextFieldTitle, *e.Title, MaxTitle, true, false); r != nil {
 			return c, nil, r
 		}
 		if t := strings.TrimSpace(*e.Title); t != d.Title {
@@ -65,7 +65,7 @@ func (c CSR) Edit(a Actor, e Edits, at time.Time, svc Service) (CSR, []Event, er
 		}
 	}
 	if e.Description != nil {
-		if r := checkText("description", *e.Description, MaxText, false, true); r != nil {
+		if r := checkText(msg.TextFieldDescription, *e.Description, MaxText, false, true); r != nil {
 			return c, nil, r
 		}
 		if *e.Description != d.Description {
@@ -73,7 +73,7 @@ func (c CSR) Edit(a Actor, e Edits, at time.Time, svc Service) (CSR, []Event, er
 		}
 	}
 	if e.Risk != nil {
-		if r := checkText("risk", *e.Risk, MaxText, false, true); r != nil {
+		if r := checkText(msg.TextFieldRisk, *e.Risk, MaxText, false, true); r != nil {
 			return c, nil, r
 		}
 		if *e.Risk != d.Risk {
@@ -82,7 +82,7 @@ func (c CSR) Edit(a Actor, e Edits, at time.Time, svc Service) (CSR, []Event, er
 	}
 	if e.Effort != nil {
 		if *e.Effort < 0 || *e.Effort > MaxEffort {
-			return c, nil, refuse("bad-effort", msg.T(msg.RefuseEffort, "effort", e.Effort.String()), msg.T(msg.NextEffort))
+			return c, nil, refuse("bad-effort", msg.T(msg.RefuseEffort, "effort", EffortText(*e.Effort)), msg.T(msg.NextEffort))
 		}
 		if *e.Effort != d.Effort {
 			d.Effort, changed = *e.Effort, append(changed, "effort")
@@ -121,7 +121,7 @@ func (c CSR) Edit(a Actor, e Edits, at time.Time, svc Service) (CSR, []Event, er
 // requester and assignee hear of it, and so does whoever rejected the CSR
 // last, since a comment is most often the answer to a rejection.
 func (c CSR) Comment(a Actor, text string, at time.Time) (CSR, []Event, error) {
-	if r := checkText("comment", text, MaxText, true, true); r != nil {
+	if r := checkText(msg.TextFieldComment, text, MaxText, true, true); r != nil {
 		return c, nil, r
 	}
 	d := c.clone()

@@ -150,7 +150,7 @@ func TestRollbackPolicy(t *testing.T) {
 		{name: "default: an approver of the last step", svc: billing(), by: who(biz), reason: "errors"},
 		{name: "default: an admin", svc: billing(), by: admin, reason: "errors"},
 		{name: "default: an approver of an earlier step may not", svc: billing(), by: who(lee), reason: "errors", rule: "rollback-policy",
-			next: []string{"@alice, @bob, @biz", "or an admin"}},
+			next: []string{"@alice, @bob or @biz", "or an admin"}},
 		{name: "default: a stranger may not", svc: billing(), by: who(mallory), reason: "errors", rule: "rollback-policy"},
 		{name: "default: the requester without a reason", svc: billing(), by: who(alice), reason: "", rule: "reason-required"},
 		{name: "own policy: the named person", svc: onlySM, by: who(sam), reason: "errors"},

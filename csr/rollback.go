@@ -139,7 +139,7 @@ func (c CSR) Rollback(a Actor, prevSHA, reason string, at time.Time, svc Service
 		return c, nil, refuse("reason-required", msg.T(msg.RefuseRollbackReason, "csr", string(c.ID)),
 			msg.T(msg.NextRollbackReason, "csr", string(c.ID)))
 	}
-	if r := checkText("reason", reason, MaxReason, true, true); r != nil {
+	if r := checkText(msg.TextFieldReason, reason, MaxReason, true, true); r != nil {
 		return c, nil, r
 	}
 	if prevSHA == "" {
@@ -162,7 +162,7 @@ func (p RollbackPolicy) Describe() msg.Text {
 		parts = append(parts, msg.T(roleNames[r]))
 	}
 	if len(p.People) > 0 {
-		parts = append(parts, msg.T(msg.RollbackRolePeople, "people", mentions(p.People)))
+		parts = append(parts, msg.T(msg.RollbackRolePeople, "people", MentionsAll(p.People)))
 	}
 	return msg.List(parts...)
 }

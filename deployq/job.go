@@ -264,7 +264,7 @@ func (j *job) alert(ctx context.Context, svc csr.Service, detail string) {
 		link = " " + run.URL
 	}
 	j.r.notice(ctx, chat.Notice{Channel: svc.Channel, To: c.People(), CSR: c.ID,
-		Text: msg.T(msg.NoteRunProgress, "people", csr.Mentions(c.People()), "run", run.ID, "csr", string(c.ID),
+		Text: msg.T(msg.NoteRunProgress, "people", csr.MentionsAll(c.People()), "run", run.ID, "csr", string(c.ID),
 			"env", run.Env, "detail", detail, "link", link)})
 }
 

@@ -88,6 +88,13 @@ func (c Catalog) Render(t Text) string {
 	if !ok {
 		return fallback(t)
 	}
+	if isTime(t.ID) {
+		ft, ok := timeText(t)
+		if !ok {
+			return fallback(t)
+		}
+		return c.fill(tmpl, ft)
+	}
 	if len(t.Args) == 0 && len(t.Sub) == 0 {
 		return tmpl
 	}

@@ -50,6 +50,7 @@ const (
 	RollbackRoleAdmins    ID = "rollback.role.admins"
 	RollbackRolePeople    ID = "rollback.role.people"
 
+	ListOne    ID = "list.one"
 	ListPair   ID = "list.pair"
 	ListMore   ID = "list.more"
 	ListOrPair ID = "list.or_pair"
@@ -121,6 +122,7 @@ var reworkEnglish = Catalog{
 	RollbackRoleAdmins:    "admins",
 	RollbackRolePeople:    "{people}",
 
+	ListOne:    "{a}",
 	ListPair:   "{a} and {b}",
 	ListMore:   "{a}, {rest}",
 	ListOrPair: "{a} or {b}",

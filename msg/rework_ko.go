@@ -50,6 +50,7 @@ var reworkKorean = Catalog{
 	RollbackRoleAdmins:    "관리자",
 	RollbackRolePeople:    "{people}",
 
+	ListOne:    "{a}",
 	ListPair:   "{a} 및 {b}",
 	ListMore:   "{a}, {rest}",
 	ListOrPair: "{a} 또는 {b}",

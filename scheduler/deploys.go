@@ -17,9 +17,6 @@ import (
 // installation has scheduled or waiting at once.
 const listLimit = 1000
 
-// whenLayout is how times are shown to people.
-const whenLayout = "Mon 2006-01-02 15:04 MST"
-
 // system is the actor of the scheduler's transitions.
 var system = csr.Actor{Person: csr.System}
 
@@ -59,7 +56,7 @@ func (s *Scheduler) startScheduled(ctx context.Context, seen csr.CSR, now time.T
 	if err != nil {
 		return err
 	}
-	when := seen.ScheduledAt.In(svc.Location()).Format(whenLayout)
+	when := msg.At(seen.ScheduledAt.In(svc.Location()))
 	var refusal *csr.Refusal
 	c, evs, err := s.o.Store.Update(ctx, seen.ID, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 		refusal = nil
@@ -84,13 +81,13 @@ func (s *Scheduler) startScheduled(ctx context.Context, seen csr.CSR, now time.T
 	log := s.o.Log.With("csr", c.ID, "scheduled_at", seen.ScheduledAt, "late", late)
 	if refusal != nil {
 		log.InfoContext(ctx, "scheduler: scheduled deploy refused; back to approved", "rule", refusal.Rule)
-		next := refusal.Next.String()
-		if next == "" {
-			next = msg.T(msg.NextSeeNext, "csr", id).String()
+		next := refusal.Next
+		if next.IsZero() {
+			next = msg.T(msg.NextSeeNext, "csr", id)
 		}
-		text := msg.T(msg.NoteScheduledRefuse, "csr", id, "when", when, "why", refusal.Why.String(), "owners", owners(c), "next", next)
+		text := msg.T(msg.NoteScheduledRefuse, "csr", id, "when", when, "why", refusal.Why, "owners", owners(c), "next", next)
 		if late {
-			text = msg.T(msg.NoteScheduledMissed, "csr", id, "when", when, "why", refusal.Why.String(), "owners", owners(c), "next", next)
+			text = msg.T(msg.NoteScheduledMissed, "csr", id, "when", when, "why", refusal.Why, "owners", owners(c), "next", next)
 		}
 		s.o.Effects.Notice(ctx, chat.Notice{Channel: svc.Channel, To: c.People(), CSR: c.ID, Text: text})
 		return nil
@@ -106,5 +103,5 @@ func (s *Scheduler) startScheduled(ctx context.Context, seen csr.CSR, now time.T
 	return nil
 }
 
-// owners mentions the people of c: "@alice" or "@alice, @bob".
-func owners(c csr.CSR) string { return mentions(c.People()) }
+// owners mentions the people of c: "@alice" or "@alice or @bob".
+func owners(c csr.CSR) msg.Text { return mentions(c.People()) }

@@ -60,13 +60,13 @@ func TestScheduledDeployRefusedInAFreeze(t *testing.T) {
 	last := got.History[len(got.History)-1]
 	require.Equal(t, csr.System, last.By)
 	require.Equal(t, "unschedule", last.Action)
-	require.Contains(t, last.Note, "frozen until 2026-12-04 23:00 KST")
+	require.Contains(t, last.Note, "frozen until Fri 2026-12-04 23:00 KST")
 	notices, emits := e.rec.all()
 	require.Empty(t, runsRequested(emits))
 	require.Len(t, notices, 1)
 	require.Equal(t, []csr.Person{"alice"}, notices[0].n.To)
 	require.Equal(t, "⚠️ The scheduled production deploy of CSR-1 (Fri 2026-12-04 22:30 KST) did not start: "+
-		"billing-api is frozen until 2026-12-04 23:00 KST: payment provider maintenance. CSR-1 is `approved` again; @alice may schedule it anew. "+
+		"billing-api is frozen until Fri 2026-12-04 23:00 KST: payment provider maintenance. CSR-1 is `approved` again; @alice may schedule it anew. "+
 		"Next: wait for the freeze to end, or an admin runs `deploy CSR-1 --override \"reason\"`.", e.rec.texts("#billing-releases")[0])
 }
 

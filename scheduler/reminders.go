@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -113,17 +112,15 @@ func (s *Scheduler) report(ctx context.Context, r config.Reminder, now time.Time
 		return msg.Text{}, false, err
 	}
 	slices.SortStableFunc(its, func(a, b item) int { return cmp.Compare(a.order, b.order) })
-	lines := make([]string, 0, min(len(its), maxItems)+1)
+	lines := make([]msg.Text, 0, min(len(its), maxItems)+1)
 	for i, it := range its {
 		if i == maxItems {
-			lines = append(lines, msg.T(msg.NoteRemindMore, "count", strconv.Itoa(len(its)-maxItems)).String())
+			lines = append(lines, msg.T(msg.NoteRemindMore, "count", strconv.Itoa(len(its)-maxItems)))
 			break
 		}
-		// Items are rendered in English and joined, as other nested texts
-		// are (a refusal's why inside a next step): a notice has one text.
-		lines = append(lines, it.text.String())
+		lines = append(lines, it.text)
 	}
-	items := strings.Join(lines, "\n")
+	items := msg.Lines(lines...)
 	within := human(r.Within)
 	switch r.Kind {
 	case config.RemindApprovals:
@@ -268,12 +265,12 @@ func (s *Scheduler) scheduledDeploys(ctx context.Context, r config.Reminder, now
 		if err != nil {
 			return nil, err
 		}
-		when := c.ScheduledAt.In(svc.Location()).Format(whenLayout)
+		when := msg.At(c.ScheduledAt.In(svc.Location()))
 		t := msg.T(msg.NoteRemindDeploy, "when", when, "csr", string(c.ID), "title", c.Title, "service", c.Service,
-			"env", svc.ProdEnv(), "owners", owners(c), "window", svc.Window.String())
+			"env", svc.ProdEnv(), "owners", owners(c), "window", svc.Window.Text())
 		if ref := csr.CheckDeployTime(c.ID, c.ScheduledAt, svc, fz); ref != nil {
 			t = msg.T(msg.NoteRemindDeployWarn, "when", when, "csr", string(c.ID), "title", c.Title, "service", c.Service,
-				"env", svc.ProdEnv(), "owners", owners(c), "window", svc.Window.String(), "why", ref.Why.String())
+				"env", svc.ProdEnv(), "owners", owners(c), "window", svc.Window.Text(), "why", ref.Why)
 		}
 		out = append(out, item{order: c.ScheduledAt.UnixNano(), text: t})
 	}
@@ -306,8 +303,8 @@ func (s *Scheduler) stuck(ctx context.Context, r config.Reminder, now time.Time)
 			return nil, err
 		}
 		out = append(out, item{order: since.UnixNano(), text: msg.T(msg.NoteRemindStuckItem, "csr", string(c.ID), "title", c.Title,
-			"service", c.Service, "state", string(c.State), "since", since.In(svc.Location()).Format(whenLayout),
-			"ago", human(now.Sub(since)), "next", c.NextStep(svc, now, fz).String())})
+			"service", c.Service, "state", string(c.State), "since", msg.At(since.In(svc.Location())),
+			"ago", human(now.Sub(since)), "next", c.NextStep(svc, now, fz))})
 	}
 	return out, nil
 }
@@ -327,42 +324,30 @@ func (s *Scheduler) freezes(ctx context.Context, r config.Reminder, now time.Tim
 			switch {
 			case f.From.After(now) && !f.From.After(until):
 				out = append(out, item{order: f.From.UnixNano(), text: msg.T(msg.NoteRemindFreezeStart, "service", svc.Name,
-					"from", f.From.In(loc).Format(whenLayout), "until", f.Until.In(loc).Format(whenLayout), "reason", f.Reason)})
+					"from", msg.At(f.From.In(loc)), "until", msg.At(f.Until.In(loc)), "reason", f.Reason)})
 			case f.Active(now) && !f.Until.After(until):
 				out = append(out, item{order: f.Until.UnixNano(), text: msg.T(msg.NoteRemindFreezeEnd, "service", svc.Name,
-					"until", f.Until.In(loc).Format(whenLayout), "reason", f.Reason)})
+					"until", msg.At(f.Until.In(loc)), "reason", f.Reason)})
 			}
 		}
 	}
 	return out, nil
 }
 
-// mentions writes people as "@alice, @bob", which messengers turn into
-// notifications.
-func mentions(ps []csr.Person) string {
+// mentions says people any one of whom may act, "@alice or @bob", which
+// messengers turn into notifications.
+func mentions(ps []csr.Person) msg.Text {
 	if len(ps) == 0 {
-		return msg.T(msg.NoteNobodyEligible).String()
+		return msg.T(msg.NoteNobodyEligible)
 	}
 	return csr.Mentions(ps)
 }
 
-// human writes a duration as people read it: "45m", "5h 30m", "2d 3h".
-func human(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d < time.Minute {
-		return "<1m"
+// human says a duration as people read it, in their language, to the
+// minute: "45m", "5h 30m", "2d 3h".
+func human(d time.Duration) msg.Text {
+	if d >= time.Minute {
+		d = d.Round(time.Minute)
 	}
-	days, d := d/(24*time.Hour), d%(24*time.Hour)
-	hours, mins := d/time.Hour, (d%time.Hour)/time.Minute
-	var parts []string
-	if days > 0 {
-		parts = append(parts, strconv.Itoa(int(days))+"d")
-	}
-	if hours > 0 {
-		parts = append(parts, strconv.Itoa(int(hours))+"h")
-	}
-	if mins > 0 && days == 0 {
-		parts = append(parts, strconv.Itoa(int(mins))+"m")
-	}
-	return strings.Join(parts, " ")
+	return msg.Dur(d)
 }

@@ -45,7 +45,7 @@ reminders:
 	require.Equal(t, time.Date(2026, 12, 4, 1, 0, 0, 0, time.UTC), notices[0].at.UTC(), "10:00 in Seoul is 01:00 UTC")
 	require.Equal(t, "⏳ Approvals waiting longer than 2h:\n"+
 		"• CSR-2 \"Change web-frontend\" (web-frontend) has waited 3h 30m at step 1/1 `lead` for 1 more approval from @bob: `approve CSR-2` or `reject CSR-2 \"reason\"`.\n"+
-		"• CSR-1 \"Change billing-api\" (billing-api) has waited 3h at step 2/3 `sm` for 1 more approval from @carol, @dave: `approve CSR-1` or `reject CSR-1 \"reason\"`.",
+		"• CSR-1 \"Change billing-api\" (billing-api) has waited 3h at step 2/3 `sm` for 1 more approval from @carol or @dave: `approve CSR-1` or `reject CSR-1 \"reason\"`.",
 		e.rec.texts("#release-managers")[0])
 	require.Empty(t, e.rec.texts("#patient"), "3h 30m is below 4h: nothing to say")
 
@@ -114,7 +114,7 @@ reminders:
 	require.Equal(t, []string{"📅 Production deploys scheduled in the next 12h:\n" +
 		"• Fri 2026-12-04 20:00 KST: CSR-2 \"Change web-frontend\" (web-frontend) to prod, by @alice; window any time.\n" +
 		"• Fri 2026-12-04 22:00 KST: CSR-3 \"Change billing-api\" (billing-api) to prod, by @alice; window Mon-Fri 22:00-02:00 Asia/Seoul. " +
-		"⚠️ As things stand it will not start: billing-api is frozen until 2026-12-04 23:00 KST: provider maintenance.\n" +
+		"⚠️ As things stand it will not start: billing-api is frozen until Fri 2026-12-04 23:00 KST: provider maintenance.\n" +
 		"• Fri 2026-12-04 23:30 KST: CSR-1 \"Change billing-api\" (billing-api) to prod, by @alice; window Mon-Fri 22:00-02:00 Asia/Seoul."},
 		e.rec.texts("#tonight"))
 }

@@ -36,10 +36,10 @@ func TestStatsCommand(t *testing.T) {
 	require.Equal(t, 0, runStats(ctx, []string{"--days", "28", "api"}, &out, &errOut, func(k string) string { return env[k] }, now), errOut.String())
 	require.Equal(t, `📊 api, the last 28 days (2026-11-03 – 2026-12-01):
 • Production deploys: 2 (2 succeeded), 0.5 a week
-• Lead time from `+"`new`"+` to deployed: median 2d 0h, p90 2d 0h (2 CSRs)
+• Lead time from `+"`new`"+` to deployed: median 2d, p90 2d (2 CSRs)
 • Change failure rate: 0% (0 failed deploys and rollbacks)
 • Time to restore after a failure: no data yet
-• Wait at step `+"`lead`"+`: median 3h 0m, p90 3h 0m (2 CSRs)
+• Wait at step `+"`lead`"+`: median 3h, p90 3h (2 CSRs)
 `, out.String())
 	out.Reset()
 	require.Equal(t, 0, runStats(ctx, nil, &out, &errOut, func(k string) string { return env[k] }, now))

@@ -126,12 +126,12 @@ func New(b *bot.Bot, runs Waiter, people People, r Renderer, out *Out, clk Setta
 
 func (c *Console) say(t msg.Text) { c.Out.Print(c.Render.t(t) + "\n") }
 
-func (c *Console) peopleList() string {
+func (c *Console) peopleList() msg.Text {
 	var names []string
 	for _, p := range c.People.People() {
 		names = append(names, string(p))
 	}
-	return strings.Join(names, ", ")
+	return msg.And(names...)
 }
 
 // lineReader reads one line of input after showing a prompt.
@@ -273,7 +273,7 @@ func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
 		}
 		who := csr.Person(strings.TrimPrefix(strings.TrimSpace(rest), "@"))
 		if !c.People.HasPerson(who) {
-			why := msg.T(msg.RefuseMissingArg, "verb", "as", "arg", "a person's name")
+			why := msg.T(msg.RefuseMissingArg, "verb", "as", "arg", msg.T(msg.ArgPersonName))
 			if who != "" {
 				why = msg.T(msg.RefuseUnknownPerson, "person", string(who))
 			}
@@ -395,5 +395,5 @@ func (c *Console) moveClock(arg string) {
 		}
 		c.Clock.Set(t)
 	}
-	c.say(msg.T(msg.ConsoleClock, "time", c.Clock.Now().In(c.Render.Loc).Format("Mon 2006-01-02 15:04 MST")))
+	c.say(msg.T(msg.ConsoleClock, "time", msg.At(c.Clock.Now().In(c.Render.Loc))))
 }

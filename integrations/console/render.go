@@ -68,7 +68,7 @@ func (r Renderer) Card(card chat.Card) string {
 	c, svc := card.CSR, card.Service
 	var b strings.Builder
 	line := func(label msg.ID, value string) {
-		fmt.Fprintf(&b, "│ %-10s %s\n", r.t(msg.T(label)), value)
+		fmt.Fprintf(&b, "│ %s %s\n", pad(r.t(msg.T(label)), 10), value)
 	}
 	fmt.Fprintf(&b, "┌─ %s · %s · %s\n", c.ID, c.Service, c.Title)
 	line(msg.CardState, r.t(c.State.Name())+"   "+r.progress(c.State))
@@ -77,7 +77,7 @@ func (r Renderer) Card(card chat.Card) string {
 		people += " → @" + string(c.Assignee)
 	}
 	if c.Effort > 0 {
-		people += "   " + r.t(msg.T(msg.CardEffort, "effort", formatEffort(c.Effort)))
+		people += "   " + r.t(msg.T(msg.CardEffort, "effort", csr.EffortText(c.Effort)))
 	}
 	line(msg.CardPeople, people)
 	for _, ref := range c.Refs {
@@ -151,15 +151,11 @@ func (r Renderer) steps(c csr.CSR, svc csr.Service) string {
 		mark := "○"
 		switch {
 		case st.Complete:
-			mark = "✓ " + strings.Join(who, ", ")
+			mark = "✓ " + r.t(msg.And(who...))
 		case st.Open:
-			pending := make([]string, 0)
-			for _, p := range st.Pending(c) {
-				pending = append(pending, "@"+string(p))
-			}
-			mark = fmt.Sprintf("● %d/%d, waiting on %s", len(st.Approved), st.Step.Required, strings.Join(pending, ", "))
+			mark = "● " + r.t(msg.T(msg.CardStepWaiting, "got", len(st.Approved), "required", st.Step.Required, "people", csr.Mentions(st.Pending(c))))
 			if len(who) > 0 {
-				mark += " (" + strings.Join(who, ", ") + " ✓)"
+				mark += " (" + r.t(msg.And(who...)) + " ✓)"
 			}
 		}
 		parts[i] = fmt.Sprintf("%d/%d %s %s", i+1, len(sts), st.Step.Name, mark)
@@ -180,14 +176,6 @@ func (r Renderer) progress(s csr.State) string {
 		parts[i] = r.t(msg.T(st.Name)) + " " + mark
 	}
 	return "(" + strings.Join(parts, " → ") + ")"
-}
-
-func formatEffort(d time.Duration) string {
-	h := d.Hours()
-	if h == float64(int(h)) {
-		return fmt.Sprintf("%dh", int(h))
-	}
-	return d.String()
 }
 
 // Notice renders a notice as the messenger would show it: to a channel as

@@ -74,10 +74,10 @@ func (r renderer) RoundDM(c csr.CSR, svc csr.Service, step string, p csr.Person,
 	}
 	blocks = append(blocks, section(strings.Join(evidence, "\n")))
 
-	var before []string
+	var before []msg.Text
 	for _, a := range c.Approvals {
 		if !a.Voided && a.Decision == csr.Approve {
-			before = append(before, r.render(msg.T(msg.SlackApprovalStep, "who", "@"+string(a.By), "step", a.Step, "at", r.when(a.At))))
+			before = append(before, msg.T(msg.SlackApprovalStep, "who", "@"+string(a.By), "step", a.Step, "at", r.when(a.At)))
 		}
 	}
 	if len(before) > 0 && current {
@@ -85,7 +85,7 @@ func (r renderer) RoundDM(c csr.CSR, svc csr.Service, step string, p csr.Person,
 		if active {
 			so = msg.SlackDMBefore
 		}
-		blocks = append(blocks, contextLine(r.t(msg.T(so, "who", strings.Join(before, ", ")))))
+		blocks = append(blocks, contextLine(r.t(msg.T(so, "who", msg.List(before...)))))
 	}
 
 	if active {
@@ -182,7 +182,7 @@ func (r renderer) dmClosed(c csr.CSR, sts []csr.StepStatus, idx int, step string
 		for _, a := range sts[idx].Approved {
 			who = append(who, "@"+string(a.By))
 		}
-		return r.t(msg.T(msg.SlackDMStepComplete, "csr", id, "step", step, "who", strings.Join(who, ", ")))
+		return r.t(msg.T(msg.SlackDMStepComplete, "csr", id, "step", step, "who", msg.And(who...)))
 	}
 	return r.t(msg.T(msg.SlackDMNotWaiting, "csr", id, "state", c.State.Name()))
 }

@@ -253,14 +253,14 @@ func fieldOf(r *csr.Refusal) string {
 	case "--assignee":
 		return fieldAssignee
 	}
-	switch r.Why.Args["field"] {
-	case "title":
+	switch r.Why.Sub["field"].ID {
+	case msg.TextFieldTitle:
 		return fieldTitle
-	case "description":
+	case msg.TextFieldDescription:
 		return fieldDescription
-	case "note":
+	case msg.TextFieldNote:
 		return fieldNote
-	case "reason":
+	case msg.TextFieldReason:
 		return fieldReason
 	}
 	switch r.Why.ID {
@@ -334,7 +334,11 @@ func (a *Adapter) fieldError(ctx context.Context, form string, err error) map[st
 	// command (quotes, usage) is repeated there.
 	why := r.Why
 	if why.ID == msg.RefuseBadFlagValue {
-		why = msg.T(msg.SlackFormBadValue, "value", why.Args["value"], "want", why.Args["want"])
+		var want any = why.Args["want"]
+		if w, ok := why.Sub["want"]; ok {
+			want = w
+		}
+		why = msg.T(msg.SlackFormBadValue, "value", why.Args["value"], "want", want)
 	}
 	return map[string]string{fieldOf(r): clip(a.r.plain(why), 2000)}
 }

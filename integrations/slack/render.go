@@ -137,11 +137,13 @@ func (r renderer) person(p csr.Person) string {
 	return "@" + mrkdwnEscaper.Replace(string(p))
 }
 
-func (r renderer) when(t time.Time) string {
+// when says a past moment of a card (an approval, a run's end) in the
+// service's zone.
+func (r renderer) when(t time.Time) msg.Text {
 	if t.IsZero() {
-		return ""
+		return msg.Text{}
 	}
-	return t.In(r.loc).Format("2006-01-02 15:04 MST")
+	return msg.AtShort(t.In(r.loc))
 }
 
 func clip(s string, n int) string {
@@ -373,18 +375,18 @@ func (r renderer) steps(c csr.CSR, svc csr.Service) []string {
 	out := make([]string, 0, len(sts)+1)
 	for i, st := range sts {
 		n := strconv.Itoa(i + 1)
-		who := make([]string, 0, len(st.Approved))
+		who := make([]msg.Text, 0, len(st.Approved))
 		for _, a := range st.Approved {
-			who = append(who, r.render(msg.T(msg.SlackApprovalBy, "who", "@"+string(a.By), "at", r.when(a.At))))
+			who = append(who, msg.T(msg.SlackApprovalBy, "who", "@"+string(a.By), "at", r.when(a.At)))
 		}
 		switch {
 		case st.Complete:
-			out = append(out, r.t(msg.T(msg.SlackStepDone, "n", n, "total", total, "step", st.Step.Name, "who", strings.Join(who, ", "))))
+			out = append(out, r.t(msg.T(msg.SlackStepDone, "n", n, "total", total, "step", st.Step.Name, "who", msg.List(who...))))
 		case st.Open:
 			line := r.t(msg.T(msg.SlackStepOpen, "n", n, "total", total, "step", st.Step.Name,
-				"got", strconv.Itoa(len(st.Approved)), "required", strconv.Itoa(st.Step.Required), "people", r.mentionList(st.Pending(c))))
+				"got", strconv.Itoa(len(st.Approved)), "required", strconv.Itoa(st.Step.Required), "people", csr.Mentions(st.Pending(c))))
 			if len(who) > 0 {
-				line += " " + r.t(msg.T(msg.SlackStepSoFar, "who", strings.Join(who, ", ")))
+				line += " " + r.t(msg.T(msg.SlackStepSoFar, "who", msg.List(who...)))
 			}
 			out = append(out, line)
 		default:
@@ -397,17 +399,6 @@ func (r renderer) steps(c csr.CSR, svc csr.Service) []string {
 		}
 	}
 	return out
-}
-
-func (r renderer) mentionList(ps []csr.Person) string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = "@" + string(p)
-	}
-	if len(out) == 0 {
-		return r.render(msg.T(msg.WordNobody))
-	}
-	return strings.Join(out, ", ")
 }
 
 func (r renderer) evidence(e csr.Evidence) string {
@@ -430,7 +421,7 @@ func (r renderer) run(run csr.Run) string {
 	if !run.EndedAt.IsZero() {
 		at = run.EndedAt
 	}
-	return r.mrkdwn(r.render(msg.T(msg.SlackRunLine, "run", run.ID, "env", run.Env, "status", string(run.Status), "at", r.when(at)))) + link
+	return r.mrkdwn(r.render(msg.T(msg.SlackRunLine, "run", run.ID, "env", run.Env, "status", run.Status.Name(), "at", r.when(at)))) + link
 }
 
 // safeLink returns an http(s) URL fit for <url|text> link markup, or "".

@@ -238,5 +238,5 @@ func TestRendersThroughCatalog(t *testing.T) {
 	for _, stage := range []string{"draft", "tested", "in approval", "approved", "deployed"} {
 		require.Contains(t, string(cardJSON), "⟦"+stage+"⟧")
 	}
-	require.Equal(t, "⟦"+msg.English[msg.WordNobody]+"⟧", a.r.mentionList(nil))
+	require.Equal(t, "⟦"+msg.English[msg.WordNobody]+"⟧", a.r.render(csr.Mentions(nil)))
 }

@@ -77,10 +77,10 @@ func (a *Adapter) checkReason(ctx context.Context, form, verb string, v slackapi
 	case reason == "":
 		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseReasonRequired))}
 	case utf8.RuneCountInString(reason) > csr.MaxReason:
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextTooLong, "field", "reason",
+		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextTooLong, "field", msg.T(msg.TextFieldReason),
 			"len", strconv.Itoa(utf8.RuneCountInString(reason)), "max", strconv.Itoa(csr.MaxReason)))}
 	case strings.ContainsFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextControl, "field", "reason"))}
+		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextControl, "field", msg.T(msg.TextFieldReason)))}
 	}
 	return verb + " " + string(id) + " " + quote(reason), nil
 }
