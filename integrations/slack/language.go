@@ -16,7 +16,8 @@ import (
 
 // How a person's Slack language is looked up and kept: a person changes
 // it rarely, so an hour old is fresh enough; a lookup that failed is
-// tried again sooner. The lookup holds up an answer, so it is given a
+// tried again sooner. The lookup holds up an answer (in Socket Mode, on
+// the read loop when it is the help or a form's check), so it is given a
 // short time before the answer goes out in the installation's language.
 const (
 	localeTTL       = time.Hour
@@ -141,8 +142,8 @@ func (l *locales) language(ctx context.Context, user string) string {
 		if l.warned.CompareAndSwap(false, true) {
 			level = slog.LevelWarn
 		}
-		l.log.Log(ctx, level, "slack language of a person not known; answering in the installation's language "+
-			"(does the app have the users:read scope?)", "user", user, "err", err)
+		l.log.Log(ctx, level, "slack language of a person not known; answering in the installation's language",
+			"user", user, "err", err)
 	} else {
 		lang = languageOfLocale(u.Locale)
 	}
