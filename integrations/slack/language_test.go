@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"releasebot/clock"
 	"releasebot/internal/redistest"
 	"releasebot/msg"
 )
@@ -156,4 +158,30 @@ func TestFakeUserInfo(t *testing.T) {
 	require.NotContains(t, without["user"], "locale", "no locale unless include_locale=true")
 	with := call("token=xoxb-1&include_locale=true&user=" + alice)
 	require.Equal(t, "ko-KR", with["user"].(map[string]any)["locale"])
+}
+
+// TestLocalesBounded: the cache never holds more than maxLocales people;
+// when full, the expired go first, and only then all.
+func TestLocalesBounded(t *testing.T) {
+	clk := clock.NewManual(friday2300)
+	l := newLocales(nil, clk, nil)
+	for i := range maxLocales {
+		ttl := localeTTL
+		if i%2 == 0 {
+			ttl = time.Minute
+		}
+		l.remember(fmt.Sprintf("U%06d", i), localeEntry{lang: "ko", expires: clk.Now().Add(ttl)})
+	}
+	clk.Advance(2 * time.Minute)
+	l.remember("U0NEW00001", localeEntry{lang: "en", expires: clk.Now().Add(localeTTL)})
+	require.Len(t, l.byUser, maxLocales/2+1, "the expired half made room")
+	lang, ok := l.cached("U000001")
+	require.True(t, ok)
+	require.Equal(t, "ko", lang)
+	_, ok = l.cached("U000000")
+	require.False(t, ok)
+	for i := range maxLocales {
+		l.remember(fmt.Sprintf("W%06d", i), localeEntry{lang: "ko", expires: clk.Now().Add(localeTTL)})
+	}
+	require.LessOrEqual(t, len(l.byUser), maxLocales)
 }
