@@ -27,6 +27,7 @@ type Config struct {
 	deployers map[string]map[string]Deployer // service -> environment -> deployer
 	slack     map[csr.Person]string          // person -> Slack user id
 	bySlack   map[string]csr.Person
+	langs     map[csr.Person]string // person -> their own language, when set
 	admins    map[csr.Person]bool
 	groups    map[string][]csr.Person
 	reminders []Reminder // see reminders.go
@@ -80,6 +81,10 @@ func (c *Config) Language() string {
 	}
 	return c.language
 }
+
+// PersonLanguage is the language set for p in people, or "" when p
+// reads what the installation's language and their Slack settings say.
+func (c *Config) PersonLanguage(p csr.Person) string { return c.langs[p] }
 
 // Services lists the services in file order.
 func (c *Config) Services() []csr.Service {

@@ -242,6 +242,27 @@ func TestAnchorsAreFollowed(t *testing.T) {
 	require.Equal(t, []csr.Step{{Name: "lead", Approvers: []csr.Person{"bob"}, Required: 1}}, web.Line)
 }
 
+// TestPeopleLanguages: a person is a Slack id or a mapping of it and the
+// person's own language; both forms mix in one file.
+func TestPeopleLanguages(t *testing.T) {
+	data := edit(t, "people: {alice: U1ALICE, bob: U1BOB, carol: U1CAROL}",
+		"people:\n  alice: U1ALICE\n  bob: {slack: U1BOB, language: ko}\n  carol: {slack: U1CAROL}")
+	c, err := Parse("people.yaml", data)
+	require.NoError(t, err)
+	require.Equal(t, []csr.Person{"alice", "bob", "carol"}, c.People())
+	for p, id := range map[csr.Person]string{"alice": "U1ALICE", "bob": "U1BOB", "carol": "U1CAROL"} {
+		require.Equal(t, id, c.SlackID(p))
+		got, ok := c.PersonBySlackID(id)
+		require.True(t, ok)
+		require.Equal(t, p, got)
+	}
+	require.Equal(t, "ko", c.PersonLanguage("bob"))
+	require.Empty(t, c.PersonLanguage("alice"), "the short form sets no language")
+	require.Empty(t, c.PersonLanguage("carol"), "a mapping without language sets none")
+	require.Empty(t, c.PersonLanguage("mallory"))
+	require.Equal(t, "en", c.Language(), "a person's language leaves the installation's alone")
+}
+
 func TestWindowAndFreezeZones(t *testing.T) {
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
@@ -292,7 +313,13 @@ func TestProblems(t *testing.T) {
 		{name: "no people", data: edit(t, "people: {alice: U1ALICE, bob: U1BOB, carol: U1CAROL}", "people: {}"), line: 2, field: "people", msg: "must name at least one person", problems: 4},
 		{name: "person without Slack id", data: edit(t, "alice: U1ALICE", "alice: "), line: 2, field: "people.alice", msg: "needs a Slack user id"},
 		{name: "bad person name", data: edit(t, "alice: U1ALICE", "Alice: U1ALICE"), line: 2, field: "people.Alice", msg: `"Alice" is not a person name`},
-		{name: "people as a list", data: edit(t, "people: {alice: U1ALICE, bob: U1BOB, carol: U1CAROL}", "people: [alice]"), line: 2, field: "people", msg: "must be a mapping of person name to Slack user id", problems: 4},
+		{name: "people as a list", data: edit(t, "people: {alice: U1ALICE, bob: U1BOB, carol: U1CAROL}", "people: [alice]"), line: 2, field: "people", msg: "must be a mapping of person name to a Slack user id or to {slack: ID, language: LANG}", problems: 4},
+		{name: "person's language unknown", data: edit(t, "alice: U1ALICE", "alice: {slack: U1ALICE, language: fr}"), line: 2, field: "people.alice.language", msg: `"fr" is not one of en, ko: the languages the bot speaks`},
+		{name: "person's mapping without slack", data: edit(t, "alice: U1ALICE", "alice: {language: ko}"), line: 2, field: "people.alice.slack", msg: "is required"},
+		{name: "person's mapping with an unknown field", data: edit(t, "alice: U1ALICE", "alice: {slack: U1ALICE, lang: ko}"), line: 2, field: "people.alice.lang", msg: "unknown field (known fields: language, slack)"},
+		{name: "person's mapping with a bad Slack id", data: edit(t, "alice: U1ALICE", "alice: {slack: alice}"), line: 2, field: "people.alice.slack", msg: `"alice" is not a Slack user id`},
+		{name: "person's mapping reuses a Slack id", data: edit(t, "bob: U1BOB", "bob: {slack: U1ALICE, language: ko}"), line: 2, field: "people.bob.slack", msg: "Slack id U1ALICE is already alice's (line 2)"},
+		{name: "person as a list", data: edit(t, "alice: U1ALICE", "alice: [U1ALICE]"), line: 2, field: "people.alice", msg: "must be a Slack user id, or a mapping like {slack: U0123ABCD, language: ko}"},
 		{name: "empty group", data: edit(t, "sm: [bob, carol]", "sm: []"), line: 3, field: "groups.sm", msg: "must list at least one person"},
 		{name: "no services", data: edit(t, "services:\n", "services: []\nx:\n"), line: 4, field: "services", msg: "must list at least one service", problems: 2},
 		{name: "services as a mapping", data: edit(t, "services:\n", "services: {}\nx:\n"), line: 4, field: "services", msg: "must be a list", problems: 2},

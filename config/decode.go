@@ -50,6 +50,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 		bySlack:   map[string]csr.Person{},
 		admins:    map[csr.Person]bool{},
 		groups:    map[string][]csr.Person{},
+		langs:     map[csr.Person]string{},
 	}
 	f := d.fields(root, "", known())
 	if loc, ok := d.location(f["timezone"], "timezone"); ok {
@@ -58,7 +59,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 	if p, ok := d.match(f["csr_prefix"], "csr_prefix", prefixPat); ok {
 		c.prefix = p
 	}
-	if l, ok := d.oneOf(f["language"], "language", Languages...); ok {
+	if l, ok := d.language(f["language"], "language"); ok {
 		c.language = l
 	}
 	// People first: groups, admins and approval lines refer to them.
@@ -77,7 +78,7 @@ func (d *decoder) config(root *yaml.Node) *Config {
 }
 
 func (d *decoder) people(n *yaml.Node, c *Config) {
-	keys, vals, ok := d.entries(n, "people", "a mapping of person name to Slack user id")
+	keys, vals, ok := d.entries(n, "people", "a mapping of person name to a Slack user id or to {slack: ID, language: LANG}")
 	if ok && len(keys) == 0 {
 		d.errorf(n, "people", "must name at least one person")
 	}
@@ -86,22 +87,44 @@ func (d *decoder) people(n *yaml.Node, c *Config) {
 		path := join("people", k.Value)
 		name, _ := d.match(k, path, personPat)
 		c.slack[csr.Person(name)] = ""
-		if isNull(vals[i]) {
+		idNode, idPath := vals[i], path
+		switch v := resolve(vals[i]); {
+		case isNull(v):
 			d.errorf(vals[i], path, "needs a Slack user id")
 			continue
+		case v.Kind == yaml.MappingNode:
+			f := d.fields(vals[i], path, known("people"))
+			idNode, idPath = f["slack"], join(path, "slack")
+			if l, ok := d.language(f["language"], join(path, "language")); ok {
+				c.langs[csr.Person(name)] = l
+			}
+		case v.Kind != yaml.ScalarNode:
+			d.errorf(vals[i], path, "must be a Slack user id, or a mapping like {slack: U0123ABCD, language: ko}")
+			continue
 		}
-		id, ok := d.match(vals[i], path, slackPat)
+		id, ok := d.match(idNode, idPath, slackPat)
 		if !ok {
 			continue
 		}
 		if first, dup := owner[id]; dup {
-			d.errorf(vals[i], path, "Slack id %s is already %s's (line %d)", id, first.Value, first.Line)
+			d.errorf(idNode, idPath, "Slack id %s is already %s's (line %d)", id, first.Value, first.Line)
 			continue
 		}
 		owner[id] = k
 		c.slack[csr.Person(name)] = id
 		c.bySlack[id] = csr.Person(name)
 	}
+}
+
+// language reads a language the bot speaks, naming them all when it is
+// not one.
+func (d *decoder) language(n *yaml.Node, path string) (string, bool) {
+	s, ok := d.text(n, path)
+	if ok && !slices.Contains(Languages, s) {
+		d.errorf(n, path, "%q is not one of %s: the languages the bot speaks", s, strings.Join(Languages, ", "))
+		return s, false
+	}
+	return s, ok
 }
 
 func (d *decoder) groups(n *yaml.Node, c *Config) {

@@ -47,6 +47,9 @@ type Field struct {
 	// Variants are, for a Mapping with an Enum'd "kind" field, the further
 	// fields each kind has (the deployer).
 	Variants map[string][]Field
+	// Short names the field of a Mapping that a single value may stand
+	// for, so that the common case stays one word (a person's Slack id).
+	Short string
 }
 
 var (
@@ -60,16 +63,22 @@ var (
 var Schema = Field{Type: Mapping, Doc: "A releasebot config file.", Fields: []Field{
 	{Name: "timezone", Type: String, Required: true, Doc: "IANA time zone deploy windows, freezes and schedules are read in (never Local)."},
 	{Name: "csr_prefix", Type: String, Pattern: &prefixPat, Default: "CSR", Doc: "The prefix of CSR ids (CSR-12); pick it once."},
-	{Name: "language", Type: String, Enum: Languages, Default: "en", Doc: "The language the bot speaks: en (English) or ko (Korean, 한국어)."},
+	{Name: "language", Type: String, Enum: Languages, Default: "en", Doc: "The language the bot speaks: en (English) or ko (Korean, 한국어). Channel messages (cards, notices, reminders) are in it; what one person alone reads is in their `people` language, else their Slack language (English or Korean), else this one."},
 	{Name: "admins", Type: List, Item: &Field{Type: String, Pattern: &personPat}, Doc: "People (from people) who may override a freeze and act on any CSR."},
-	{Name: "people", Type: Map, Required: true, Key: &personPat, Item: &Field{Type: String, Pattern: &slackPat},
-		Doc: "Everyone the bot knows: short name to Slack user id."},
+	{Name: "people", Type: Map, Required: true, Key: &personPat, Item: &personField,
+		Doc: "Everyone the bot knows: short name to Slack user id (`alice: U0123ABCD`), or to a mapping that also sets the person's language (`alice: {slack: U0123ABCD, language: ko}`)."},
 	{Name: "groups", Type: Map, Key: &namePat, Item: &Field{Type: List, Item: &Field{Type: String, Pattern: &personPat}},
 		Doc: "Named lists of people, referred to as `group:<name>` in approvers."},
 	{Name: "services", Type: List, Required: true, Item: &serviceField, Doc: "The services CSRs are opened for."},
 	{Name: "reminders", Type: List, Item: &reminderField, Doc: "Reports posted to a channel on a cron schedule."},
 	{Name: "slack_usergroups", Type: Map, Key: &namePat, Item: &Field{Type: String, Pattern: &usergroupPat},
 		Doc: "Groups (from groups) whose members follow a Slack user group id."},
+}}
+
+var personField = Field{Type: Mapping, Short: "slack", Fields: []Field{
+	{Name: "slack", Type: String, Required: true, Pattern: &slackPat, Doc: "The person's Slack user id."},
+	{Name: "language", Type: String, Enum: Languages, Default: "their Slack language, else the top-level language",
+		Doc: "The language of what the bot tells this person alone (direct messages, answers only they see, their forms and Home tab); channel messages keep the top-level language."},
 }}
 
 var serviceField = Field{Type: Mapping, Fields: []Field{

@@ -70,6 +70,10 @@ func typeName(f Field) string {
 		return "list of " + typeName(*f.Item)
 	case Map:
 		return "map of " + keyName(f.Key) + " to " + typeName(*f.Item)
+	case Mapping:
+		if f.Short != "" {
+			return typeName(*lookupField(f.Fields, f.Short)) + " or mapping"
+		}
 	}
 	return string(f.Type)
 }
@@ -200,6 +204,16 @@ func schemaOf(f Field) map[string]any {
 	}
 	if f.Pattern != nil {
 		s["pattern"] = f.Pattern.re.String()
+	}
+	if f.Short != "" {
+		// Either the one value, as its field says, or the whole mapping.
+		short := schemaOf(*lookupField(f.Fields, f.Short))
+		delete(s, "description")
+		out := map[string]any{"oneOf": []any{short, s}}
+		if f.Doc != "" {
+			out["description"] = f.Doc
+		}
+		return out
 	}
 	return s
 }

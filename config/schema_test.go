@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +89,13 @@ services:
 %s`, deployer, extra)
 	}
 	require.NoError(t, s.Validate(yamlValue(t, []byte(base("{kind: command, argv: [./deploy.sh], timeout: 15m}", "")))))
+	withPeople := func(people string) string {
+		return strings.Replace(base("{kind: fake}", ""), "people: {alice: U0ALICE001}", "people: "+people, 1)
+	}
+	accepted := withPeople("{alice: {slack: U0ALICE001, language: ko}, bob: U0BOB00002}")
+	require.NoError(t, s.Validate(yamlValue(t, []byte(accepted))), "both forms of a person")
+	_, err := config.Parse("test.yaml", []byte(accepted))
+	require.NoError(t, err)
 	for _, tc := range []struct{ name, yaml string }{
 		{"unknown top-level field", base("{kind: fake}", "colour: blue\n")},
 		{"field of another deployer kind", base("{kind: fake, argv: [x]}", "")},
@@ -96,6 +104,10 @@ services:
 		{"bad duration", base("{kind: fake, delay: soon}", "")},
 		{"bad reminder kind", base("{kind: fake}", "reminders: [{name: r, kind: weekly, schedule: '@daily', channel: '#x'}]\n")},
 		{"bad person name", base("{kind: fake}", "admins: [Alice]\n")},
+		{"unknown person language", withPeople("{alice: {slack: U0ALICE001, language: fr}}")},
+		{"person mapping without slack", withPeople("{alice: {language: ko}}")},
+		{"unknown field of a person", withPeople("{alice: {slack: U0ALICE001, locale: ko}}")},
+		{"person as a list", withPeople("{alice: [U0ALICE001]}")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Error(t, s.Validate(yamlValue(t, []byte(tc.yaml))))

@@ -220,7 +220,7 @@ const (
 // English is the default catalog: the core sentences and those of each
 // integration, each kept in its own file so features grow independently.
 // Backticks mark commands a person can copy.
-var English = merge(coreEnglish, formatEnglish, timeEnglish, namesEnglish, opsEnglish, slackFormsEnglish, reworkEnglish, stateEnglish, slackEnglish, deployEnglish, scheduleEnglish, integrityEnglish, productionEnglish, githubEnglish, storeEnglish)
+var English = merge(coreEnglish, formatEnglish, timeEnglish, namesEnglish, opsEnglish, slackFormsEnglish, reworkEnglish, stateEnglish, slackEnglish, deployEnglish, scheduleEnglish, integrityEnglish, productionEnglish, githubEnglish, storeEnglish, consoleEnglish)
 
 // merge joins catalogs; a message id defined twice is a programming error
 // caught at startup.
@@ -419,7 +419,7 @@ var coreEnglish = Catalog{
 	CardMoreCommits: "… and {n} more",
 
 	ConsoleWelcome: "releasebot console — acting as {person}. Type `help` for commands, `as NAME` to act as someone else ({people}), a number to pick an action, `clock TIME` to move time, `quit` or `exit` to leave.",
-	ConsoleHelp:    "Console: `as NAME` switches the acting person; a number runs one of the actions shown last; `clock +2h` or `clock 2026-12-04T22:30` moves time; `quit` or `exit` leaves. On a terminal, arrows edit the line and up and down go through the history.",
+	ConsoleHelp:    "Console: `as NAME` switches the acting person; a number runs one of the actions shown last; `clock +2h` or `clock 2026-12-04T22:30` moves time; `lang ko` or `lang en` switches the language for the session (without it, the console speaks the acting person's); `quit` or `exit` leaves. On a terminal, arrows edit the line and up and down go through the history.",
 	ConsoleNoPick:  "{person} has no action {n}; pick one of the numbers shown for {person} after the last card.",
 	ConsoleAskFor:  "{what}: ",
 	ConsoleClock:   "🕒 The clock now reads {time}. Next: carry on; deploy windows, freezes and schedules follow this time now.",

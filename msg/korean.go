@@ -4,7 +4,7 @@ package msg
 // register of a work messenger (-습니다/-세요). Commands, flags, ids and
 // state ids stay in English inside backticks, since people type them; see
 // README.md for the glossary. It is not wired into the app yet.
-var Korean = merge(coreKorean, formatKorean, timeKorean, namesKorean, opsKorean, slackFormsKorean, reworkKorean, stateKorean, slackKorean, deployKorean, scheduleKorean, integrityKorean, productionKorean, githubKorean, storeKorean)
+var Korean = merge(coreKorean, formatKorean, timeKorean, namesKorean, opsKorean, slackFormsKorean, reworkKorean, stateKorean, slackKorean, deployKorean, scheduleKorean, integrityKorean, productionKorean, githubKorean, storeKorean, consoleKorean)
 
 var coreKorean = Catalog{
 	RefuseAlreadyApproved:   "{csr} 건은 이미 `{step}` 단계에서 승인하셨습니다({at}). 한 사람은 CSR 하나를 한 번만 승인할 수 있습니다.",
@@ -188,7 +188,7 @@ var coreKorean = Catalog{
 	CardMoreCommits: "… 외 {n}개",
 
 	ConsoleWelcome: "releasebot 콘솔 — 현재 사용자: {person}. 명령 목록은 `help`, 다른 사용자로 작업하려면 `as NAME`({people}), 작업을 고르려면 번호, 시각을 옮기려면 `clock TIME`, 종료하려면 `quit` 또는 `exit`을 입력하세요.",
-	ConsoleHelp:    "콘솔: `as NAME`으로 작업할 사용자를 바꿉니다. 번호를 입력하면 마지막에 표시된 작업 중 하나를 실행합니다. `clock +2h` 또는 `clock 2026-12-04T22:30`으로 시각을 옮기고, `quit` 또는 `exit`으로 종료합니다. 터미널에서는 화살표 키로 줄을 편집하고, 위아래 화살표로 입력 이력을 오갈 수 있습니다.",
+	ConsoleHelp:    "콘솔: `as NAME`으로 작업할 사용자를 바꿉니다. 번호를 입력하면 마지막에 표시된 작업 중 하나를 실행합니다. `clock +2h` 또는 `clock 2026-12-04T22:30`으로 시각을 옮깁니다. `lang ko` 또는 `lang en`으로 이 세션의 언어를 바꿉니다(정하지 않으면 작업하는 사용자의 언어로 표시합니다). `quit` 또는 `exit`으로 종료합니다. 터미널에서는 화살표 키로 줄을 편집하고, 위아래 화살표로 입력 이력을 오갈 수 있습니다.",
 	ConsoleNoPick:  "{person} 사용자에게는 {n}번 작업이 없습니다. 마지막 카드 뒤에 {person} 사용자용으로 표시된 번호 중에서 고르세요.",
 	ConsoleAskFor:  "{what}: ",
 	ConsoleClock:   "🕒 현재 시각: {time}. 다음 단계: 계속 진행하세요. 이제 배포 가능 시간, 배포 동결, 예약은 이 시각을 기준으로 합니다.",

@@ -79,6 +79,14 @@ type People interface {
 	People() []csr.Person
 }
 
+// Languages are the installation's language and each person's own, when
+// People knows them (*config.Config does): the console then speaks the
+// acting person's language.
+type Languages interface {
+	Language() string
+	PersonLanguage(p csr.Person) string // "" when not set
+}
+
 // Waiter waits for background deploy runs.
 type Waiter interface{ Wait() }
 
@@ -113,6 +121,9 @@ type Console struct {
 	// last is the CSR shown last, whose actions `as` shows for the new
 	// person.
 	last csr.ID
+	// lang is the language `lang` chose for the session; "" follows the
+	// acting person.
+	lang string
 }
 
 // New returns a console acting as the first configured person.
@@ -124,7 +135,59 @@ func New(b *bot.Bot, runs Waiter, people People, r Renderer, out *Out, clk Setta
 	return c
 }
 
-func (c *Console) say(t msg.Text) { c.Out.Print(c.Render.t(t) + "\n") }
+func (c *Console) say(t msg.Text) { c.sayTo(c.actor, t) }
+
+func (c *Console) sayTo(p csr.Person, t msg.Text) { c.Out.Print(c.renderFor(p).t(t) + "\n") }
+
+// language is the language the console speaks to p, and why: the
+// session's `lang`, else p's language in the config, else the
+// installation's.
+func (c *Console) language(p csr.Person) (string, msg.Text) {
+	if c.lang != "" {
+		return c.lang, msg.T(msg.ConsoleLangSession)
+	}
+	if l, ok := c.People.(Languages); ok {
+		if own := l.PersonLanguage(p); own != "" {
+			return own, msg.T(msg.ConsoleLangPerson, "person", string(p))
+		}
+	}
+	return c.defaultLanguage(), msg.T(msg.ConsoleLangDefault)
+}
+
+func (c *Console) defaultLanguage() string {
+	if l, ok := c.People.(Languages); ok {
+		return l.Language()
+	}
+	return "en"
+}
+
+// renderFor is the renderer of what p reads; the installation's language
+// is Render's own catalog, whichever catalog that is.
+func (c *Console) renderFor(p csr.Person) Renderer {
+	lang, _ := c.language(p)
+	if lang == c.defaultLanguage() {
+		return c.Render
+	}
+	r := c.Render
+	r.Catalog = msg.CatalogFor(lang)
+	return r
+}
+
+// setLanguage handles `lang`, `lang ko` and `lang en`.
+func (c *Console) setLanguage(p csr.Person, arg string) {
+	if arg == "" {
+		lang, why := c.language(p)
+		c.sayTo(p, msg.T(msg.ConsoleLangNow, "language", msg.T(msg.LanguageNames[lang]), "why", why))
+		return
+	}
+	if _, ok := msg.LanguageNames[arg]; !ok {
+		c.Out.Print(c.renderFor(p).Reply(chat.Reply{Refusal: &chat.Refusal{Rule: "unknown-language",
+			Why: msg.T(msg.ConsoleLangBad, "value", arg), Next: msg.T(msg.ConsoleLangNext)}}))
+		return
+	}
+	c.lang = arg
+	c.sayTo(p, msg.T(msg.ConsoleLangSet, "language", msg.T(msg.LanguageNames[arg])))
+}
 
 func (c *Console) peopleList() msg.Text {
 	var names []string
@@ -219,7 +282,7 @@ func (c *Console) interact(ctx context.Context, r lineReader) error {
 		case line == "":
 		case isNumber(line):
 			c.pick(ctx, line, func(what string) string {
-				v, err := r.ReadLine(c.Render.t(msg.T(msg.ConsoleAskFor, "what", what)))
+				v, err := r.ReadLine(c.renderFor(c.actor).t(msg.T(msg.ConsoleAskFor, "what", what)))
 				if err != nil {
 					return ""
 				}
@@ -264,9 +327,14 @@ func (c *Console) pick(ctx context.Context, s string, ask func(what string) stri
 	c.Line(ctx, c.actor, cmd)
 }
 
-// Line runs one console line as person p: the console's own `as` and
-// `help` additions, or a bot command.
+// Line runs one console line as person p: the console's own `as`,
+// `clock`, `lang` and `help` additions, or a bot command, answered in p's
+// language.
 func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
+	if rest, ok := strings.CutPrefix(line, "lang"); ok && (rest == "" || rest[0] == ' ') {
+		c.setLanguage(p, strings.TrimSpace(rest))
+		return
+	}
 	if rest, ok := strings.CutPrefix(line, "as "); ok || line == "as" {
 		if !ok {
 			rest = ""
@@ -277,26 +345,26 @@ func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
 			if who != "" {
 				why = msg.T(msg.RefuseUnknownPerson, "person", string(who))
 			}
-			c.Out.Print(c.Render.Reply(chat.Reply{Refusal: &chat.Refusal{Rule: "unknown-person", Why: why,
+			c.Out.Print(c.renderFor(p).Reply(chat.Reply{Refusal: &chat.Refusal{Rule: "unknown-person", Why: why,
 				Next: msg.T(msg.NextListPeople, "people", c.peopleList())}}))
 			return
 		}
 		c.actor = who
-		c.say(msg.T(msg.ReplyActing, "person", string(who)))
+		c.sayTo(who, msg.T(msg.ReplyActing, "person", string(who)))
 		c.showActions(ctx, who)
 		return
 	}
 	if rest, ok := strings.CutPrefix(line, "clock"); ok && c.Clock != nil && (rest == "" || rest[0] == ' ') {
-		c.moveClock(strings.TrimSpace(rest))
+		c.moveClock(p, strings.TrimSpace(rest))
 		if c.AfterClock != nil {
 			c.AfterClock(ctx)
 		}
 		return
 	}
 	out := c.Bot.Handle(ctx, chat.Event{User: string(p), Channel: "console", Text: line})
-	c.Out.Print(c.Render.Reply(out.Reply))
+	c.Out.Print(c.renderFor(p).Reply(out.Reply))
 	if line == "help" {
-		c.say(msg.T(msg.ConsoleHelp))
+		c.sayTo(p, msg.T(msg.ConsoleHelp))
 	}
 	if out.Reply.Refusal == nil {
 		c.actions[p] = out.Reply.Actions
@@ -318,10 +386,10 @@ func (c *Console) showActions(ctx context.Context, p csr.Person) {
 	}
 	c.actions[p] = out.Reply.Actions
 	if len(out.Reply.Actions) == 0 {
-		c.say(msg.T(msg.ConsoleNoActions, "person", string(p), "csr", string(c.last)))
+		c.sayTo(p, msg.T(msg.ConsoleNoActions, "person", string(p), "csr", string(c.last)))
 		return
 	}
-	c.say(msg.T(msg.ConsoleActionsFor, "person", string(p), "csr", string(c.last), "actions", c.Render.actionList(out.Reply.Actions)))
+	c.sayTo(p, msg.T(msg.ConsoleActionsFor, "person", string(p), "csr", string(c.last), "actions", c.Render.actionList(out.Reply.Actions)))
 }
 
 // ScriptError is a problem with the script file itself (not with a command
@@ -383,17 +451,17 @@ func (c *Console) Script(ctx context.Context, name string, r io.Reader) error {
 
 // moveClock handles `clock`, `clock +2h`, `clock 22:30` and
 // `clock 2026-12-01T22:30` (in the console's time zone).
-func (c *Console) moveClock(arg string) {
+func (c *Console) moveClock(p csr.Person, arg string) {
 	if arg != "" {
 		t, err := commands.ParseWhen(arg, c.Clock.Now(), c.Render.Loc)
 		if err != nil {
 			var r *csr.Refusal
 			if errors.As(err, &r) {
-				c.Out.Print(c.Render.Reply(chat.Reply{Refusal: &chat.Refusal{Rule: r.Rule, Why: r.Why, Next: r.Next}}))
+				c.Out.Print(c.renderFor(p).Reply(chat.Reply{Refusal: &chat.Refusal{Rule: r.Rule, Why: r.Why, Next: r.Next}}))
 			}
 			return
 		}
 		c.Clock.Set(t)
 	}
-	c.say(msg.T(msg.ConsoleClock, "time", msg.At(c.Clock.Now().In(c.Render.Loc))))
+	c.sayTo(p, msg.T(msg.ConsoleClock, "time", msg.At(c.Clock.Now().In(c.Render.Loc))))
 }

@@ -17,14 +17,20 @@ import (
 	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
 	"releasebot/internal/testconfig"
+	"releasebot/msg"
 )
 
 // session runs lines through the interactive console as a person would
 // type them and returns what it printed.
 func session(t *testing.T, ephemeral bool, lines ...string) string {
 	t.Helper()
+	return sessionWith(t, testconfig.YAML, ephemeral, lines...)
+}
+
+func sessionWith(t *testing.T, cfgYAML string, ephemeral bool, lines ...string) string {
+	t.Helper()
 	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Parse("test.yaml", []byte(testconfig.YAML))
+	cfg, err := config.Parse("test.yaml", []byte(cfgYAML))
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
@@ -80,4 +86,49 @@ func TestQuitAndEOFSayWhatIsKept(t *testing.T) {
 			require.Contains(t, out, tc.bye)
 		})
 	}
+}
+
+// TestLanguageFollowsThePerson: the console speaks the acting person's
+// language from the config (else the installation's); `lang` says which
+// and why, `lang ko|en` sets it for the session whoever acts, and a
+// language it does not speak is refused and changes nothing.
+func TestLanguageFollowsThePerson(t *testing.T) {
+	cfg := strings.Replace(testconfig.YAML, "bob: U0BOB00002", "bob: {slack: U0BOB00002, language: ko}", 1)
+	ko := func(id msg.ID, kv ...any) string { return msg.Korean.Render(msg.T(id, kv...)) }
+	en := func(id msg.ID, kv ...any) string { return msg.English.Render(msg.T(id, kv...)) }
+	out := sessionWith(t, cfg, true,
+		"lang",
+		"as bob",
+		"lang",
+		`new web-frontend "Fix header" --ref main`,
+		"lang fr",
+		"as alice",
+		"lang ko",
+		"show CSR-1",
+		"as bob",
+		"lang en",
+		"lang",
+		"exit",
+	)
+	want := []string{
+		en(msg.ConsoleLangNow, "language", msg.T(msg.LangEnglish), "why", msg.T(msg.ConsoleLangDefault)),
+		ko(msg.ReplyActing, "person", "bob"),
+		ko(msg.ConsoleLangNow, "language", msg.T(msg.LangKorean), "why", msg.T(msg.ConsoleLangPerson, "person", "bob")),
+		ko(msg.ReplyCreated, "csr", "CSR-1", "title", "Fix header"),
+		ko(msg.ReplyRefused, "why", ko(msg.ConsoleLangBad, "value", "fr")),
+		en(msg.ReplyActing, "person", "alice"),
+		ko(msg.ConsoleLangSet, "language", msg.T(msg.LangKorean)),
+		ko(msg.CardState),
+		ko(msg.ReplyActing, "person", "bob"),
+		en(msg.ConsoleLangSet, "language", msg.T(msg.LangEnglish)),
+		en(msg.ConsoleLangNow, "language", msg.T(msg.LangEnglish), "why", msg.T(msg.ConsoleLangSession)),
+	}
+	rest := out
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		require.GreaterOrEqual(t, i, 0, "%q not in order in:\n%s", w, out)
+		rest = rest[i+len(w):]
+	}
+	require.Contains(t, out, ko(msg.ConsoleLangNext), "the refusal says what to type")
+	require.NotContains(t, out, en(msg.ConsoleLangSet, "language", msg.T(msg.LangKorean)), "lang fr changed nothing")
 }

@@ -78,6 +78,10 @@ type Directory interface {
 	SlackID(p csr.Person) string
 	PersonBySlackID(id string) (csr.Person, bool)
 	IsAdmin(p csr.Person) bool
+	// Language is the installation's language, of channel messages;
+	// PersonLanguage a person's own, "" when not set (see languageOf).
+	Language() string
+	PersonLanguage(p csr.Person) string
 }
 
 // Options build an Adapter.
@@ -93,8 +97,11 @@ type Options struct {
 	People Directory
 	Clock  clock.Clock
 	Log    *slog.Logger
-	// Catalog renders every sentence the adapter shows (default
-	// msg.English).
+	// Catalog renders every sentence in the installation's language
+	// (People.Language(); default: that language's msg catalog): channel
+	// messages, and what a person reads alone when their language is it.
+	// What a person reads alone in another language comes from msg's
+	// catalog of that language.
 	Catalog msg.Catalog
 	// Command is the slash command's name, for help texts (default
 	// "/release"); requests are accepted under whatever name Slack sends.
@@ -123,7 +130,9 @@ type Adapter struct {
 	clock   clock.Clock
 	log     *slog.Logger
 	api     *webAPI
-	r       renderer
+	r       renderer // in the installation's language; rendererIn for another
+	lang    string   // the installation's language
+	locales *locales // people's Slack languages
 	command string
 
 	botMu   sync.RWMutex
@@ -145,10 +154,11 @@ type Adapter struct {
 	keeper *keeper
 	socket socketState // the Socket Mode connection, for SocketReady
 
-	// The help and busy acknowledgements never change: rendered once, as
-	// they are answered on the request's own goroutine.
-	helpOnce, busyOnce sync.Once
-	helpAck, busyAck   responseMessage
+	// The help and busy acknowledgements never change: rendered once per
+	// language, as they are answered on the request's own goroutine.
+	acksMu   sync.Mutex
+	helpAcks map[string]responseMessage // language -> help of the configured command
+	busyAcks map[string]responseMessage // language -> busy answer
 }
 
 // New builds the adapter and starts its workers.
@@ -178,7 +188,7 @@ func New(o Options) (*Adapter, error) {
 		o.Wait = wait.Sleep
 	}
 	if o.Catalog == nil {
-		o.Catalog = msg.English
+		o.Catalog = msg.CatalogFor(o.People.Language())
 	}
 	if cfg, ok := o.People.(*config.Config); ok {
 		o.People = NewGroupsConfig(cfg)
@@ -197,12 +207,14 @@ func New(o Options) (*Adapter, error) {
 		api: &webAPI{c: slackapi.New(o.Settings.BotToken.Reveal(), opts...), http: o.HTTPClient, wait: o.Wait, log: o.Log,
 			origins: responseOrigins(o.Settings.APIURL)},
 		r:       renderer{cat: o.Catalog, loc: o.People.Location(), slackID: o.People.SlackID, command: o.Command},
+		lang:    o.People.Language(),
 		command: o.Command,
 		base:    base,
 		cancel:  cancel,
 		jobs:    make(chan func(context.Context), o.Queue),
 		quick:   make(chan struct{}, 64),
 	}
+	a.locales = newLocales(a.api, a.clock, a.log)
 	a.keeper = newKeeper(a)
 	for range o.Workers {
 		a.workers.Add(1)
@@ -399,11 +411,15 @@ func (a *Adapter) reply(ctx context.Context, to target, rep chat.Reply) {
 	if to.cardless {
 		rep.Card, rep.Actions = nil, nil
 	}
-	text, blocks := a.r.Reply(rep)
+	ephemeral := to.ephemeral || rep.Private
+	r := a.r // a channel reads the installation's language
+	if to.user != "" && (ephemeral || to.dm || to.channel == "") {
+		r = a.reader(ctx, to.user)
+	}
+	text, blocks := r.Reply(rep)
 	if text == "" && len(blocks) == 0 {
 		return
 	}
-	ephemeral := to.ephemeral || rep.Private
 	if to.responseURL != "" {
 		kind := "in_channel"
 		if ephemeral {
@@ -443,12 +459,20 @@ func (a *Adapter) reply(ctx context.Context, to target, rep chat.Reply) {
 	}
 }
 
-// busy is the answer when the work queue is full: nothing was done. Its
-// blocks are shared: encode them, never change them.
-func (a *Adapter) busy() responseMessage {
-	a.busyOnce.Do(func() {
-		text := a.r.t(msg.T(msg.SlackBusy))
-		a.busyAck = encoded(responseMessage{ResponseType: "ephemeral", Text: text, Blocks: []slackapi.Block{section(text)}})
-	})
-	return a.busyAck
+// busy is the answer to user when the work queue is full: nothing was
+// done. Its blocks are shared: encode them, never change them.
+func (a *Adapter) busy(user string) responseMessage {
+	lang := a.languageNow(user)
+	a.acksMu.Lock()
+	defer a.acksMu.Unlock()
+	if m, ok := a.busyAcks[lang]; ok {
+		return m
+	}
+	text := a.rendererIn(lang).t(msg.T(msg.SlackBusy))
+	m := encoded(responseMessage{ResponseType: "ephemeral", Text: text, Blocks: []slackapi.Block{section(text)}})
+	if a.busyAcks == nil {
+		a.busyAcks = map[string]responseMessage{}
+	}
+	a.busyAcks[lang] = m
+	return m
 }

@@ -48,7 +48,8 @@ var (
 		"views.open":            nil, // by trigger id: interactivity, no scope
 		"views.publish":         nil, // the App Home
 		"usergroups.users.list": {"usergroups:read"},
-		"apps.connections.open": nil, // app-level token, connections:write
+		"users.info":            {"users:read"}, // a person's Slack language, with include_locale
+		"apps.connections.open": nil,            // app-level token, connections:write
 	}
 	eventScopes = map[string]string{
 		"app_mention":     "app_mentions:read",

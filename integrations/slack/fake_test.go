@@ -75,11 +75,16 @@ type fakeSlack struct {
 	refused   []string            // payloads refused by the Block Kit check
 	failMsgs  map[string][]string // method -> response_metadata.messages of its failure
 	failed    map[string]int      // method -> calls answered with its failure
+	locales   map[string]string   // users.info: the workspace's users, id -> locale
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{t: t, limited: map[string]int{}, failing: map[string]string{}, groups: map[string][]string{},
-		failMsgs: map[string][]string{}, failed: map[string]int{}}
+		failMsgs: map[string][]string{}, failed: map[string]int{}, locales: map[string]string{}}
+	// The test people, as a workspace has them: Slack's default locale.
+	for _, id := range []string{alice, bob, carol, dave, erin, frank, "U0GRACE007"} {
+		f.locales[id] = "en-US"
+	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -187,6 +192,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		if m, ok := f.groups[call.Params.Get("usergroup")]; ok {
 			resp["users"] = m
 		}
+	case "users.info":
+		resp = f.userInfo(r, call.Params)
 	case "apps.connections.open":
 		f.opens++
 		resp = map[string]any{"ok": true, "url": f.wsURL()}
@@ -196,6 +203,41 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	f.calls = append(f.calls, call)
 	f.mu.Unlock()
 	writeJSONBody(w, resp)
+}
+
+// userInfo answers users.info as Slack does: a token is required, the
+// user must be one of the workspace's, and the locale is in the answer
+// only when include_locale=true was asked.
+func (f *fakeSlack) userInfo(r *http.Request, params url.Values) map[string]any {
+	token := params.Get("token")
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		token = bearer
+	}
+	switch {
+	case token == "":
+		return map[string]any{"ok": false, "error": "not_authed"}
+	case !strings.HasPrefix(token, "xoxb-"):
+		return map[string]any{"ok": false, "error": "invalid_auth"}
+	}
+	id := params.Get("user")
+	locale, ok := f.locales[id]
+	if !ok {
+		return map[string]any{"ok": false, "error": "user_not_found"}
+	}
+	user := map[string]any{"id": id, "team_id": "T0TEAM0001", "name": strings.ToLower(id), "deleted": false,
+		"tz": "Asia/Seoul", "tz_label": "Korean Standard Time", "tz_offset": 32400, "is_bot": false,
+		"profile": map[string]any{"real_name": id, "display_name": strings.ToLower(id)}}
+	if params.Get("include_locale") == "true" {
+		user["locale"] = locale
+	}
+	return map[string]any{"ok": true, "user": user}
+}
+
+// SetLocale sets a workspace user's locale (adding the user).
+func (f *fakeSlack) SetLocale(user, locale string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.locales[user] = locale
 }
 
 // validate checks a Web API call's payload against Slack's documented

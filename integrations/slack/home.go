@@ -31,10 +31,11 @@ func (a *Adapter) publishHome(ctx context.Context, user string) {
 
 func (a *Adapter) homeView(ctx context.Context, user string) (slackapi.HomeTabViewRequest, error) {
 	view := slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, CallbackID: "home"}
+	r := a.reader(ctx, user)
 	p, ok := a.dir.PersonBySlackID(user)
 	if !ok {
-		view.Blocks.BlockSet = []slackapi.Block{section(a.r.t(msg.T(msg.RefuseUnknownActor, "who", user))),
-			contextLine(a.r.t(msg.T(msg.NextAskAdmin)))}
+		view.Blocks.BlockSet = []slackapi.Block{section(r.t(msg.T(msg.RefuseUnknownActor, "who", user))),
+			contextLine(r.t(msg.T(msg.NextAskAdmin)))}
 		return view, nil
 	}
 	actor := csr.Actor{Person: p, Admin: a.dir.IsAdmin(p)}
@@ -69,11 +70,11 @@ func (a *Adapter) homeView(ctx context.Context, user string) (slackapi.HomeTabVi
 		}
 	}
 	blocks := []slackapi.Block{
-		slackapi.NewHeaderBlock(plainText(a.r.plain(msg.T(msg.SlackHomeTitle)), maxHeaderText)),
-		section("*" + a.r.t(msg.T(msg.SlackHomeWaiting, "count", strconv.Itoa(len(waiting)))) + "*"),
+		slackapi.NewHeaderBlock(plainText(r.plain(msg.T(msg.SlackHomeTitle)), maxHeaderText)),
+		section("*" + r.t(msg.T(msg.SlackHomeWaiting, "count", strconv.Itoa(len(waiting)))) + "*"),
 	}
 	if len(waiting) == 0 {
-		blocks = append(blocks, contextLine(a.r.t(msg.T(msg.SlackHomeNothing))))
+		blocks = append(blocks, contextLine(r.t(msg.T(msg.SlackHomeNothing))))
 	}
 	for _, c := range first(waiting, maxHomeItems) {
 		svc, ok := a.dir.Service(c.Service)
@@ -84,22 +85,22 @@ func (a *Adapter) homeView(ctx context.Context, user string) (slackapi.HomeTabVi
 		if err != nil {
 			return view, err
 		}
-		blocks = append(blocks, section(a.homeLine(c)+"\n"+a.r.t(card.Next)))
+		blocks = append(blocks, section(r.homeLine(c)+"\n"+r.t(card.Next)))
 		if len(actions) > 0 {
-			blocks = append(blocks, a.r.buttons(blockID(scopeHome, c.ID, c.Version, ""), actions))
+			blocks = append(blocks, r.buttons(blockID(scopeHome, c.ID, c.Version, ""), actions))
 		}
 	}
 	blocks = append(blocks, slackapi.NewDividerBlock(),
-		section("*"+a.r.t(msg.T(msg.SlackHomeMine, "count", strconv.Itoa(len(own))))+"*"))
+		section("*"+r.t(msg.T(msg.SlackHomeMine, "count", strconv.Itoa(len(own))))+"*"))
 	var lines []string
 	for _, c := range first(own, maxHomeItems*2) {
-		lines = append(lines, a.homeLine(c))
+		lines = append(lines, r.homeLine(c))
 	}
 	if len(lines) == 0 {
-		lines = append(lines, a.r.t(msg.T(msg.SlackHomeNone)))
+		lines = append(lines, r.t(msg.T(msg.SlackHomeNone)))
 	}
 	blocks = append(blocks, sections(lines)...)
-	blocks = append(blocks, contextLine(a.r.t(msg.T(msg.SlackHomeFooter, "command", a.command))))
+	blocks = append(blocks, contextLine(r.t(msg.T(msg.SlackHomeFooter, "command", a.command))))
 	view.Blocks.BlockSet = blocks
 	return view, nil
 }
@@ -110,8 +111,8 @@ func ownersMove(s csr.State) bool {
 	return slices.Contains([]csr.State{csr.Draft, csr.Tested, csr.TestFailed, csr.Approved, csr.Rejected, csr.DeployFailed}, s)
 }
 
-func (a *Adapter) homeLine(c csr.CSR) string {
-	return a.r.t(msg.T(msg.SlackHomeLine, "csr", string(c.ID), "service", c.Service, "title", c.Title, "state", c.State.Name()))
+func (r renderer) homeLine(c csr.CSR) string {
+	return r.t(msg.T(msg.SlackHomeLine, "csr", string(c.ID), "service", c.Service, "title", c.Title, "state", c.State.Name()))
 }
 
 func first(cs []csr.CSR, n int) []csr.CSR {

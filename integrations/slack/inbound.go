@@ -27,7 +27,7 @@ func (a *Adapter) Command(ctx context.Context, sc slackapi.SlashCommand) *respon
 		name = a.command
 	}
 	if text == "" || strings.EqualFold(text, "help") {
-		h := a.help(name)
+		h := a.help(name, a.languageOf(ctx, sc.UserID))
 		return &h
 	}
 	meta := modalMeta{Channel: sc.ChannelID, ResponseURL: sc.ResponseURL}
@@ -44,7 +44,7 @@ func (a *Adapter) Command(ctx context.Context, sc slackapi.SlashCommand) *respon
 			}
 			a.openForm(ctx, kind, sc.TriggerID, sc.UserID, meta)
 		}) {
-			b := a.busy()
+			b := a.busy(sc.UserID)
 			return &b
 		}
 		return nil
@@ -56,7 +56,7 @@ func (a *Adapter) Command(ctx context.Context, sc slackapi.SlashCommand) *respon
 	ev := chat.Event{Key: key, User: sc.UserID, Channel: sc.ChannelID, Text: text}
 	to := target{responseURL: sc.ResponseURL, channel: sc.ChannelID, user: sc.UserID, ephemeral: true}
 	if !a.submit(func(ctx context.Context) { a.run(ctx, ev, to) }) {
-		b := a.busy()
+		b := a.busy(sc.UserID)
 		return &b
 	}
 	return nil
@@ -170,7 +170,7 @@ func (a *Adapter) chat(ctx context.Context, key, user, channel, text string, to 
 		if key != "" && !a.once(ctx, key, user, to) {
 			return
 		}
-		h := a.help(a.command)
+		h := a.help(a.command, a.languageOf(ctx, user))
 		to.ephemeral = !to.dm
 		a.replyBlocks(ctx, to, h.Text, h.Blocks)
 		return
@@ -372,26 +372,36 @@ func (a *Adapter) refuseNow(ctx context.Context, verb csr.Verb, id csr.ID, user 
 	return nil
 }
 
-// help lists the commands with an example of each, as typed in Slack.
-// The help of the configured command is rendered once; its blocks are
-// shared: encode them, never change them.
-func (a *Adapter) help(command string) responseMessage {
+// help lists the commands with an example of each, as typed in Slack, in
+// a language. The help of the configured command is rendered once per
+// language; its blocks are shared: encode them, never change them.
+func (a *Adapter) help(command, lang string) responseMessage {
+	r := a.rendererIn(lang)
 	if command != a.command {
-		return a.renderHelp(command)
+		return a.renderHelp(r, command)
 	}
-	a.helpOnce.Do(func() { a.helpAck = encoded(a.renderHelp(command)) })
-	return a.helpAck
+	a.acksMu.Lock()
+	defer a.acksMu.Unlock()
+	if m, ok := a.helpAcks[lang]; ok {
+		return m
+	}
+	m := encoded(a.renderHelp(r, command))
+	if a.helpAcks == nil {
+		a.helpAcks = map[string]responseMessage{}
+	}
+	a.helpAcks[lang] = m
+	return m
 }
 
-func (a *Adapter) renderHelp(command string) responseMessage {
-	lines := []string{a.r.t(msg.T(msg.SlackHelpHeader, "command", command))}
+func (a *Adapter) renderHelp(r renderer, command string) responseMessage {
+	lines := []string{r.t(msg.T(msg.SlackHelpHeader, "command", command))}
 	for _, s := range a.grammar.Specs() {
-		lines = append(lines, a.r.t(msg.T(msg.SlackHelpLine, "command", command, "example", s.Example, "summary", a.r.plain(msg.T(s.Summary)))))
+		lines = append(lines, r.t(msg.T(msg.SlackHelpLine, "command", command, "example", s.Example, "summary", r.plain(msg.T(s.Summary)))))
 	}
 	if t, ok := a.grammar.AliasHelp(); ok {
-		lines = append(lines, a.r.t(t))
+		lines = append(lines, r.t(t))
 	}
-	footer := a.r.t(msg.T(msg.SlackHelpFooter, "command", command, "example", a.dir.Prefix()+"-12"))
+	footer := r.t(msg.T(msg.SlackHelpFooter, "command", command, "example", a.dir.Prefix()+"-12"))
 	blocks := append(sections(lines), contextLine(footer))
 	return responseMessage{ResponseType: "ephemeral", Text: fallback(lines[0]), Blocks: blocks}
 }

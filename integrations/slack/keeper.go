@@ -130,7 +130,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 		if round < 0 {
 			round = approvalRound(c)
 		}
-		text, blocks := a.r.RoundDM(c, svc, step, p, a.clock.Now(), round)
+		text, blocks := a.reader(ctx, user).RoundDM(c, svc, step, p, a.clock.Now(), round)
 		k.update(ctx, id, f, ref, text, blocks)
 	}
 	now, err := a.store.Get(ctx, id)

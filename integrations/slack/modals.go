@@ -68,11 +68,12 @@ func decodeMeta(s string) modalMeta {
 // type the command instead.
 func (a *Adapter) openForm(ctx context.Context, kind, trigger, user string, meta modalMeta) {
 	var view slackapi.ModalViewRequest
+	r := a.reader(ctx, user)
 	switch kind {
 	case formNew:
-		view = a.newForm(meta)
+		view = r.newForm(meta, a.dir.Services())
 	case formEvidence:
-		view = a.evidenceForm(meta)
+		view = r.evidenceForm(meta)
 	case formReject:
 		title := ""
 		if meta.CSR != "" {
@@ -80,7 +81,7 @@ func (a *Adapter) openForm(ctx context.Context, kind, trigger, user string, meta
 				title = c.Title
 			}
 		}
-		view = a.rejectForm(meta, title)
+		view = r.rejectForm(meta, title)
 	case formRollback, formEdit:
 		c, err := a.store.Get(ctx, meta.CSR)
 		if err != nil {
@@ -90,9 +91,9 @@ func (a *Adapter) openForm(ctx context.Context, kind, trigger, user string, meta
 			return
 		}
 		if kind == formEdit {
-			view = a.editForm(meta, c)
+			view = r.editForm(meta, c)
 		} else {
-			view = a.rollbackForm(meta, c.Title)
+			view = r.rollbackForm(meta, c.Title)
 		}
 	}
 	if err := a.api.openView(ctx, trigger, view); err != nil {
@@ -102,32 +103,32 @@ func (a *Adapter) openForm(ctx context.Context, kind, trigger, user string, meta
 	}
 }
 
-func (a *Adapter) modal(callback string, title msg.ID, submit msg.ID, meta modalMeta, blocks ...slackapi.Block) slackapi.ModalViewRequest {
+func (r renderer) modal(callback string, title msg.ID, submit msg.ID, meta modalMeta, blocks ...slackapi.Block) slackapi.ModalViewRequest {
 	return slackapi.ModalViewRequest{
 		Type:            slackapi.VTModal,
 		CallbackID:      callback,
-		Title:           plainText(a.r.plain(msg.T(title)), 24),
-		Submit:          plainText(a.r.plain(msg.T(submit)), 24),
-		Close:           plainText(a.r.plain(msg.T(msg.SlackFormClose)), 24),
+		Title:           plainText(r.plain(msg.T(title)), 24),
+		Submit:          plainText(r.plain(msg.T(submit)), 24),
+		Close:           plainText(r.plain(msg.T(msg.SlackFormClose)), 24),
 		PrivateMetadata: meta.encode(),
 		Blocks:          slackapi.Blocks{BlockSet: blocks},
 	}
 }
 
-func (a *Adapter) input(id string, label msg.ID, hint msg.ID, optional bool, el slackapi.BlockElement) *slackapi.InputBlock {
+func (r renderer) input(id string, label msg.ID, hint msg.ID, optional bool, el slackapi.BlockElement) *slackapi.InputBlock {
 	var h *slackapi.TextBlockObject
 	if hint != "" {
-		h = plainText(a.r.plain(msg.T(hint)), 2000)
+		h = plainText(r.plain(msg.T(hint)), 2000)
 	}
-	b := slackapi.NewInputBlock(id, plainText(a.r.plain(msg.T(label)), 2000), h, el)
+	b := slackapi.NewInputBlock(id, plainText(r.plain(msg.T(label)), 2000), h, el)
 	b.Optional = optional
 	return b
 }
 
-func (a *Adapter) textInput(placeholder msg.ID, maxLen int, multiline bool, initial string) *slackapi.PlainTextInputBlockElement {
+func (r renderer) textInput(placeholder msg.ID, maxLen int, multiline bool, initial string) *slackapi.PlainTextInputBlockElement {
 	var ph *slackapi.TextBlockObject
 	if placeholder != "" {
-		ph = plainText(a.r.plain(msg.T(placeholder)), 150)
+		ph = plainText(r.plain(msg.T(placeholder)), 150)
 	}
 	el := slackapi.NewPlainTextInputBlockElement(ph, inputAction)
 	el.Multiline = multiline
@@ -136,38 +137,38 @@ func (a *Adapter) textInput(placeholder msg.ID, maxLen int, multiline bool, init
 	return el
 }
 
-func (a *Adapter) newForm(meta modalMeta) slackapi.ModalViewRequest {
+func (r renderer) newForm(meta modalMeta, services []csr.Service) slackapi.ModalViewRequest {
 	var opts []*slackapi.OptionBlockObject
-	for _, s := range a.dir.Services() {
+	for _, s := range services {
 		opts = append(opts, slackapi.NewOptionBlockObject(s.Name, plainText(s.Name, 75), nil))
 	}
-	service := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plainText(a.r.plain(msg.T(msg.SlackFormPickService)), 150), inputAction, opts...)
+	service := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plainText(r.plain(msg.T(msg.SlackFormPickService)), 150), inputAction, opts...)
 	if len(opts) == 1 {
 		service.InitialOption = opts[0]
 	}
-	assignee := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeUser, plainText(a.r.plain(msg.T(msg.SlackFormPickPerson)), 150), inputAction)
-	return a.modal(formNew, msg.SlackFormNewTitle, msg.SlackFormCreate, meta,
-		a.input(fieldService, msg.SlackFieldService, "", false, service),
-		a.input(fieldTitle, msg.SlackFieldTitle, "", false, a.textInput(msg.SlackPlaceholderTitle, csr.MaxTitle, false, "")),
-		a.input(fieldRef, msg.SlackFieldRef, msg.SlackHintRef, false, a.textInput(msg.SlackPlaceholderRef, 255, false, "")),
-		a.input(fieldAssignee, msg.SlackFieldAssignee, msg.SlackHintAssignee, true, assignee),
-		a.input(fieldEffort, msg.SlackFieldEffort, "", true, a.textInput(msg.SlackPlaceholderEffort, 16, false, "")),
-		a.input(fieldDescription, msg.SlackFieldDescription, "", true, a.textInput("", min(csr.MaxText, maxInputLength), true, "")),
+	assignee := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeUser, plainText(r.plain(msg.T(msg.SlackFormPickPerson)), 150), inputAction)
+	return r.modal(formNew, msg.SlackFormNewTitle, msg.SlackFormCreate, meta,
+		r.input(fieldService, msg.SlackFieldService, "", false, service),
+		r.input(fieldTitle, msg.SlackFieldTitle, "", false, r.textInput(msg.SlackPlaceholderTitle, csr.MaxTitle, false, "")),
+		r.input(fieldRef, msg.SlackFieldRef, msg.SlackHintRef, false, r.textInput(msg.SlackPlaceholderRef, 255, false, "")),
+		r.input(fieldAssignee, msg.SlackFieldAssignee, msg.SlackHintAssignee, true, assignee),
+		r.input(fieldEffort, msg.SlackFieldEffort, "", true, r.textInput(msg.SlackPlaceholderEffort, 16, false, "")),
+		r.input(fieldDescription, msg.SlackFieldDescription, "", true, r.textInput("", min(csr.MaxText, maxInputLength), true, "")),
 	)
 }
 
-func (a *Adapter) evidenceForm(meta modalMeta) slackapi.ModalViewRequest {
-	return a.modal(formEvidence, msg.SlackFormEvidenceTitle, msg.SlackFormAdd, meta,
-		a.input(fieldCSR, msg.SlackFieldCSR, "", false, a.textInput("", 40, false, string(meta.CSR))),
-		a.input(fieldURL, msg.SlackFieldURL, msg.SlackHintURL, false, a.textInput(msg.SlackPlaceholderURL, csr.MaxURL, false, "")),
-		a.input(fieldNote, msg.SlackFieldNote, "", true, a.textInput(msg.SlackPlaceholderNote, csr.MaxNote, false, "")),
+func (r renderer) evidenceForm(meta modalMeta) slackapi.ModalViewRequest {
+	return r.modal(formEvidence, msg.SlackFormEvidenceTitle, msg.SlackFormAdd, meta,
+		r.input(fieldCSR, msg.SlackFieldCSR, "", false, r.textInput("", 40, false, string(meta.CSR))),
+		r.input(fieldURL, msg.SlackFieldURL, msg.SlackHintURL, false, r.textInput(msg.SlackPlaceholderURL, csr.MaxURL, false, "")),
+		r.input(fieldNote, msg.SlackFieldNote, "", true, r.textInput(msg.SlackPlaceholderNote, csr.MaxNote, false, "")),
 	)
 }
 
-func (a *Adapter) rejectForm(meta modalMeta, title string) slackapi.ModalViewRequest {
-	return a.modal(formReject, msg.SlackFormRejectTitle, msg.SlackFormRejectSubmit, meta,
-		section(a.r.t(msg.T(msg.SlackFormRejecting, "csr", string(meta.CSR), "title", title))),
-		a.input(fieldReason, msg.SlackFieldReason, msg.SlackHintReason, false, a.textInput("", csr.MaxReason, true, "")),
+func (r renderer) rejectForm(meta modalMeta, title string) slackapi.ModalViewRequest {
+	return r.modal(formReject, msg.SlackFormRejectTitle, msg.SlackFormRejectSubmit, meta,
+		section(r.t(msg.T(msg.SlackFormRejecting, "csr", string(meta.CSR), "title", title))),
+		r.input(fieldReason, msg.SlackFieldReason, msg.SlackHintReason, false, r.textInput("", csr.MaxReason, true, "")),
 	)
 }
 
@@ -191,17 +192,18 @@ func (a *Adapter) submitForm(ctx context.Context, cb slackapi.InteractionCallbac
 	var line string
 	var errs map[string]string
 	meta := decodeMeta(cb.View.PrivateMetadata)
+	r := a.reader(ctx, cb.User.ID) // the problems are shown in the form, to its author
 	switch cb.View.CallbackID {
 	case formNew:
-		line, errs = a.checkNew(ctx, cb.View, cb.User.ID)
+		line, errs = a.checkNew(ctx, r, cb.View, cb.User.ID)
 	case formEvidence:
-		line, errs = a.checkEvidence(ctx, cb.View)
+		line, errs = a.checkEvidence(ctx, r, cb.View)
 	case formReject:
-		line, errs = a.checkReason(ctx, formReject, "reject", cb.View, meta.CSR)
+		line, errs = a.checkReason(ctx, r, formReject, "reject", cb.View, meta.CSR)
 	case formRollback:
-		line, errs = a.checkReason(ctx, formRollback, "rollback", cb.View, meta.CSR)
+		line, errs = a.checkReason(ctx, r, formRollback, "rollback", cb.View, meta.CSR)
 	case formEdit:
-		line, errs = a.checkEdit(ctx, cb.View, meta.CSR)
+		line, errs = a.checkEdit(ctx, r, cb.View, meta.CSR)
 	default:
 		return nil, true
 	}
@@ -217,7 +219,7 @@ func (a *Adapter) submitForm(ctx context.Context, cb slackapi.InteractionCallbac
 		to.cardless = true // the card and the DMs show the rejection or rollback
 	}
 	if !a.submit(func(ctx context.Context) { a.run(ctx, ev, to) }) {
-		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{firstField(cb.View.CallbackID): a.r.plain(msg.T(msg.SlackBusy))}), true
+		return slackapi.NewErrorsViewSubmissionResponse(map[string]string{firstField(cb.View.CallbackID): r.plain(msg.T(msg.SlackBusy))}), true
 	}
 	return nil, true
 }
@@ -237,10 +239,10 @@ func firstField(form string) string {
 
 // formFailure logs an internal failure of a submitted form under a fresh
 // reference and returns what to show the person, who can quote it.
-func (a *Adapter) formFailure(ctx context.Context, form string, err error) string {
+func (a *Adapter) formFailure(ctx context.Context, r renderer, form string, err error) string {
 	ref := commands.NewRef()
 	a.log.ErrorContext(ctx, "form submission failed", "ref", ref, "form", form, "err", err)
-	return a.r.plain(msg.T(msg.RefuseInternal, "ref", ref))
+	return r.plain(msg.T(msg.RefuseInternal, "ref", ref))
 }
 
 // fieldOf says which field of the new-CSR form a refusal is about.
@@ -280,18 +282,18 @@ func fieldOf(r *csr.Refusal) string {
 
 // checkNew turns the new-CSR form into a `new` command, checked by the
 // same grammar and rules as a typed one, before the form closes.
-func (a *Adapter) checkNew(ctx context.Context, v slackapi.View, user string) (string, map[string]string) {
+func (a *Adapter) checkNew(ctx context.Context, r renderer, v slackapi.View, user string) (string, map[string]string) {
 	errs := map[string]string{}
 	service, title, ref := value(v, fieldService), value(v, fieldTitle), value(v, fieldRef)
 	svc, ok := a.dir.Service(service)
 	if !ok {
-		errs[fieldService] = a.r.plain(msg.T(msg.RefuseUnknownService, "service", service))
+		errs[fieldService] = r.plain(msg.T(msg.RefuseUnknownService, "service", service))
 	}
 	line := "new " + quote(service) + " " + quote(title) + " --ref " + quote(ref)
 	if uid := value(v, fieldAssignee); uid != "" {
 		p, known := a.dir.PersonBySlackID(uid)
 		if !known {
-			errs[fieldAssignee] = a.r.plain(msg.T(msg.SlackFormUnknownPerson))
+			errs[fieldAssignee] = r.plain(msg.T(msg.SlackFormUnknownPerson))
 		} else {
 			line += " --assignee " + quote("@"+string(p))
 		}
@@ -307,32 +309,32 @@ func (a *Adapter) checkNew(ctx context.Context, v slackapi.View, user string) (s
 	}
 	cmd, err := a.grammar.Parse(a.dir.Prefix(), line)
 	if err != nil {
-		return "", a.fieldError(ctx, formNew, err)
+		return "", a.fieldError(ctx, r, formNew, err)
 	}
 	n, ok := cmd.(commands.New)
 	if !ok {
-		return "", map[string]string{fieldTitle: a.formFailure(ctx, formNew, fmt.Errorf("the form's line parsed as %T, not new", cmd))}
+		return "", map[string]string{fieldTitle: a.formFailure(ctx, r, formNew, fmt.Errorf("the form's line parsed as %T, not new", cmd))}
 	}
 	requester, _ := a.dir.PersonBySlackID(user)
 	in := csr.NewRequest{Title: n.Title, Requester: requester, Effort: n.Effort, Description: n.Description,
 		Refs: []csr.Ref{{Repo: svc.Repo, Ref: n.Ref}}}
 	if _, _, err := csr.New("", in, svc, a.clock.Now()); err != nil {
-		return "", a.fieldError(ctx, formNew, err)
+		return "", a.fieldError(ctx, r, formNew, err)
 	}
 	return line, nil
 }
 
 // fieldError shows a refusal next to the field it is about; any other
 // error is an internal failure, logged under a reference shown instead.
-func (a *Adapter) fieldError(ctx context.Context, form string, err error) map[string]string {
-	var r *csr.Refusal
-	if !errors.As(err, &r) {
-		return map[string]string{firstField(form): a.formFailure(ctx, form, err)}
+func (a *Adapter) fieldError(ctx context.Context, r renderer, form string, err error) map[string]string {
+	var ref *csr.Refusal
+	if !errors.As(err, &ref) {
+		return map[string]string{firstField(form): a.formFailure(ctx, r, form, err)}
 	}
 	// In form language: the field it is shown beside names what is wrong,
 	// so neither an option's name (--effort) nor the advice for typing the
 	// command (quotes, usage) is repeated there.
-	why := r.Why
+	why := ref.Why
 	if why.ID == msg.RefuseBadFlagValue {
 		var want any = why.Args["want"]
 		if w, ok := why.Sub["want"]; ok {
@@ -340,20 +342,20 @@ func (a *Adapter) fieldError(ctx context.Context, form string, err error) map[st
 		}
 		why = msg.T(msg.SlackFormBadValue, "value", why.Args["value"], "want", want)
 	}
-	return map[string]string{fieldOf(r): clip(a.r.plain(why), 2000)}
+	return map[string]string{fieldOf(ref): clip(r.plain(why), 2000)}
 }
 
-func (a *Adapter) checkEvidence(ctx context.Context, v slackapi.View) (string, map[string]string) {
+func (a *Adapter) checkEvidence(ctx context.Context, r renderer, v slackapi.View) (string, map[string]string) {
 	raw := value(v, fieldCSR)
 	id, ok := csr.ParseID(a.dir.Prefix(), raw)
 	if !ok {
-		return "", map[string]string{fieldCSR: a.r.plain(msg.T(msg.RefuseBadCSRID, "value", clip(raw, 40), "example", a.dir.Prefix()+"-12"))}
+		return "", map[string]string{fieldCSR: r.plain(msg.T(msg.RefuseBadCSRID, "value", clip(raw, 40), "example", a.dir.Prefix()+"-12"))}
 	}
 	link, note := value(v, fieldURL), value(v, fieldNote)
 	// The rules for a link and a note do not depend on the CSR: try them
 	// on a blank draft to show problems next to the fields.
 	if _, _, err := (csr.CSR{ID: id, State: csr.Draft}).AddEvidence(csr.Actor{}, link, note, a.clock.Now()); err != nil {
-		return "", a.fieldError(ctx, formEvidence, err)
+		return "", a.fieldError(ctx, r, formEvidence, err)
 	}
 	line := "evidence " + string(id) + " " + quote(link)
 	if note != "" {

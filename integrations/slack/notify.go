@@ -158,7 +158,7 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 			a.log.WarnContext(ctx, "approver has no Slack id", "csr", c.ID, "person", p)
 			continue
 		}
-		text, blocks := a.r.ApprovalDM(c, svc, step, p, a.clock.Now())
+		text, blocks := a.reader(ctx, uid).ApprovalDM(c, svc, step, p, a.clock.Now())
 		ch, ts, err := a.api.post(ctx, uid, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
 		if err != nil {
 			errs = append(errs, err)
@@ -175,13 +175,13 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 }
 
 func (a *Adapter) directNotice(ctx context.Context, n chat.Notice) error {
-	text, blocks := a.r.Notice(n)
 	var errs []error
 	for _, p := range n.To {
 		uid := a.dir.SlackID(p)
 		if uid == "" {
 			continue
 		}
+		text, blocks := a.reader(ctx, uid).Notice(n)
 		if _, _, err := a.api.post(ctx, uid, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...)); err != nil {
 			errs = append(errs, err)
 		}

@@ -137,12 +137,12 @@ func TestRenderReply(t *testing.T) {
 
 func TestRenderHelpAndForms(t *testing.T) {
 	f := newRenderFixture(t)
-	a := &Adapter{grammar: commands.Default(), dir: f.cfg, r: f.r, command: "/release"}
-	golden(t, "help", a.help("/release"))
+	a := &Adapter{grammar: commands.Default(), dir: f.cfg, r: f.r, lang: "en", command: "/release"}
+	golden(t, "help", a.help("/release", "en"))
 	meta := modalMeta{CSR: "CSR-7", Channel: "C0TEAM0001", ResponseURL: "https://hooks.slack.com/commands/T1/2/3"}
-	golden(t, "form_new", a.newForm(meta))
-	golden(t, "form_evidence", a.evidenceForm(meta))
-	golden(t, "form_reject", a.rejectForm(meta, "Fix rounding"))
+	golden(t, "form_new", a.r.newForm(meta, a.dir.Services()))
+	golden(t, "form_evidence", a.r.evidenceForm(meta))
+	golden(t, "form_reject", a.r.rejectForm(meta, "Fix rounding"))
 }
 
 // TestRenderLimits: long texts are cut to Block Kit's limits, never
@@ -218,7 +218,7 @@ func TestRendersThroughCatalog(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, a.Close(context.Background())) })
 
-	help, err := json.Marshal(a.help("/release"))
+	help, err := json.Marshal(a.help("/release", "en"))
 	require.NoError(t, err)
 	checked := 0
 	for _, s := range commands.Default().Specs() {

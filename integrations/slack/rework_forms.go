@@ -23,31 +23,31 @@ const (
 	fieldRisk    = "risk"
 )
 
-func (a *Adapter) rollbackForm(meta modalMeta, title string) slackapi.ModalViewRequest {
-	return a.modal(formRollback, msg.SlackFormRollbackTitle, msg.SlackFormRollbackSubmit, meta,
-		section(a.r.t(msg.T(msg.SlackFormRollingBack, "csr", string(meta.CSR), "title", title))),
-		a.input(fieldReason, msg.SlackFieldReason, msg.SlackHintReason, false, a.textInput("", csr.MaxReason, true, "")),
+func (r renderer) rollbackForm(meta modalMeta, title string) slackapi.ModalViewRequest {
+	return r.modal(formRollback, msg.SlackFormRollbackTitle, msg.SlackFormRollbackSubmit, meta,
+		section(r.t(msg.T(msg.SlackFormRollingBack, "csr", string(meta.CSR), "title", title))),
+		r.input(fieldReason, msg.SlackFieldReason, msg.SlackHintReason, false, r.textInput("", csr.MaxReason, true, "")),
 	)
 }
 
 // editForm shows the CSR's editable fields as they are now.
-func (a *Adapter) editForm(meta modalMeta, c csr.CSR) slackapi.ModalViewRequest {
-	assignee := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeUser, plainText(a.r.plain(msg.T(msg.SlackFormPickPerson)), 150), inputAction)
-	if id := a.dir.SlackID(c.Assignee); id != "" {
+func (r renderer) editForm(meta modalMeta, c csr.CSR) slackapi.ModalViewRequest {
+	assignee := slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeUser, plainText(r.plain(msg.T(msg.SlackFormPickPerson)), 150), inputAction)
+	if id := r.slackID(c.Assignee); id != "" {
 		assignee.InitialUser = id
 	}
 	effort := ""
 	if c.Effort > 0 {
 		effort = effortInput(c.Effort)
 	}
-	return a.modal(formEdit, msg.SlackFormEditTitle, msg.SlackFormEditSubmit, meta,
-		section(a.r.t(msg.T(msg.SlackFormEditing, "csr", string(c.ID)))),
-		a.input(fieldTitle, msg.SlackFieldTitle, "", false, a.textInput(msg.SlackPlaceholderTitle, csr.MaxTitle, false, clipRunes(c.Title, csr.MaxTitle))),
-		a.input(fieldAssignee, msg.SlackFieldAssignee, "", true, assignee),
-		a.input(fieldEffort, msg.SlackFieldEffort, "", true, a.textInput(msg.SlackPlaceholderEffort, 16, false, effort)),
-		a.input(fieldDescription, msg.SlackFieldDescription, "", true,
-			a.textInput("", min(csr.MaxText, maxInputLength), true, clipRunes(c.Description, maxInputLength))),
-		a.input(fieldRisk, msg.SlackFieldRisk, "", true, a.textInput("", min(csr.MaxText, maxInputLength), true, clipRunes(c.Risk, maxInputLength))),
+	return r.modal(formEdit, msg.SlackFormEditTitle, msg.SlackFormEditSubmit, meta,
+		section(r.t(msg.T(msg.SlackFormEditing, "csr", string(c.ID)))),
+		r.input(fieldTitle, msg.SlackFieldTitle, "", false, r.textInput(msg.SlackPlaceholderTitle, csr.MaxTitle, false, clipRunes(c.Title, csr.MaxTitle))),
+		r.input(fieldAssignee, msg.SlackFieldAssignee, "", true, assignee),
+		r.input(fieldEffort, msg.SlackFieldEffort, "", true, r.textInput(msg.SlackPlaceholderEffort, 16, false, effort)),
+		r.input(fieldDescription, msg.SlackFieldDescription, "", true,
+			r.textInput("", min(csr.MaxText, maxInputLength), true, clipRunes(c.Description, maxInputLength))),
+		r.input(fieldRisk, msg.SlackFieldRisk, "", true, r.textInput("", min(csr.MaxText, maxInputLength), true, clipRunes(c.Risk, maxInputLength))),
 	)
 }
 
@@ -69,31 +69,31 @@ func clipRunes(s string, n int) string {
 
 // checkReason reads the reason of a reject or rollback form into its
 // command line, or says what is wrong next to the field.
-func (a *Adapter) checkReason(ctx context.Context, form, verb string, v slackapi.View, id csr.ID) (string, map[string]string) {
+func (a *Adapter) checkReason(ctx context.Context, r renderer, form, verb string, v slackapi.View, id csr.ID) (string, map[string]string) {
 	reason := value(v, fieldReason)
 	switch {
 	case id == "":
-		return "", map[string]string{fieldReason: a.formFailure(ctx, form, errors.New("the form's metadata names no CSR"))}
+		return "", map[string]string{fieldReason: a.formFailure(ctx, r, form, errors.New("the form's metadata names no CSR"))}
 	case reason == "":
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseReasonRequired))}
+		return "", map[string]string{fieldReason: r.plain(msg.T(msg.RefuseReasonRequired))}
 	case utf8.RuneCountInString(reason) > csr.MaxReason:
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextTooLong, "field", msg.T(msg.TextFieldReason),
+		return "", map[string]string{fieldReason: r.plain(msg.T(msg.RefuseTextTooLong, "field", msg.T(msg.TextFieldReason),
 			"len", strconv.Itoa(utf8.RuneCountInString(reason)), "max", strconv.Itoa(csr.MaxReason)))}
 	case strings.ContainsFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-		return "", map[string]string{fieldReason: a.r.plain(msg.T(msg.RefuseTextControl, "field", msg.T(msg.TextFieldReason)))}
+		return "", map[string]string{fieldReason: r.plain(msg.T(msg.RefuseTextControl, "field", msg.T(msg.TextFieldReason)))}
 	}
 	return verb + " " + string(id) + " " + quote(reason), nil
 }
 
 // checkEdit turns the edit form into an `edit` command with the fields
 // that changed, checked by the grammar before the form closes.
-func (a *Adapter) checkEdit(ctx context.Context, v slackapi.View, id csr.ID) (string, map[string]string) {
+func (a *Adapter) checkEdit(ctx context.Context, r renderer, v slackapi.View, id csr.ID) (string, map[string]string) {
 	if id == "" {
-		return "", map[string]string{fieldTitle: a.formFailure(ctx, formEdit, errors.New("the form's metadata names no CSR"))}
+		return "", map[string]string{fieldTitle: a.formFailure(ctx, r, formEdit, errors.New("the form's metadata names no CSR"))}
 	}
 	c, err := a.store.Get(ctx, id)
 	if err != nil {
-		return "", map[string]string{fieldTitle: a.formFailure(ctx, formEdit, err)}
+		return "", map[string]string{fieldTitle: a.formFailure(ctx, r, formEdit, err)}
 	}
 	line := "edit " + string(id)
 	changed := false
@@ -115,16 +115,16 @@ func (a *Adapter) checkEdit(ctx context.Context, v slackapi.View, id csr.ID) (st
 	if uid := value(v, fieldAssignee); uid != "" && uid != a.dir.SlackID(c.Assignee) {
 		p, known := a.dir.PersonBySlackID(uid)
 		if !known {
-			return "", map[string]string{fieldAssignee: a.r.plain(msg.T(msg.SlackFormUnknownPerson))}
+			return "", map[string]string{fieldAssignee: r.plain(msg.T(msg.SlackFormUnknownPerson))}
 		}
 		line += " --assignee " + quote("@"+string(p))
 		changed = true
 	}
 	if !changed {
-		return "", map[string]string{fieldTitle: a.r.plain(msg.T(msg.SlackFormNoChange))}
+		return "", map[string]string{fieldTitle: r.plain(msg.T(msg.SlackFormNoChange))}
 	}
 	if _, err := a.grammar.Parse(a.dir.Prefix(), line); err != nil {
-		return "", a.fieldError(ctx, formEdit, err)
+		return "", a.fieldError(ctx, r, formEdit, err)
 	}
 	return line, nil
 }
