@@ -64,6 +64,6 @@ func TestScheduleScript(t *testing.T) {
 	require.Contains(t, at2300, "[#billing-releases] ⏰ CSR-1 was scheduled for Fri 2026-12-04 23:00 KST; its production deploy is under way.")
 	require.Contains(t, at2300, "[#billing-releases] ✅ Production deploy CSR-1/deploy/1 of CSR-1 to prod succeeded.")
 	require.Contains(t, replies["alice> show CSR-1"], "state      deployed")
-	require.Contains(t, replies["alice> history CSR-1"], "@releasebot  deploy  scheduled → deploying  CSR-1/deploy/1")
+	require.Contains(t, replies["alice> history CSR-1"], "@releasebot  production deploy  scheduled → deploying  CSR-1/deploy/1")
 	require.Equal(t, 1, strings.Count(buf.String(), "Approvals waiting longer than"), "each reminder firing is posted once")
 }

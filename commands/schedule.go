@@ -55,7 +55,8 @@ func runScheduleDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (
 			// A new time moves the schedule: both steps are recorded, and
 			// if the new time is refused nothing changes.
 			was := msg.At(c.ScheduledAt.In(loc))
-			d, _, err := c.Unschedule(req.Actor, now, msg.T(msg.HistRescheduled, "was", was).String())
+			says := msg.T(msg.HistRescheduled, "was", was)
+			d, _, err := c.Unschedule(req.Actor, now, says.String(), &says)
 			if err != nil {
 				return c, nil, err
 			}
@@ -102,7 +103,7 @@ func runUnschedule(ctx context.Context, h *Handler, req Request, u Unschedule) (
 	var was time.Time
 	c, svc, _, err := h.transition(ctx, req, u.CSR, func(c csr.CSR, _ csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {
 		was = c.ScheduledAt
-		return c.Unschedule(req.Actor, now, u.Reason)
+		return c.Unschedule(req.Actor, now, u.Reason, nil)
 	})
 	if err != nil {
 		return chat.Reply{}, err

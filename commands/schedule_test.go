@@ -43,13 +43,13 @@ func TestDeployAtSchedules(t *testing.T) {
 	// A date, on the next weekday night.
 	e.ok("alice", `deploy CSR-1 --at "2026-12-07 22:30"`)
 	require.Equal(t, csr.Scheduled, e.state("CSR-1"))
-	require.Contains(t, render(e.ok("alice", "history CSR-1")), "schedule  approved → scheduled  2026-12-07 22:30 KST")
+	require.Contains(t, render(e.ok("alice", "history CSR-1")), "scheduled  approved → scheduled  for Mon 2026-12-07 22:30 KST")
 
 	// A new time moves a scheduled deploy; a refused one leaves it where it was.
 	e.ok("alice", `deploy CSR-1 --at "2026-12-08 23:00"`)
 	history := render(e.ok("alice", "history CSR-1"))
-	require.Contains(t, history, "unschedule  scheduled → approved  moved from Mon 2026-12-07 22:30 KST")
-	require.Contains(t, history, "schedule  approved → scheduled  2026-12-08 23:00 KST")
+	require.Contains(t, history, "unscheduled  scheduled → approved  moved from Mon 2026-12-07 22:30 KST")
+	require.Contains(t, history, "scheduled  approved → scheduled  for Tue 2026-12-08 23:00 KST")
 	before := e.snapshot()
 	r = e.do("alice", `deploy CSR-1 --at "2026-12-12 23:00"`) // a Saturday
 	require.NotNil(t, r.Refusal)

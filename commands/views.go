@@ -111,8 +111,12 @@ func runHistory(ctx context.Context, h *Handler, req Request, hi History) (chat.
 		if e.From != "" && e.From != e.To {
 			move = msg.T(msg.HistoryMove, "from", e.From.Name(), "to", e.To.Name())
 		}
+		var note any = e.Note
+		if e.Says != nil {
+			note = *e.Says
+		}
 		texts = append(texts, msg.T(msg.ReplyHistoryLine, "at", msg.AtShort(e.At.In(loc)), "by", string(e.By),
-			"action", e.Action, "move", move, "note", e.Note))
+			"action", msg.HistoryAction(e.Action), "move", move, "note", note))
 	}
 	return chat.Reply{Texts: texts, Private: true}, nil
 }

@@ -204,6 +204,11 @@ type Entry struct {
 	From   State     `json:"from,omitempty"`
 	To     State     `json:"to,omitempty"`
 	Note   string    `json:"note,omitempty"`
+	// Says is the note as a sentence for people, in their language, where
+	// the note is machine-shaped (a run's outcome, a scheduled time, an
+	// override's rule); Note stays what the audit export writes. Entries
+	// saved before Says existed show their Note.
+	Says *msg.Text `json:"says,omitempty"`
 }
 
 // CSR is a change/service request: the unit of release.
@@ -315,8 +320,12 @@ func (c CSR) attempts(p Purpose) int {
 }
 
 func (c *CSR) record(at time.Time, by Person, action string, to State, note string) {
+	c.recordSays(at, by, action, to, note, nil)
+}
+
+func (c *CSR) recordSays(at time.Time, by Person, action string, to State, note string, says *msg.Text) {
 	from := c.State
-	c.History = append(c.History, Entry{At: at, By: by, Action: action, From: from, To: to, Note: note})
+	c.History = append(c.History, Entry{At: at, By: by, Action: action, From: from, To: to, Note: note, Says: says})
 	c.State = to
 	c.UpdatedAt = at
 }

@@ -222,25 +222,26 @@ func (c CSR) updateRun(by Person, runID string, status RunStatus, link, detail s
 	}
 	r.EndedAt = at
 	note := fmt.Sprintf("%s %s", r.ID, status)
+	says := msg.T(msg.HistoryRunOutcome, "run", r.ID, "status", status.Name())
 	switch {
 	case r.Purpose == PurposeTest && d.State == TestDeploying:
 		to := TestFailed
 		if status == RunSucceeded {
 			to = Tested
 		}
-		d.record(at, by, "test-result", to, note)
+		d.recordSays(at, by, "test-result", to, note, &says)
 	case r.Purpose == PurposeDeploy && d.State == Deploying:
 		to := DeployFailed
 		if status == RunSucceeded {
 			to = Deployed
 		}
-		d.record(at, by, "deploy-result", to, note)
+		d.recordSays(at, by, "deploy-result", to, note, &says)
 	case r.Purpose == PurposeRollback && d.State == Deployed && status == RunSucceeded:
-		d.record(at, by, "rollback-result", RolledBack, note)
+		d.recordSays(at, by, "rollback-result", RolledBack, note, &says)
 	default:
 		// The CSR moved on (cancelled, say) while the run ran: keep the
 		// run's result on record without changing the state.
-		d.History = append(d.History, Entry{At: at, By: by, Action: "run-result", From: d.State, To: d.State, Note: note})
+		d.History = append(d.History, Entry{At: at, By: by, Action: "run-result", From: d.State, To: d.State, Note: note, Says: &says})
 		d.UpdatedAt = at
 	}
 	return d, []Event{{Kind: EvRunFinished, Run: *r, Notify: d.People()}}, nil
@@ -555,11 +556,14 @@ func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt De
 		return c, nil, r
 	}
 	note := ""
+	var says *msg.Text
 	if r := CheckDeployTime(c.ID, at, svc, freezes); r != nil {
 		if opt.Override == "" {
 			return c, nil, r
 		}
 		note = "override (" + r.Rule + "): " + opt.Override
+		t := msg.T(msg.HistoryOverride, "rule", r.Rule, "reason", opt.Override)
+		says = &t
 	}
 	d := c.clone()
 	d.ScheduledAt = time.Time{}
@@ -568,7 +572,7 @@ func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt De
 	if note == "" {
 		note = run.ID
 	}
-	d.record(at, a.Person, "deploy", Deploying, note)
+	d.recordSays(at, a.Person, "deploy", Deploying, note, says)
 	return d, []Event{{Kind: EvRunRequested, Run: run}}, nil
 }
 
@@ -617,12 +621,14 @@ func (c CSR) Schedule(a Actor, when, now time.Time, svc Service, freezes []Freez
 	}
 	d := c.clone()
 	d.ScheduledAt = when
-	d.record(now, a.Person, "schedule", Scheduled, when.In(loc(svc)).Format("2006-01-02 15:04 MST"))
+	says := msg.T(msg.HistoryScheduled, "when", msg.At(when.In(loc(svc))))
+	d.recordSays(now, a.Person, "schedule", Scheduled, when.In(loc(svc)).Format("2006-01-02 15:04 MST"), &says)
 	return d, nil, nil
 }
 
 // Unschedule takes a scheduled CSR back to approved.
-func (c CSR) Unschedule(a Actor, at time.Time, note string) (CSR, []Event, error) {
+// says, when not nil, is the note as people read it (see Entry.Says).
+func (c CSR) Unschedule(a Actor, at time.Time, note string, says *msg.Text) (CSR, []Event, error) {
 	if c.State != Scheduled {
 		return c, nil, c.wrongState("unschedule", Scheduled)
 	}
@@ -633,7 +639,7 @@ func (c CSR) Unschedule(a Actor, at time.Time, note string) (CSR, []Event, error
 	}
 	d := c.clone()
 	d.ScheduledAt = time.Time{}
-	d.record(at, a.Person, "unschedule", Approved, note)
+	d.recordSays(at, a.Person, "unschedule", Approved, note, says)
 	return d, nil, nil
 }
 

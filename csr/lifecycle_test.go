@@ -394,7 +394,7 @@ func TestTransitions(t *testing.T) {
 			}},
 		{name: "unschedule by the requester", from: csr.Scheduled, by: alice, action: "unschedule", to: csr.Approved,
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-				return c.Unschedule(who(alice), at, "waiting for partner")
+				return c.Unschedule(who(alice), at, "waiting for partner", nil)
 			},
 			check: func(t *testing.T, in, out csr.CSR, evs []csr.Event, e csr.Entry) {
 				require.True(t, out.ScheduledAt.IsZero())
@@ -402,7 +402,7 @@ func TestTransitions(t *testing.T) {
 			}},
 		{name: "unschedule by the scheduler", from: csr.Scheduled, by: csr.System, action: "unschedule", to: csr.Approved,
 			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-				return c.Unschedule(who(csr.System), at, "freeze started")
+				return c.Unschedule(who(csr.System), at, "freeze started", nil)
 			}},
 
 		// Rollback

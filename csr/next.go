@@ -115,7 +115,7 @@ func (c CSR) Actions(a Actor, now time.Time, svc Service, freezes []Freeze) []Ve
 		{VerbApprove, func() error { _, _, err := c.Approve(a, now, svc); return err }},
 		{VerbReject, func() error { _, _, err := c.Reject(a, "reason", now, svc); return err }},
 		{VerbDeploy, func() error { _, _, err := c.Deploy(a, now, svc, freezes, DeployOptions{}); return err }},
-		{VerbUnschedule, func() error { _, _, err := c.Unschedule(a, now, ""); return err }},
+		{VerbUnschedule, func() error { _, _, err := c.Unschedule(a, now, "", nil); return err }},
 		{VerbRevise, func() error { _, _, err := c.Revise(a, now); return err }},
 		{VerbCancel, func() error { _, _, err := c.Cancel(a, "", now); return err }},
 		// The commit to restore is the store's to know: a stand-in here,

@@ -162,7 +162,7 @@ func tryVerb(c csr.CSR, v csr.Verb, a csr.Actor, now time.Time, svc csr.Service,
 	case csr.VerbCancel:
 		_, _, err = c.Cancel(a, "", now)
 	case csr.VerbUnschedule:
-		_, _, err = c.Unschedule(a, now, "")
+		_, _, err = c.Unschedule(a, now, "", nil)
 	case csr.VerbRollback:
 		_, _, err = c.Rollback(a, prev, "error rate up", now, svc)
 	}

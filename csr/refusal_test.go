@@ -64,7 +64,7 @@ func verbAllowedFrom() []struct {
 				return c.Schedule(who(alice), mon2200, at, svc, nil)
 			}, wrong},
 		{"unschedule", []csr.State{csr.Scheduled},
-			func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Unschedule(who(alice), at, "") }, wrong},
+			func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Unschedule(who(alice), at, "", nil) }, wrong},
 		{"cancel", []csr.State{csr.Draft, csr.TestDeploying, csr.Tested, csr.TestFailed, csr.InApproval, csr.Approved, csr.Rejected, csr.Scheduled},
 			func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Cancel(who(alice), "", at) }, wrong},
 		{"rollback", []csr.State{csr.Deployed},
@@ -356,7 +356,7 @@ func TestRefusals(t *testing.T) {
 				return c.Schedule(who(alice), at.Add(time.Hour), at, svc, []csr.Freeze{xmas})
 			}},
 		{name: "unschedule by a non-owner", state: csr.Scheduled, rule: "owner-only",
-			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Unschedule(who(lee), at, "") }},
+			do: func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Unschedule(who(lee), at, "", nil) }},
 
 		// Cancel
 		{name: "cancel by a non-owner", state: csr.InApproval, rule: "owner-only",

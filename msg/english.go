@@ -220,7 +220,7 @@ const (
 // English is the default catalog: the core sentences and those of each
 // integration, each kept in its own file so features grow independently.
 // Backticks mark commands a person can copy.
-var English = merge(coreEnglish, formatEnglish, timeEnglish, namesEnglish, opsEnglish, slackFormsEnglish, reworkEnglish, stateEnglish, slackEnglish, deployEnglish, scheduleEnglish, integrityEnglish, productionEnglish, githubEnglish, storeEnglish, consoleEnglish)
+var English = merge(coreEnglish, formatEnglish, timeEnglish, namesEnglish, opsEnglish, slackFormsEnglish, reworkEnglish, stateEnglish, slackEnglish, deployEnglish, scheduleEnglish, integrityEnglish, productionEnglish, githubEnglish, storeEnglish, consoleEnglish, historyEnglish)
 
 // merge joins catalogs; a message id defined twice is a programming error
 // caught at startup.

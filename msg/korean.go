@@ -4,7 +4,7 @@ package msg
 // register of a work messenger (-습니다/-세요). Commands, flags, ids and
 // state ids stay in English inside backticks, since people type them; see
 // README.md for the glossary. It is not wired into the app yet.
-var Korean = merge(coreKorean, formatKorean, timeKorean, namesKorean, opsKorean, slackFormsKorean, reworkKorean, stateKorean, slackKorean, deployKorean, scheduleKorean, integrityKorean, productionKorean, githubKorean, storeKorean, consoleKorean)
+var Korean = merge(coreKorean, formatKorean, timeKorean, namesKorean, opsKorean, slackFormsKorean, reworkKorean, stateKorean, slackKorean, deployKorean, scheduleKorean, integrityKorean, productionKorean, githubKorean, storeKorean, consoleKorean, historyKorean)
 
 var coreKorean = Catalog{
 	RefuseAlreadyApproved:   "{csr} 건은 이미 `{step}` 단계에서 승인하셨습니다({at}). 한 사람은 CSR 하나를 한 번만 승인할 수 있습니다.",

@@ -12,14 +12,14 @@ const (
 
 	FmtWeekday0 ID = "fmt.weekday.0"
 	FmtWeekday1 ID = "fmt.weekday.1"
-	FmtWeekdd   ID = "fmt.weekday.2"
+	FmtWeekday2 ID = "fmt.weekday.2"
 	FmtWeekday3 ID = "fmt.weekday.3"
 	FmtWeekday4 ID = "fmt.weekday.4"
 	FmtWeekday5 ID = "fmt.weekday.5"
 	FmtWeekday6 ID = "fmt.weekday.6"
 )
 
-var weekdays = [7]ID{FmtWeekday0, FmtWeekday1, FmtWeekdd, FmtWeekday3, FmtWeekday4, FmtWeekday5, FmtWeekday6}
+var weekdays = [7]ID{FmtWeekday0, FmtWeekday1, FmtWeekday2, FmtWeekday3, FmtWeekday4, FmtWeekday5, FmtWeekday6}
 
 // TimeFields are the placeholders a time template may use, each a part of
 // the one instant; a language picks the ones it writes (Korean leaves out
@@ -31,7 +31,7 @@ var timeEnglish = Catalog{
 	FmtTimeShort: "{year}-{mm}-{dd} {hour}:{minute} {zone}",
 	FmtWeekday0:  "Sun",
 	FmtWeekday1:  "Mon",
-	FmtWeekdd:    "Tue",
+	FmtWeekday2:  "Tue",
 	FmtWeekday3:  "Wed",
 	FmtWeekday4:  "Thu",
 	FmtWeekday5:  "Fri",
@@ -43,7 +43,7 @@ var timeKorean = Catalog{
 	FmtTimeShort: "{month}월 {day}일 {hour}:{minute} {zone}",
 	FmtWeekday0:  "일",
 	FmtWeekday1:  "월",
-	FmtWeekdd:    "화",
+	FmtWeekday2:  "화",
 	FmtWeekday3:  "수",
 	FmtWeekday4:  "목",
 	FmtWeekday5:  "금",

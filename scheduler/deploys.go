@@ -67,8 +67,8 @@ func (s *Scheduler) startScheduled(ctx context.Context, seen csr.CSR, now time.T
 		if !errors.As(err, &refusal) {
 			return d, evs, err
 		}
-		note := msg.T(msg.HistScheduleRefused, "when", when, "why", refusal.Why.String()).String()
-		return c.Unschedule(system, now, note)
+		says := msg.T(msg.HistScheduleRefused, "when", when, "why", refusal.Why)
+		return c.Unschedule(system, now, says.String(), &says)
 	})
 	switch {
 	case errors.Is(err, csr.ErrNoChange):

@@ -136,11 +136,11 @@ func TestUnscheduledOrRescheduledMeanwhile(t *testing.T) {
 	e.schedule(c1.ID, kst(4, 16, 0))
 	e.schedule(c2.ID, kst(4, 16, 0))
 	_, _, err := e.store.Update(context.Background(), c1.ID, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-		return c.Unschedule(csr.Actor{Person: "alice"}, e.clock.Now(), "not tonight")
+		return c.Unschedule(csr.Actor{Person: "alice"}, e.clock.Now(), "not tonight", nil)
 	})
 	require.NoError(t, err)
 	_, _, err = e.store.Update(context.Background(), c2.ID, func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-		c, _, err := c.Unschedule(csr.Actor{Person: "alice"}, e.clock.Now(), "")
+		c, _, err := c.Unschedule(csr.Actor{Person: "alice"}, e.clock.Now(), "", nil)
 		if err != nil {
 			return c, nil, err
 		}

@@ -2,6 +2,7 @@ package msgtest_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -31,9 +32,17 @@ func TestUnmarked(t *testing.T) {
 func TestPseudoCoversEveryID(t *testing.T) {
 	p := msgtest.Pseudo(msg.English)
 	require.Len(t, p, len(msg.English))
+	at := time.Date(2026, 12, 4, 22, 0, 0, 0, time.FixedZone("KST", 9*3600))
 	for id := range msg.English {
-		got := p.Render(msg.T(id))
+		text := msg.T(id)
+		switch id {
+		case msg.FmtTime:
+			text = msg.At(at)
+		case msg.FmtTimeShort:
+			text = msg.AtShort(at)
+		}
+		got := p.Render(text)
 		require.Empty(t, msgtest.Unmarked(got), id)
-		require.Equal(t, msg.English.Render(msg.T(id)), msgtest.Strip(got), id)
+		require.Equal(t, msg.English.Render(text), msgtest.Strip(got), id)
 	}
 }
