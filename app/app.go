@@ -86,7 +86,7 @@ type Policy interface {
 type App struct {
 	Bot      *bot.Bot
 	Handler  *commands.Handler
-	Runner   *bot.Runner
+	Runner   *deployq.Runner
 	Store    *redisstore.Store
 	Renderer console.Renderer
 	Clock    clock.Clock

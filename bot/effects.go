@@ -21,7 +21,7 @@ type Services interface {
 	Service(name string) (csr.Service, bool)
 }
 
-// runStarter starts deploy runs; the Runner implements it.
+// runStarter starts deploy runs; *deployq.Runner implements it.
 type runStarter interface {
 	Start(c csr.CSR, svc csr.Service, run csr.Run)
 	Cancel(runID string)
