@@ -108,9 +108,10 @@ type Options struct {
 	Wait func(ctx context.Context, d time.Duration) error
 }
 
-// Adapter is the Slack messenger. Create it with New, serve it with
-// NewHTTPHandler or RunSocketMode, give it to the bot as its notifier, and
-// Close it to drain the work in flight.
+// Adapter is the Slack messenger. Create it with New from the app's bot
+// (app.Options.Messenger), which then delivers its notices and redraws
+// through it (Notify, Redraw); serve it with NewHTTPHandler or
+// RunSocketMode, and Close it to drain the work in flight.
 type Adapter struct {
 	bot     Bot
 	cards   CardSource
