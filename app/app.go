@@ -1,6 +1,20 @@
 // Package app assembles releasebot from its parts: config, store, bot,
 // runner and a messenger's notifier. cmd/releasebot and the end-to-end
 // tests build the same thing through it.
+//
+// New builds in one direction, each part once, with what it calls:
+//
+//	store → effects (bot.Effects: notices, redraws, deploy runs)
+//	      → deploy queue (deployq.Runner, announcing through the effects)
+//	      → command handler (commands.Handler, acting through the effects)
+//	      → bot (bot.Bot: claims and dispatch to the handler)
+//	      → messenger (Options.Messenger, built from the bot: it hands the
+//	        bot events and delivers the effects' notices)
+//	      → scheduler.
+//
+// The effects call parts built after them (the queue starts runs, the
+// messenger delivers); New completes them with those parts before
+// anything can emit (no background work runs before Start).
 package app
 
 import (
@@ -45,8 +59,15 @@ type Options struct {
 	Prefix string
 	Clock  clock.Clock
 	Log    *slog.Logger
-	// Notifier builds the messenger's notifier with the app's renderer.
+	// Notifier builds the notifier of a messenger that needs nothing of
+	// the app but its renderer (the console). Ignored when Messenger is
+	// set.
 	Notifier func(r console.Renderer) bot.Notifier
+	// Messenger builds the messenger that hands events to the app's bot
+	// (Slack): New calls it once the bot exists, and the effects deliver
+	// notices to it and redraw its views of a CSR after every change, a
+	// deploy run's progress included.
+	Messenger func(p Parts) (Messenger, error)
 	// Getenv reads secrets and endpoints (GITHUB_TOKEN, …; see
 	// deploys.go); nil means os.Getenv.
 	Getenv func(string) string
@@ -75,6 +96,24 @@ type Options struct {
 	Metrics *metrics.Metrics
 }
 
+// Messenger is a messenger the bot's effects talk to: notices and the
+// redraws of what it shows of a CSR (slack.Adapter implements it).
+type Messenger interface {
+	bot.Notifier
+	bot.Redrawer
+}
+
+// Parts are what a Messenger is built from: the bot it hands events to,
+// the handler that draws cards and knows the grammar, the store it reads
+// and remembers its messages in, and the app's clock and metrics.
+type Parts struct {
+	Bot     *bot.Bot
+	Handler *commands.Handler
+	Store   *redisstore.Store
+	Clock   clock.Clock
+	Metrics *metrics.Metrics
+}
+
 // Policy is the configuration as the bot applies it: *config.Config, or a
 // view of it whose approval steps follow a messenger's user groups.
 type Policy interface {
@@ -86,7 +125,7 @@ type Policy interface {
 type App struct {
 	Bot      *bot.Bot
 	Handler  *commands.Handler
-	Runner   *bot.Runner
+	Runner   *deployq.Runner
 	Store    *redisstore.Store
 	Renderer console.Renderer
 	Clock    clock.Clock
@@ -150,7 +189,10 @@ func New(ctx context.Context, o Options) (*App, error) {
 	// The store indexes whose move a CSR in approval waits for from the
 	// approval lines (list waiting), and logs a data loss it detects.
 	a.Renderer = console.Renderer{Catalog: msg.CatalogFor(cfg.Language()), Loc: cfg.Location()}
-	effects := &bot.Effects{Notifier: o.Notifier(a.Renderer), Services: o.Policy, Clock: o.Clock, Log: o.Log}
+	effects := &bot.Effects{Services: o.Policy, Clock: o.Clock, Log: o.Log}
+	if o.Messenger == nil {
+		effects.Notifier = o.Notifier(a.Renderer)
+	}
 	observed := observedEffects{Effects: effects, metrics: a.Metrics}
 	// A store that lost data is said to the admins too, by the first bot
 	// process that finds it.
@@ -187,6 +229,14 @@ func New(ctx context.Context, o Options) (*App, error) {
 	a.Bot = &bot.Bot{Handler: a.Handler, Claims: a.Store, People: people{cfg}, Log: o.Log,
 		Observer: &observer{log: o.Log, metrics: a.Metrics, people: people{cfg}, registry: a.Handler.Registry,
 			prefix: cfg.Prefix(), service: o.Policy.Service, csrService: a.csrService}}
+	if o.Messenger != nil {
+		m, err := o.Messenger(Parts{Bot: a.Bot, Handler: a.Handler, Store: a.Store, Clock: o.Clock, Metrics: a.Metrics})
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		effects.Notifier, effects.Views = m, m
+	}
 	a.startSchedules(o, cfg, effects)
 	for _, err := range a.watchState(o.Policy) {
 		if err != nil {

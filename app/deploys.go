@@ -65,8 +65,10 @@ func (a *App) wireDeploys(ctx context.Context, o Options, effects *bot.Effects, 
 	}
 	qo := o.Deploys
 	qo.Store, qo.Jobs, qo.Deployers, qo.Services, qo.Clock, qo.Log = a.Store, a.Store, deps, o.Policy, o.Clock, o.Log
+	// The queue announces through the same effects as the commands, so a
+	// run's link, progress and result redraw the messenger's card too.
+	qo.Effects = observed
 	a.Runner = deployq.New(ctx, qo)
-	a.Runner.Effects = observed
 	effects.Runs = a.Runner
 	// The worker claims and reclaims jobs and announces their results:
 	// it starts with Start, once the notices can be delivered.

@@ -37,7 +37,7 @@ var _ bot.Observer = (*observer)(nil)
 func (o *observer) Begin(ctx context.Context, ev chat.Event) (context.Context, func(bot.Outcome)) {
 	start := time.Now()
 	source := "command"
-	if strings.HasPrefix(ev.Key, "slack:click:") {
+	if ev.Click {
 		source = "click"
 	}
 	fields := strings.Fields(ev.Text)

@@ -58,21 +58,26 @@ func (b *Bot) Handle(ctx context.Context, ev chat.Event) (out Outcome) {
 	if out, first := b.Claim(ctx, ev); !first {
 		return out
 	}
-	person, ok := b.People.Person(ev.User)
-	if !ok {
-		return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "unknown-person",
-			Why: msg.T(msg.RefuseUnknownActor, "who", clipUser(ev.User)), Next: msg.T(msg.NextAskAdmin)}}}
-	}
-	req := commands.Request{Actor: csr.Actor{Person: person, Admin: b.People.IsAdmin(person)}, Channel: ev.Channel}
-	reply := b.Handler.Execute(ctx, req, ev.Text)
-	if ev.Key != "" && reply.Refusal != nil && retryable(reply.Refusal.Rule) {
+	reply := b.execute(ctx, ev)
+	if ev.Key != "" && reply.Refusal != nil && (ev.Click || retryable(reply.Refusal.Rule)) {
 		// Nothing was applied: let the messenger's retry (or the person's
-		// second try) run again instead of being dropped as a duplicate.
+		// second try, or second press) run again instead of being dropped
+		// as a duplicate.
 		if err := b.Claims.Release(context.WithoutCancel(ctx), claimKey(ev.Key)); err != nil {
 			b.Log.WarnContext(ctx, "release of event key failed", "key", ev.Key, "err", err)
 		}
 	}
 	return Outcome{Reply: reply}
+}
+
+func (b *Bot) execute(ctx context.Context, ev chat.Event) chat.Reply {
+	person, ok := b.People.Person(ev.User)
+	if !ok {
+		return chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "unknown-person",
+			Why: msg.T(msg.RefuseUnknownActor, "who", clipUser(ev.User)), Next: msg.T(msg.NextAskAdmin)}}
+	}
+	req := commands.Request{Actor: csr.Actor{Person: person, Admin: b.People.IsAdmin(person)}, Channel: ev.Channel}
+	return b.Handler.Execute(ctx, req, ev.Text)
 }
 
 func claimKey(key string) string { return "event:" + key }

@@ -137,6 +137,30 @@ func TestRetriesAndDoubleClicksApplyOnce(t *testing.T) {
 	require.Equal(t, 2, len(n1.all)+len(n2.all)-before)
 }
 
+// TestRefusedClickCountsOnceTheReasonIsGone: a press refused (the CSR
+// is not in approval yet) gives its claim back, so the same button pressed
+// once the reason is gone approves; a typed command keeps its claim.
+func TestRefusedClickCountsOnceTheReasonIsGone(t *testing.T) {
+	_, prefix := redistest.Client(t)
+	a, _ := process(t, prefix)
+	require.Nil(t, handle(a, "U0ALICE001", "", `new billing-api "Fix rounding" --ref main`).Reply.Refusal)
+	click := chat.Event{Key: "click-Ev02", User: "U0BOB00002", Channel: "C1", Text: "approve CSR-1", Click: true}
+	typed := chat.Event{Key: "cmd-Ev02", User: "U0BOB00002", Channel: "C1", Text: "approve CSR-1"}
+	for _, ev := range []chat.Event{click, typed} {
+		out := a.Bot.Handle(context.Background(), ev)
+		require.NotNil(t, out.Reply.Refusal, ev.Key)
+	}
+	require.Nil(t, handle(a, "U0ALICE001", "", "test CSR-1").Reply.Refusal)
+	a.Runner.Wait()
+	require.Nil(t, handle(a, "U0ALICE001", "", "submit CSR-1").Reply.Refusal)
+
+	require.True(t, a.Bot.Handle(context.Background(), typed).Duplicate)
+	out := a.Bot.Handle(context.Background(), click)
+	require.False(t, out.Duplicate)
+	require.Nil(t, out.Reply.Refusal)
+	require.True(t, a.Bot.Handle(context.Background(), click).Duplicate, "an applied press is applied once")
+}
+
 // TestConcurrentApproversAcrossProcesses: carol and dave (one step, quorum
 // 1) click many times at once on two processes: exactly one of them
 // completes the sm step, every other click is told why not; then erin's

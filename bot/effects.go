@@ -16,12 +16,20 @@ type Notifier interface {
 	Notify(ctx context.Context, n chat.Notice) error
 }
 
+// Redrawer redraws what a messenger shows of a CSR (Slack's live card
+// and approval messages). Effects call it after every transition and run
+// update, also one that notifies nobody (an approval that completes no
+// step, evidence, a run's link), so a view never lags the store.
+type Redrawer interface {
+	Redraw(ctx context.Context, id csr.ID)
+}
+
 // Services looks up a service's policy.
 type Services interface {
 	Service(name string) (csr.Service, bool)
 }
 
-// runStarter starts deploy runs; the Runner implements it.
+// runStarter starts deploy runs; *deployq.Runner implements it.
 type runStarter interface {
 	Start(c csr.CSR, svc csr.Service, run csr.Run)
 	Cancel(runID string)
@@ -31,6 +39,9 @@ type runStarter interface {
 // commands.Effects.
 type Effects struct {
 	Notifier Notifier
+	// Views, when set, are redrawn after every Emit; the Notifier redraws
+	// what its notices are about itself.
+	Views    Redrawer
 	Services Services
 	Runs     runStarter
 	Clock    clock.Clock
@@ -121,6 +132,9 @@ func (e *Effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.
 					Text: msg.T(msg.NoteCommentDM, "by", "@"+string(by), "csr", id, "title", c.Title, "text", ev.Note, "next", next)})
 			}
 		}
+	}
+	if e.Views != nil {
+		e.Views.Redraw(ctx, c.ID)
 	}
 }
 

@@ -21,6 +21,11 @@ type Event struct {
 	User    string
 	Channel string
 	Text    string // the command text, in the console grammar
+	// Click: the person pressed a button the bot offered. Its key comes
+	// back when the same button is pressed again, so a refusal gives the
+	// claim back: the press counts once the reason is gone (the window
+	// opens, a step completes).
+	Click bool
 }
 
 // Reply answers an event.

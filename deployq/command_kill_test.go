@@ -74,9 +74,9 @@ func TestHelperCommandBot(t *testing.T) {
 		t.Skip("a helper process of TestKilledCommandDeployIsStoppedFirst")
 	}
 	st := redisstore.New(conn(t), prefix)
-	r := deployq.New(context.Background(), options(st, overlapDeployer(os.Getenv("DEPLOYQ_CMD_HELPER_MODE")), "doomed"))
-	r.Effects = &effects{}
-	r.Work(context.Background())
+	o := options(st, overlapDeployer(os.Getenv("DEPLOYQ_CMD_HELPER_MODE")), "doomed")
+	o.Effects = &effects{}
+	deployq.New(context.Background(), o).Work(context.Background())
 }
 
 // TestKilledCommandDeployIsStoppedFirst: a bot process is killed

@@ -137,9 +137,9 @@ func (fixedClock) Now() time.Time { return t0 }
 func (f *fixture) runner(t *testing.T, deps deployq.DeployerSource, consumer string) *deployq.Runner {
 	t.Helper()
 	st := redisstore.New(conn(t), f.prefix)
-	r := deployq.New(context.Background(), options(st, deps, consumer))
-	r.Effects = f.effects
-	return r
+	o := options(st, deps, consumer)
+	o.Effects = f.effects
+	return deployq.New(context.Background(), o)
 }
 
 // work runs r's workers until the test ends.

@@ -393,8 +393,8 @@ func (j *job) link(ctx context.Context, run csr.Run, h deploy.Handle) error {
 		return err
 	}
 	j.seen(c)
-	if len(evs) > 0 && r.Effects != nil {
-		r.Effects.Emit(ctx, c, csr.System, evs) // the live card shows the run's link
+	if len(evs) > 0 && r.effects != nil {
+		r.effects.Emit(ctx, c, csr.System, evs) // the live card shows the run's link
 	}
 	return nil
 }
@@ -511,8 +511,8 @@ func (j *job) settle() {
 func (j *job) announceOnce(ctx context.Context, c csr.CSR, run csr.Run) {
 	r := j.r
 	first, err := r.jobs.MarkAnnounced(ctx, run.ID)
-	if err != nil || !first || r.Effects == nil {
+	if err != nil || !first || r.effects == nil {
 		return
 	}
-	r.Effects.Emit(ctx, c, csr.System, []csr.Event{{Kind: csr.EvRunFinished, Run: run, Notify: c.People()}})
+	r.effects.Emit(ctx, c, csr.System, []csr.Event{{Kind: csr.EvRunFinished, Run: run, Notify: c.People()}})
 }

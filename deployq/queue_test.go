@@ -220,8 +220,8 @@ func TestHelperProcess(t *testing.T) {
 	if os.Getenv("DEPLOYQ_HELPER_DEFAULTS") != "" {
 		o = defaultTimings(o)
 	}
+	o.Effects = &effects{}
 	r := deployq.New(context.Background(), o)
-	r.Effects = &effects{}
 	r.Work(context.Background())
 }
 
@@ -460,8 +460,9 @@ func TestTakeoverAtDefaultTimings(t *testing.T) {
 	gh := githubtest.New(t)
 	c, run := f.deploying(t, 1)
 	st := redisstore.New(conn(t), f.prefix)
-	survivor := deployq.New(context.Background(), defaultTimings(options(st, actions(gh.APIURL(), 20*time.Millisecond), "survivor")))
-	survivor.Effects = f.effects
+	so := defaultTimings(options(st, actions(gh.APIURL(), 20*time.Millisecond), "survivor"))
+	so.Effects = f.effects
+	survivor := deployq.New(context.Background(), so)
 	_, err := survivor.Enqueue(context.Background(), c, billing(), run)
 	require.NoError(t, err)
 

@@ -29,8 +29,8 @@ func TestFailedWebhookLeaksNoSecret(t *testing.T) {
 	hook := &deploy.Webhook{URL: "http://u:p@127.0.0.1:1/hook?token=SECRET123", CallbackURL: "https://bot.example.com/deploy/callback"}
 	o := options(redisstore.New(conn(t), f.prefix), oneDeployer{hook}, "worker")
 	o.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	o.Effects = f.effects
 	r := deployq.New(context.Background(), o)
-	r.Effects = f.effects
 	work(t, r)
 	c, run := f.testing(t, 1)
 	_, err := r.Enqueue(context.Background(), c, billing(), run)
@@ -82,8 +82,8 @@ func TestAnyDeployerErrorIsRedacted(t *testing.T) {
 	var logs testenv.Buffer
 	o := options(redisstore.New(conn(t), f.prefix), oneDeployer{leaky{}}, "worker")
 	o.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	o.Effects = f.effects
 	r := deployq.New(context.Background(), o)
-	r.Effects = f.effects
 	work(t, r)
 	c, run := f.testing(t, 1)
 	_, err := r.Enqueue(context.Background(), c, billing(), run)

@@ -88,8 +88,8 @@ func (r *Runner) apply(ctx context.Context, rep deploy.Report, j *job) error {
 		return fmt.Errorf("record %s %s: %w", rep.RunID, rep.Status, err)
 	}
 	if !rep.Status.Done() {
-		if r.Effects != nil {
-			r.Effects.Emit(ctx, c, csr.System, evs) // redraws the card; an unknown outcome is announced
+		if r.effects != nil {
+			r.effects.Emit(ctx, c, csr.System, evs) // redraws the card; an unknown outcome is announced
 		}
 		return nil
 	}
@@ -102,8 +102,8 @@ func (r *Runner) apply(ctx context.Context, rep deploy.Report, j *job) error {
 	if stop != nil {
 		stop(errRecorded)
 	}
-	if r.Effects != nil {
-		r.Effects.Emit(ctx, c, csr.System, evs)
+	if r.effects != nil {
+		r.effects.Emit(ctx, c, csr.System, evs)
 	}
 	if j != nil {
 		return nil // its finish marks it announced

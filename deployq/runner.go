@@ -57,6 +57,9 @@ type Options struct {
 	Services  Services
 	Clock     clock.Clock
 	Log       *slog.Logger
+	// Effects announce results and line positions and redraw what a
+	// messenger shows of a run (bot.Effects); nil announces nothing.
+	Effects Effects
 	// Consumer names this process in the consumer group; default: host,
 	// pid and a random suffix. Two processes must never share one.
 	Consumer string
@@ -101,10 +104,10 @@ var (
 // ErrUnknownRun: a report names no run this installation knows.
 var ErrUnknownRun = errors.New("no such run")
 
-// Runner queues deploy runs and works on the queue. Effects (bot.Effects)
-// starts runs with Start and Cancel; the console and tests use Wait.
+// Runner queues deploy runs and works on the queue. bot.Effects starts
+// runs with Start and Cancel; the console and tests use Wait.
 type Runner struct {
-	Effects Effects // set before Work; results and line positions are announced through it
+	effects Effects // Options.Effects
 
 	store     Store
 	jobs      Jobs
@@ -165,7 +168,7 @@ func New(ctx context.Context, o Options) *Runner {
 		o.Log = slog.Default()
 	}
 	r := &Runner{store: o.Store, jobs: o.Jobs, deployers: o.Deployers, services: o.Services, clock: o.Clock,
-		log: o.Log.With("consumer", o.Consumer), consumer: o.Consumer, o: o, base: ctx,
+		log: o.Log.With("consumer", o.Consumer), consumer: o.Consumer, o: o, base: ctx, effects: o.Effects,
 		active: map[string]context.CancelCauseFunc{}, waiters: map[string]chan struct{}{}}
 	r.idle = sync.NewCond(&r.mu)
 	return r
@@ -410,7 +413,7 @@ func (r *Runner) sweep(ctx context.Context) {
 }
 
 func (r *Runner) notice(ctx context.Context, n chat.Notice) {
-	if r.Effects != nil {
-		r.Effects.Notice(ctx, n)
+	if r.effects != nil {
+		r.effects.Notice(ctx, n)
 	}
 }

@@ -19,9 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/app"
-	"releasebot/bot"
 	"releasebot/config"
-	"releasebot/integrations/console"
 	"releasebot/integrations/redisstore"
 	"releasebot/integrations/slack"
 )
@@ -128,18 +126,17 @@ func startStack(ctx context.Context, o options) (s *stack, err error) {
 		return s, err
 	}
 	policy := slack.NewGroupsConfig(cfg)
-	late := &slack.LateNotifier{Log: log}
-	if s.app, err = app.New(ctx, app.Options{Config: cfg, Policy: policy, Defer: true, Redis: s.rdb, Prefix: s.prefix, Log: log,
-		Notifier: func(console.Renderer) bot.Notifier { return late }, Getenv: func(string) string { return "" }}); err != nil {
-		return s, err
-	}
 	settings := slack.Settings{BotToken: slack.NewSecret("xoxb-0000-bench-token"), SigningSecret: s.secret, APIURL: s.fake.apiURL()}
-	if s.ad, err = slack.New(slack.Options{Settings: settings, Bot: s.app.Bot, Cards: s.app.Handler, Grammar: s.app.Handler.Registry,
-		Store: s.app.Store, People: policy, Clock: s.app.Clock, Log: log, Command: "/release", Workers: o.workers}); err != nil {
+	if s.app, err = app.New(ctx, app.Options{Config: cfg, Policy: policy, Defer: true, Redis: s.rdb, Prefix: s.prefix, Log: log,
+		Getenv: func(string) string { return "" },
+		Messenger: func(p app.Parts) (app.Messenger, error) {
+			var err error
+			s.ad, err = slack.New(slack.Options{Settings: settings, Bot: p.Bot, Cards: p.Handler, Grammar: p.Handler.Registry,
+				Store: p.Store, People: policy, Clock: p.Clock, Log: log, Command: "/release", Workers: o.workers})
+			return s.ad, err
+		}}); err != nil {
 		return s, err
 	}
-	late.Set(s.ad)
-	s.app.Handler.Effects = s.ad.Effects(s.app.Handler.Effects)
 	if err := s.ad.Identify(ctx); err != nil {
 		return s, err
 	}

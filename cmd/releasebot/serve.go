@@ -1,5 +1,19 @@
 package main
 
+// `serve` wires, in this order, each part once and only with what it
+// calls:
+//
+//	config, Slack settings, the user-group policy
+//	→ app.New: store → effects → deploy queue → handler → bot
+//	  → the Slack adapter (app.Options.Messenger: built from the bot,
+//	    the handler and the store; the effects notify through it)
+//	→ Identify (Slack accepts the token) → a.Start (deploy worker,
+//	  scheduler) → HTTP routes and Socket Mode hand Slack's requests to
+//	  the adapter, which hands them to the bot.
+//
+// Nothing built is changed afterwards; app.New says why its effects are
+// completed inside it.
+
 import (
 	"context"
 	"errors"
@@ -12,9 +26,7 @@ import (
 	"time"
 
 	"releasebot/app"
-	"releasebot/bot"
 	"releasebot/config"
-	"releasebot/integrations/console"
 	"releasebot/integrations/slack"
 	"releasebot/msg"
 )
@@ -66,30 +78,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// its current members: one view for the commands, the effects, the
 	// deploy queue, the scheduler's reminders and the adapter alike.
 	policy := slack.NewGroupsConfig(cfg)
-	late := &slack.LateNotifier{Log: log}
-	// Deferred: no deploy worker or scheduler runs (no job is claimed, no
-	// lease taken, no notice sent) until Slack has accepted the token and
-	// the notifier is set; a.Start below.
+	// app.New builds the store, the effects, the deploy queue, the
+	// handler and the bot, then the Slack adapter from them (the closure
+	// below); the effects deliver through that adapter. Deferred: no
+	// deploy worker or scheduler runs (no job is claimed, no lease taken,
+	// no notice sent) until Slack has accepted the token; a.Start below.
+	var ad *slack.Adapter
 	a, err := app.New(ctx, app.Options{Config: cfg, Policy: policy, Defer: true, RedisURL: redisURL,
 		Prefix: os.Getenv("REDIS_PREFIX"), Log: log, Doctor: diagnoser{cfg},
-		Notifier: func(console.Renderer) bot.Notifier { return late }})
+		Messenger: func(p app.Parts) (app.Messenger, error) {
+			var err error
+			ad, err = slack.New(slack.Options{Settings: settings, Bot: p.Bot, Cards: p.Handler, Grammar: p.Handler.Registry,
+				Store: p.Store, People: policy, Clock: p.Clock, Log: log, Command: *command, Workers: *workers,
+				Catalog:    msg.CatalogFor(cfg.Language()),
+				HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: p.Metrics.Transport("slack", nil)}})
+			return ad, err
+		}})
 	if err != nil {
 		fmt.Fprintf(stderr, "releasebot: %v\n", err)
 		return 1
 	}
 	defer a.Close()
-	ad, err := slack.New(slack.Options{Settings: settings, Bot: a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry,
-		Store: a.Store, People: policy, Clock: a.Clock, Log: log, Command: *command, Workers: *workers,
-		Catalog:    msg.CatalogFor(cfg.Language()),
-		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport("slack", nil)}})
-	if err != nil {
-		fmt.Fprintf(stderr, "releasebot: %v\n", err)
-		return 1
-	}
-	late.Set(ad)
-	a.Handler.Effects = ad.Effects(a.Handler.Effects)
-	// Run progress, links and outcomes redraw the live card like transitions.
-	a.Runner.Effects = ad.Effects(a.Runner.Effects)
 	idCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	err = ad.Identify(idCtx)
 	cancel()

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,12 +55,11 @@ type Grammar interface {
 }
 
 // Store is what the adapter reads and remembers: CSRs for cards and the
-// App Home, idempotency claims it gives back, and where its messages are,
-// so that any replica can update them. *redisstore.Store implements it.
+// App Home, and where its messages are, so that any replica can update
+// them. *redisstore.Store implements it.
 type Store interface {
 	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
 	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
-	Release(ctx context.Context, key string) error
 	SlackRefs(ctx context.Context, id csr.ID) (map[string]string, error)
 	SetSlackRef(ctx context.Context, id csr.ID, field, value string) error
 	ClaimSlackRef(ctx context.Context, id csr.ID, field, value string) (bool, error)
@@ -117,9 +115,10 @@ type Options struct {
 	Wait func(ctx context.Context, d time.Duration) error
 }
 
-// Adapter is the Slack messenger. Create it with New, serve it with
-// NewHTTPHandler or RunSocketMode, give it to the bot as its notifier, and
-// Close it to drain the work in flight.
+// Adapter is the Slack messenger. Create it with New from the app's bot
+// (app.Options.Messenger), which then delivers its notices and redraws
+// through it (Notify, Redraw); serve it with NewHTTPHandler or
+// RunSocketMode, and Close it to drain the work in flight.
 type Adapter struct {
 	bot     Bot
 	cards   CardSource
@@ -363,11 +362,6 @@ func (a *Adapter) Flush(ctx context.Context) error {
 	}
 }
 
-// botKeyPrefix is how bot.Bot names an event's claim in the store; a
-// refused click gives its claim back so the person may click again once
-// the reason is gone (the window opens, a step completes).
-const botKeyPrefix = "event:"
-
 // target is where an answer goes.
 type target struct {
 	responseURL string // preferred: answers a slash command or a click
@@ -386,10 +380,7 @@ func (a *Adapter) run(ctx context.Context, ev chat.Event, to target) {
 	if out.Duplicate {
 		return
 	}
-	if out.Reply.Refusal != nil && strings.HasPrefix(ev.Key, "slack:click:") {
-		if err := a.store.Release(context.WithoutCancel(ctx), botKeyPrefix+ev.Key); err != nil {
-			a.log.WarnContext(ctx, "release of a refused click failed", "key", ev.Key, "err", err)
-		}
+	if out.Reply.Refusal != nil && ev.Click {
 		to.replace = false // keep the message clicked; say why beside it
 	}
 	a.reply(ctx, to, out.Reply)

@@ -21,12 +21,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/app"
-	"releasebot/bot"
 	"releasebot/clock"
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/deployq"
-	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
 	"releasebot/internal/testconfig"
 	"releasebot/internal/wait"
@@ -135,30 +133,31 @@ func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, pref
 	// Wired as `releasebot serve` does: one policy view for everyone, the
 	// app's background work started once Slack is ready.
 	h.groups = NewGroupsConfig(cfg)
-	late := &LateNotifier{}
 	log := testLogger(h.logs)
+	var ad *Adapter
 	ao := app.Options{Config: cfg, Policy: h.groups, Defer: true, Prefix: prefix, Clock: h.clock, Log: log,
-		Notifier: func(console.Renderer) bot.Notifier { return late }, Getenv: func(string) string { return "" },
-		Deploys: deployq.Options{Block: 50 * time.Millisecond, LinePoll: 20 * time.Millisecond}}
+		Getenv:  func(string) string { return "" },
+		Deploys: deployq.Options{Block: 50 * time.Millisecond, LinePoll: 20 * time.Millisecond},
+		Messenger: func(p app.Parts) (app.Messenger, error) {
+			o := Options{
+				Settings: Settings{BotToken: NewSecret("xoxb-0000-test-token"), SigningSecret: h.secret, APIURL: fake.APIURL()},
+				Bot:      p.Bot, Cards: p.Handler, Grammar: p.Handler.Registry, Store: p.Store, People: h.groups, Clock: p.Clock, Log: log,
+				Wait: h.wait,
+				// Slack calls counted and timed by the app's metrics, as in serve.
+				HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: p.Metrics.Transport("slack", nil)},
+			}
+			for _, opt := range opts {
+				opt(&o)
+			}
+			var err error
+			ad, err = New(o)
+			return ad, err
+		}}
 	ao.Redis = rdb
 	a, err := app.New(context.Background(), ao)
 	require.NoError(t, err)
 	t.Cleanup(a.Close)
 	h.app = a
-	o := Options{
-		Settings: Settings{BotToken: NewSecret("xoxb-0000-test-token"), SigningSecret: h.secret, APIURL: fake.APIURL()},
-		Bot:      a.Bot, Cards: a.Handler, Grammar: a.Handler.Registry, Store: a.Store, People: h.groups, Clock: h.clock, Log: log,
-		Wait: h.wait,
-		// Slack calls counted and timed by the app's metrics, as in serve.
-		HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport("slack", nil)},
-	}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	ad, err := New(o)
-	require.NoError(t, err)
-	late.Set(ad)
-	a.Handler.Effects = ad.Effects(a.Handler.Effects)
 	require.NoError(t, ad.Identify(context.Background()))
 	ad.FollowGroups(context.Background(), h.groups, time.Hour)
 	a.Start(context.Background())

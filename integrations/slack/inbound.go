@@ -298,7 +298,7 @@ func (a *Adapter) clicks(ctx context.Context, cb clickPayload) bool {
 			// of a CSR twice means it once: a double click.
 			key = "slack:click:" + user + ":" + string(verb) + ":" + string(id) + ":" + ref.version
 		}
-		ev := chat.Event{Key: key, User: user, Channel: channel, Text: string(verb) + " " + string(id)}
+		ev := chat.Event{Key: key, User: user, Channel: channel, Text: string(verb) + " " + string(id), Click: true}
 		home := ref.scope == scopeHome
 		clicked := ref
 		if !a.submit(func(ctx context.Context) {

@@ -3,16 +3,11 @@ package slack
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
-	"sync"
-	"sync/atomic"
 
 	slackapi "github.com/slack-go/slack"
 
 	"releasebot/bot"
 	"releasebot/chat"
-	"releasebot/commands"
 	"releasebot/csr"
 )
 
@@ -189,75 +184,8 @@ func (a *Adapter) directNotice(ctx context.Context, n chat.Notice) error {
 	return errors.Join(errs...)
 }
 
-// Effects wraps the command handler's effects so that every transition,
-// also one that notifies nobody (an approval that does not complete a
-// step, evidence, a revision), redraws the CSR's card and direct messages.
-func (a *Adapter) Effects(inner commands.Effects) commands.Effects {
-	return effects{inner: inner, a: a}
-}
+var _ bot.Redrawer = (*Adapter)(nil)
 
-type effects struct {
-	inner commands.Effects
-	a     *Adapter
-}
-
-func (e effects) Emit(ctx context.Context, c csr.CSR, by csr.Person, evs []csr.Event) {
-	e.inner.Emit(ctx, c, by, evs)
-	e.a.keeper.touch(c.ID)
-}
-
-func (e effects) Notice(ctx context.Context, n chat.Notice) { e.inner.Notice(ctx, n) }
-
-// LateNotifier lets the app be built before the adapter that delivers its
-// notices: app.New wants a notifier, the adapter wants the app's bot. Set
-// it before the app starts its background work (app.Options.Defer, then
-// app.App.Start), as `serve` does.
-//
-// It never drops a notice: one that arrives before Set is a wiring bug,
-// logged as an error, and waits for Set (or for its context to end, which
-// is reported to the caller).
-type LateNotifier struct {
-	// Log reports notices that arrive too early; nil means slog.Default().
-	Log *slog.Logger
-
-	init  sync.Once
-	ready chan struct{} // closed by Set
-	set   atomic.Bool
-	n     bot.Notifier // written once, before ready is closed
-}
-
-func (l *LateNotifier) readyCh() chan struct{} {
-	l.init.Do(func() { l.ready = make(chan struct{}) })
-	return l.ready
-}
-
-// Set points the notifier at its real target, once: a second Set is a
-// wiring bug and panics.
-func (l *LateNotifier) Set(n bot.Notifier) {
-	if n == nil || !l.set.CompareAndSwap(false, true) {
-		panic("slack.LateNotifier: Set must be called once, with a notifier")
-	}
-	l.n = n
-	close(l.readyCh())
-}
-
-// Notify delivers through the real notifier, waiting for Set if need be.
-func (l *LateNotifier) Notify(ctx context.Context, n chat.Notice) error {
-	ready := l.readyCh()
-	select {
-	case <-ready:
-	default:
-		log := l.Log
-		if log == nil {
-			log = slog.Default()
-		}
-		log.ErrorContext(ctx, "BUG: a notice arrived before the Slack notifier was set; it waits until it is. "+
-			"Start the app's background work only after LateNotifier.Set", "csr", n.CSR, "channel", n.Channel)
-		select {
-		case <-ready:
-		case <-ctx.Done():
-			return fmt.Errorf("the Slack notifier was never set: %w", context.Cause(ctx))
-		}
-	}
-	return l.n.Notify(ctx, n)
-}
+// Redraw brings the CSR's card and direct messages up to date with the
+// store, in the background (the card keeper coalesces a burst of changes).
+func (a *Adapter) Redraw(_ context.Context, id csr.ID) { a.keeper.touch(id) }
