@@ -337,7 +337,7 @@ func runSubmit(ctx context.Context, h *Handler, req Request, s Submit) (chat.Rep
 type Approve struct{ CSR csr.ID }
 
 // Verb implements Command.
-func (Approve) Verb() string { return "approve" }
+func (Approve) Verb() string { return string(csr.VerbApprove) }
 
 func parseApprove(p *parser) (Approve, error) { id, err := idOnly(p); return Approve{id}, err }
 

@@ -368,7 +368,7 @@ func (c CSR) openStepEvents(svc Service) []Event {
 // Approve records p's approval of the open step.
 func (c CSR) Approve(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 	if c.State != InApproval {
-		return c, nil, c.wrongState("approve", InApproval)
+		return c, nil, c.wrongState(string(VerbApprove), InApproval)
 	}
 	id := string(c.ID)
 	if a.Person == c.Requester || a.Person == c.Assignee {
@@ -397,16 +397,16 @@ func (c CSR) Approve(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 	d.Approvals = append(d.Approvals, Approval{Step: open.Step.Name, By: a.Person, At: at, Decision: Approve, SHA: d.SHA()})
 	now, _ := d.OpenStep(svc)
 	if now.Index == open.Index && now.Open {
-		d.History = append(d.History, Entry{At: at, By: a.Person, Action: "approve", From: d.State, To: d.State, Note: open.Step.Name})
+		d.History = append(d.History, Entry{At: at, By: a.Person, Action: string(VerbApprove), From: d.State, To: d.State, Note: open.Step.Name})
 		d.UpdatedAt = at
 		return d, nil, nil
 	}
 	evs := []Event{{Kind: EvStepCompleted, Step: open.Step.Name, Notify: open.Step.Approvers}}
 	if open.Index == len(svc.Line)-1 {
-		d.record(at, a.Person, "approve", Approved, open.Step.Name)
+		d.record(at, a.Person, string(VerbApprove), Approved, open.Step.Name)
 		return d, append(evs, Event{Kind: EvApproved, Notify: d.People()}), nil
 	}
-	d.History = append(d.History, Entry{At: at, By: a.Person, Action: "approve", From: d.State, To: d.State, Note: open.Step.Name})
+	d.History = append(d.History, Entry{At: at, By: a.Person, Action: string(VerbApprove), From: d.State, To: d.State, Note: open.Step.Name})
 	d.UpdatedAt = at
 	return d, append(evs, d.openStepEvents(svc)...), nil
 }
