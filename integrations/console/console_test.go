@@ -13,19 +13,16 @@ import (
 	"releasebot/app"
 	"releasebot/bot"
 	"releasebot/clock"
-	"releasebot/config"
 	"releasebot/integrations/console"
-	"releasebot/internal/redistest"
-	"releasebot/internal/testconfig"
+	"releasebot/internal/testenv"
 )
 
 // session runs lines through the interactive console as a person would
 // type them and returns what it printed.
 func session(t *testing.T, ephemeral bool, lines ...string) string {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Parse("test.yaml", []byte(testconfig.YAML))
-	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Config(t)
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}

@@ -14,6 +14,7 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
 	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/store"
 )
 
@@ -48,7 +49,7 @@ var backends = []struct {
 }
 
 func newStore(t testing.TB) (*redisstore.Store, redis.UniversalClient, string) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	return redisstore.New(rdb, prefix), rdb, prefix
 }
 
