@@ -24,8 +24,6 @@ import (
 	"releasebot/msg"
 )
 
-const testConfig = testenv.YAML
-
 // friday2300 is inside billing-api's deploy window.
 var friday2300 = time.Date(2026, 12, 4, 23, 0, 0, 0, mustZone("Asia/Seoul"))
 
