@@ -106,9 +106,7 @@ func (b *Bot) Claim(ctx context.Context, ev chat.Event) (out Outcome, first bool
 	return Outcome{}, true
 }
 
-func retryable(rule string) bool {
-	return rule == "internal" || rule == "store-unavailable" || rule == "conflict"
-}
+func retryable(rule csr.Rule) bool { return rule.Retryable() }
 
 func clipUser(u string) string {
 	if r := []rune(u); len(r) > 40 {

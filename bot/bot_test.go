@@ -87,7 +87,7 @@ func TestUnknownPersonIsRefused(t *testing.T) {
 	a, _ := process(t, prefix)
 	out := handle(a, "U0NOBODY99", "", "list all")
 	require.NotNil(t, out.Reply.Refusal)
-	require.Equal(t, "unknown-person", out.Reply.Refusal.Rule)
+	require.Equal(t, csr.RuleUnknownPerson, out.Reply.Refusal.Rule)
 	require.Contains(t, out.Reply.Refusal.Why.String(), "U0NOBODY99")
 }
 
@@ -163,7 +163,7 @@ func TestConcurrentApproversAcrossProcesses(t *testing.T) {
 				mu.Lock()
 				defer mu.Unlock()
 				if out.Reply.Refusal != nil {
-					refusals[out.Reply.Refusal.Rule]++
+					refusals[string(out.Reply.Refusal.Rule)]++
 					return
 				}
 				applied++
@@ -203,7 +203,7 @@ func TestStoreDownAnswers(t *testing.T) {
 	stop()
 	out := handle(a, "U0ALICE001", "ev-1", `new billing-api "t" --ref main`)
 	require.NotNil(t, out.Reply.Refusal)
-	require.Equal(t, "store-unavailable", out.Reply.Refusal.Rule)
+	require.Equal(t, csr.RuleStoreUnavailable, out.Reply.Refusal.Rule)
 }
 
 type brokenClaims struct{}
@@ -228,7 +228,7 @@ func TestInternalFailureRefIsLogged(t *testing.T) {
 	for i := range 2 {
 		out := b.Handle(context.Background(), chat.Event{Key: fmt.Sprintf("ev-%d", i), User: "alice", Text: "list"})
 		require.NotNil(t, out.Reply.Refusal)
-		require.Equal(t, "internal", out.Reply.Refusal.Rule)
+		require.Equal(t, csr.RuleInternal, out.Reply.Refusal.Rule)
 		ref := out.Reply.Refusal.Why.Args["ref"]
 		require.Regexp(t, `^[0-9a-f]{6}$`, ref)
 		require.Contains(t, logs.String(), "ref="+ref+" ")

@@ -171,7 +171,7 @@ func (h *Handler) commit(ctx context.Context, svc csr.Service, sha string) (stri
 	}
 	full = strings.ToLower(full)
 	if !strings.HasPrefix(full, sha) || (len(sha) == 40 && full != sha) {
-		return "", &csr.Refusal{Rule: "unknown-ref", Why: msg.T(msg.RefuseUnknownRef, "ref", sha, "repo", svc.Repo),
+		return "", &csr.Refusal{Rule: csr.RuleUnknownRef, Why: msg.T(msg.RefuseUnknownRef, "ref", sha, "repo", svc.Repo),
 			Next: msg.T(msg.NextUnknownRef, "repo", svc.Repo)}
 	}
 	return full, nil

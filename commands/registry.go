@@ -221,15 +221,12 @@ func (p *parser) missing(what string) error {
 	return syntaxError(msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", what), msg.T(msg.NextHelpVerb, "verb", p.Verb))
 }
 
-// ruleNeedsService marks a command that lacks its service: the handler,
-// which knows the services, lists them.
-const ruleNeedsService = "service-required"
-
 // service returns positional i as a service name; without one the refusal
-// lists the services (filled in by the handler).
+// (csr.RuleServiceRequired) lists the services, filled in by the handler,
+// which knows them.
 func (p *parser) service(i int) (string, error) {
 	if i >= len(p.Pos) {
-		return "", &csr.Refusal{Rule: ruleNeedsService, Why: msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", "a service"),
+		return "", &csr.Refusal{Rule: csr.RuleServiceRequired, Why: msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", "a service"),
 			Next: msg.T(msg.NextHelpVerb, "verb", p.Verb)}
 	}
 	return p.Pos[i], nil

@@ -203,7 +203,7 @@ func TestRefusedMutationWritesNothing(t *testing.T) {
 		{"refusal", approve("alice"), func(t *testing.T, err error) {
 			var r *csr.Refusal
 			require.ErrorAs(t, err, &r)
-			require.Equal(t, "separation-of-duties", r.Rule)
+			require.Equal(t, csr.RuleSeparationOfDuties, r.Rule)
 		}},
 		{"no change", func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c, nil, csr.ErrNoChange }, func(t *testing.T, err error) {
 			require.Same(t, csr.ErrNoChange, err)
