@@ -19,7 +19,7 @@ import (
 	"releasebot/clock"
 	"releasebot/config"
 	"releasebot/integrations/console"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 const benchConfig = `
@@ -89,7 +89,7 @@ func (discard) Notify(context.Context, chat.Notice) error { return nil }
 // returns at once. It reports lifecycles per second and Redis round trips
 // per lifecycle.
 func BenchmarkLifecycle(b *testing.B) {
-	rdb, prefix := redistest.Client(b)
+	rdb, prefix := testenv.Redis(b)
 	var rt roundTrips
 	rdb.AddHook(&rt)
 	cfg, err := config.Parse("bench.yaml", []byte(benchConfig))

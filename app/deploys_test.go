@@ -19,28 +19,13 @@ import (
 	"releasebot/bot"
 	"releasebot/chat"
 	"releasebot/clock"
-	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/integrations/console"
 	"releasebot/integrations/deploy"
 	"releasebot/integrations/github/githubtest"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
-
-const githubYAML = `
-timezone: Asia/Seoul
-people: {alice: U0ALICE001, bob: U0BOB00002}
-services:
-  - name: billing-api
-    repo: acme/billing-api
-    channel: "#billing-releases"
-    environments:
-      - {name: test, deployer: {kind: github-actions, workflow: deploy.yml, poll: 20ms, inputs: {region: ap-northeast-2}}}
-      - {name: prod, deployer: {kind: github-deployment, environment: production, poll: 20ms}}
-    approval_line:
-      - {name: lead, approvers: [bob]}
-`
 
 type recorded struct {
 	mu  sync.Mutex
@@ -73,9 +58,8 @@ func (r *recorded) find(id msg.ID) []chat.Notice {
 // and the next CSR lists the commits it ships.
 func TestGitHubDeploysEndToEnd(t *testing.T) {
 	gh := githubtest.New(t)
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Parse("github.yaml", []byte(githubYAML))
-	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Parse(t, testenv.GitHubYAML)
 	env := map[string]string{"GITHUB_TOKEN": "ghp_sandbox", "GITHUB_API_URL": gh.APIURL(), "GITHUB_WEBHOOK_SECRET": "s3cret"}
 	notes := &recorded{}
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix,
@@ -158,10 +142,9 @@ func TestGitHubDeploysEndToEnd(t *testing.T) {
 // TestGitHubWithoutCredentials: a config that deploys through GitHub
 // does not start without credentials, and says which variables to set.
 func TestGitHubWithoutCredentials(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Parse("github.yaml", []byte(githubYAML))
-	require.NoError(t, err)
-	_, err = app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Getenv: func(string) string { return "" },
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Parse(t, testenv.GitHubYAML)
+	_, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Getenv: func(string) string { return "" },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Notifier: func(console.Renderer) bot.Notifier { return &recorded{} }})
 	require.ErrorContains(t, err, "set GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_APP_INSTALLATION_ID")
 }

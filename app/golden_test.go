@@ -10,7 +10,7 @@ import (
 
 	"releasebot/app"
 	"releasebot/config"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from this run's output")
@@ -24,7 +24,7 @@ func TestLifecycleKoreanGolden(t *testing.T) {
 	cfg, err := config.Load("../examples/config.ko.yaml")
 	require.NoError(t, err)
 	require.Equal(t, "ko", cfg.Language())
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	out := rehearseOn(t, "../examples/lifecycle.ko.script", app.Options{Redis: rdb, Prefix: prefix, Config: cfg})
 	const golden = "../examples/lifecycle.ko.golden"
 	if *update {

@@ -9,7 +9,7 @@ import (
 
 	"releasebot/app"
 	"releasebot/config"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestLifecycleInKorean: with `language: ko` the console rehearsal answers
@@ -19,7 +19,7 @@ func TestLifecycleInKorean(t *testing.T) {
 	require.NoError(t, err)
 	cfg, err := config.Parse("ko.yaml", []byte(strings.Replace(string(data), "\nlanguage: en\n", "\nlanguage: ko\n", 1)))
 	require.NoError(t, err)
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	out := rehearseOn(t, "../examples/lifecycle.script", app.Options{Redis: rdb, Prefix: prefix, Config: cfg})
 	require.Contains(t, out, "CSR-1 건을 만들었습니다")
 	require.Contains(t, out, "결재")

@@ -16,16 +16,16 @@ import (
 	"releasebot/app"
 	"releasebot/bot"
 	"releasebot/clock"
-	"releasebot/config"
 	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // rehearse runs a console script against the real Redis and returns what
 // the console printed.
 func rehearse(t *testing.T, script string) string {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	return rehearseOn(t, script, app.Options{Redis: rdb, Prefix: prefix})
 }
 
@@ -34,9 +34,7 @@ func rehearseOn(t *testing.T, script string, o app.Options) string {
 	t.Helper()
 	cfg := o.Config
 	if cfg == nil {
-		var err error
-		cfg, err = config.Load("../config.example.yaml")
-		require.NoError(t, err)
+		cfg = testenv.Example(t)
 	}
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
@@ -123,9 +121,8 @@ func checkLifecycle(t *testing.T, out string) {
 }
 
 func TestScriptErrorsStopBeforeRunning(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Load("../config.example.yaml")
-	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Example(t)
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix,

@@ -69,10 +69,10 @@ func (o *observer) Begin(ctx context.Context, ev chat.Event) (context.Context, f
 		switch r := out.Reply.Refusal; {
 		case out.Duplicate:
 			outcome = metrics.Duplicate
-		case r != nil && (r.Rule == "internal" || r.Rule == "store-unavailable"):
-			outcome, rule = metrics.Error, r.Rule
+		case r != nil && (r.Rule == csr.RuleInternal || r.Rule == csr.RuleStoreUnavailable):
+			outcome, rule = metrics.Error, string(r.Rule)
 		case r != nil:
-			outcome, rule = metrics.Refused, r.Rule
+			outcome, rule = metrics.Refused, string(r.Rule)
 		}
 		o.metrics.Command(source, verb, outcome, rule, d)
 		line := []slog.Attr{slog.String("source", source), slog.String("outcome", outcome),

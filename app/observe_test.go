@@ -2,21 +2,16 @@ package app_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
 
 	dto "github.com/prometheus/client_model/go"
@@ -25,32 +20,12 @@ import (
 	"releasebot/bot"
 	"releasebot/chat"
 	"releasebot/clock"
-	"releasebot/config"
 	"releasebot/insights"
 	"releasebot/integrations/console"
 	"releasebot/internal/logging"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	storepkg "releasebot/store"
 )
-
-// syncBuffer is a log sink several goroutines (the deploy worker, the
-// console) write to.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // jsonLines parses every log line; a line that is not JSON fails the test.
 func jsonLines(t *testing.T, s string) []map[string]any {
@@ -90,17 +65,16 @@ func scriptCommands(t *testing.T, path string) []string {
 
 type observedRun struct {
 	app   *app.App
-	logs  *syncBuffer
+	logs  *testenv.Buffer
 	clock *clock.Offset
 }
 
 // rehearseObserved runs a script like rehearse, logging JSON at debug level.
 func rehearseObserved(t *testing.T, script string, getenv func(string) string) observedRun {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Load("../config.example.yaml")
-	require.NoError(t, err)
-	logs := &syncBuffer{}
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Example(t)
+	logs := &testenv.Buffer{}
 	log, err := logging.New(logs, "json", "debug", "json", "info")
 	require.NoError(t, err)
 	out := console.NewOut(io.Discard)
@@ -173,50 +147,12 @@ func TestOneLogLinePerCommand(t *testing.T) {
 	require.Equal(t, "CSR-99", missing["csr"])
 }
 
-// scrape reads /metrics through the app's routes and parses it with the
-// Prometheus text parser.
+// scrape reads /metrics through the app's routes.
 func scrape(t *testing.T, a *app.App) map[string]*dto.MetricFamily {
 	t.Helper()
 	mux := http.NewServeMux()
 	a.Routes(mux)
-	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	require.Equal(t, http.StatusOK, rec.Code)
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(rec.Body.String()))
-	require.NoError(t, err)
-	return fams
-}
-
-// value sums the samples of a family whose labels include want.
-func value(fams map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
-	f, ok := fams[name]
-	if !ok {
-		return -1
-	}
-	sum := 0.0
-	for _, m := range f.GetMetric() {
-		labels := map[string]string{}
-		for _, l := range m.GetLabel() {
-			labels[l.GetName()] = l.GetValue()
-		}
-		match := true
-		for k, v := range want {
-			match = match && labels[k] == v
-		}
-		if !match {
-			continue
-		}
-		switch {
-		case m.Counter != nil:
-			sum += m.GetCounter().GetValue()
-		case m.Histogram != nil:
-			sum += float64(m.GetHistogram().GetSampleCount())
-		case m.Gauge != nil:
-			sum += m.GetGauge().GetValue()
-		}
-	}
-	return sum
+	return testenv.Scrape(t, mux)
 }
 
 // TestMetricsAfterLifecycle scrapes /metrics after the console lifecycle:
@@ -234,33 +170,33 @@ func TestMetricsAfterLifecycle(t *testing.T) {
 		perVerb[strings.Fields(cmd)[0]]++
 	}
 	const commands = "releasebot_commands_total"
-	require.Equal(t, float64(len(cmds)), value(fams, commands, nil))
-	require.Equal(t, 7.0, value(fams, commands, map[string]string{"outcome": "refused"}))
-	require.Equal(t, float64(len(cmds)-7), value(fams, commands, map[string]string{"outcome": "ok"}))
+	require.Equal(t, float64(len(cmds)), testenv.Sample(fams, commands, nil))
+	require.Equal(t, 7.0, testenv.Sample(fams, commands, map[string]string{"outcome": "refused"}))
+	require.Equal(t, float64(len(cmds)-7), testenv.Sample(fams, commands, map[string]string{"outcome": "ok"}))
 	for verb, n := range perVerb {
-		require.Equal(t, float64(n), value(fams, commands, map[string]string{"verb": verb, "source": "command"}), verb)
+		require.Equal(t, float64(n), testenv.Sample(fams, commands, map[string]string{"verb": verb, "source": "command"}), verb)
 	}
-	require.Equal(t, 3.0, value(fams, commands, map[string]string{"verb": "deploy", "outcome": "refused"}))
-	require.Equal(t, 1.0, value(fams, commands, map[string]string{"verb": "deploy", "outcome": "ok"}))
-	require.Equal(t, float64(len(cmds)), value(fams, "releasebot_command_duration_seconds", map[string]string{"source": "command"}))
-	require.Equal(t, 7.0, value(fams, "releasebot_command_refusals_total", nil))
-	require.Equal(t, 3.0, value(fams, "releasebot_command_refusals_total", map[string]string{"verb": "approve"}))
+	require.Equal(t, 3.0, testenv.Sample(fams, commands, map[string]string{"verb": "deploy", "outcome": "refused"}))
+	require.Equal(t, 1.0, testenv.Sample(fams, commands, map[string]string{"verb": "deploy", "outcome": "ok"}))
+	require.Equal(t, float64(len(cmds)), testenv.Sample(fams, "releasebot_command_duration_seconds", map[string]string{"source": "command"}))
+	require.Equal(t, 7.0, testenv.Sample(fams, "releasebot_command_refusals_total", nil))
+	require.Equal(t, 3.0, testenv.Sample(fams, "releasebot_command_refusals_total", map[string]string{"verb": "approve"}))
 
 	runs := "releasebot_deploy_runs_total"
-	require.Equal(t, 2.0, value(fams, runs, nil))
-	require.Equal(t, 1.0, value(fams, runs, map[string]string{"service": "billing-api", "environment": "test", "purpose": "test", "result": "succeeded"}))
-	require.Equal(t, 1.0, value(fams, runs, map[string]string{"service": "billing-api", "environment": "prod", "purpose": "deploy", "result": "succeeded"}))
-	require.Equal(t, 1.0, value(fams, "releasebot_build_info", nil))
-	require.Equal(t, 0.0, value(fams, "releasebot_deploy_queue_jobs", nil), "every job finished and left the stream")
-	require.Equal(t, 0.0, value(fams, "releasebot_deploy_queue_oldest_job_age_seconds", nil))
+	require.Equal(t, 2.0, testenv.Sample(fams, runs, nil))
+	require.Equal(t, 1.0, testenv.Sample(fams, runs, map[string]string{"service": "billing-api", "environment": "test", "purpose": "test", "result": "succeeded"}))
+	require.Equal(t, 1.0, testenv.Sample(fams, runs, map[string]string{"service": "billing-api", "environment": "prod", "purpose": "deploy", "result": "succeeded"}))
+	require.Equal(t, 1.0, testenv.Sample(fams, "releasebot_build_info", nil))
+	require.Equal(t, 0.0, testenv.Sample(fams, "releasebot_deploy_queue_jobs", nil), "every job finished and left the stream")
+	require.Equal(t, 0.0, testenv.Sample(fams, "releasebot_deploy_queue_oldest_job_age_seconds", nil))
 
 	// The console ticked the scheduler: this process holds the lease.
-	require.Equal(t, 1.0, value(fams, "releasebot_scheduler_leader", nil))
+	require.Equal(t, 1.0, testenv.Sample(fams, "releasebot_scheduler_leader", nil))
 	// CSR-1 is deployed: nothing waits for approval, nothing left unread.
-	require.Equal(t, -1.0, value(fams, "releasebot_approvals_waiting", nil), "no series while nothing waits")
-	require.Equal(t, 0.0, value(fams, "releasebot_approvals_read_errors_total", nil))
-	require.Equal(t, 0.0, value(fams, "releasebot_approvals_unread", nil))
-	require.Equal(t, 0.0, value(fams, "releasebot_reminders_posted_total", nil))
+	require.Equal(t, -1.0, testenv.Sample(fams, "releasebot_approvals_waiting", nil), "no series while nothing waits")
+	require.Equal(t, 0.0, testenv.Sample(fams, "releasebot_approvals_read_errors_total", nil))
+	require.Equal(t, 0.0, testenv.Sample(fams, "releasebot_approvals_unread", nil))
+	require.Equal(t, 0.0, testenv.Sample(fams, "releasebot_reminders_posted_total", nil))
 	// Every store round trip timed, by a kind of the bounded set.
 	store := fams["releasebot_store_request_duration_seconds"]
 	require.NotNil(t, store)
@@ -275,7 +211,7 @@ func TestMetricsAfterLifecycle(t *testing.T) {
 		}
 	}
 	for _, kind := range []string{"read", "script", "stream", "pipeline"} {
-		require.Positive(t, value(fams, "releasebot_store_request_duration_seconds", map[string]string{"kind": kind}), kind)
+		require.Positive(t, testenv.Sample(fams, "releasebot_store_request_duration_seconds", map[string]string{"kind": kind}), kind)
 	}
 	// The release figures of the one production deploy, over 30 days.
 	billing := map[string]string{"service": "billing-api"}
@@ -283,14 +219,14 @@ func TestMetricsAfterLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	want := insights.Compute(all, run.clock.Now().Add(-30*24*time.Hour), run.clock.Now())
 	require.Equal(t, 1, want.LeadTime.N)
-	require.InDelta(t, 7.0/30, value(fams, "releasebot_release_deploys_per_week", billing), 1e-9)
-	require.Equal(t, 0.0, value(fams, "releasebot_release_change_failure_rate", billing))
-	require.InDelta(t, want.LeadTime.Median.Seconds(), value(fams, "releasebot_release_lead_time_seconds",
+	require.InDelta(t, 7.0/30, testenv.Sample(fams, "releasebot_release_deploys_per_week", billing), 1e-9)
+	require.Equal(t, 0.0, testenv.Sample(fams, "releasebot_release_change_failure_rate", billing))
+	require.InDelta(t, want.LeadTime.Median.Seconds(), testenv.Sample(fams, "releasebot_release_lead_time_seconds",
 		map[string]string{"service": "billing-api", "quantile": "0.5"}), 1e-6)
-	require.Equal(t, -1.0, value(fams, "releasebot_release_time_to_restore_seconds", nil), "no failure, nothing to restore")
+	require.Equal(t, -1.0, testenv.Sample(fams, "releasebot_release_time_to_restore_seconds", nil), "no failure, nothing to restore")
 	require.Len(t, fams["releasebot_release_step_wait_seconds"].GetMetric(), 2*len(want.Steps), "each step of its line, two quantiles each")
 	require.Len(t, want.Steps, 3)
-	require.Equal(t, 0.0, value(fams, "releasebot_release_deploys_per_week", map[string]string{"service": "web-frontend"}))
+	require.Equal(t, 0.0, testenv.Sample(fams, "releasebot_release_deploys_per_week", map[string]string{"service": "web-frontend"}))
 
 	// A CSR of web-frontend waits at its first step: one series, its age
 	// measured from the submit; Monday 10:00 the approvals reminder posts it.
@@ -303,15 +239,15 @@ func TestMetricsAfterLifecycle(t *testing.T) {
 	submitted := run.clock.Now()
 	fams = scrape(t, run.app)
 	lead := map[string]string{"service": "web-frontend", "step": "lead"}
-	require.Equal(t, 1.0, value(fams, "releasebot_approvals_waiting", nil))
-	require.Equal(t, 1.0, value(fams, "releasebot_approvals_waiting", lead))
+	require.Equal(t, 1.0, testenv.Sample(fams, "releasebot_approvals_waiting", nil))
+	require.Equal(t, 1.0, testenv.Sample(fams, "releasebot_approvals_waiting", lead))
 	monday := time.Date(2026, 12, 7, 10, 0, 0, 0, run.app.Renderer.Loc)
 	run.clock.Set(monday)
 	run.app.TickSchedules(ctx)
 	fams = scrape(t, run.app)
-	require.InDelta(t, monday.Sub(submitted).Seconds(), value(fams, "releasebot_approvals_waiting_oldest_age_seconds", lead), 5)
-	require.Equal(t, 1.0, value(fams, "releasebot_reminders_posted_total", nil), "stuck and freezes fired with nothing to say")
-	require.Equal(t, 1.0, value(fams, "releasebot_reminders_posted_total", map[string]string{"kind": "waiting_approvals"}))
+	require.InDelta(t, monday.Sub(submitted).Seconds(), testenv.Sample(fams, "releasebot_approvals_waiting_oldest_age_seconds", lead), 5)
+	require.Equal(t, 1.0, testenv.Sample(fams, "releasebot_reminders_posted_total", nil), "stuck and freezes fired with nothing to say")
+	require.Equal(t, 1.0, testenv.Sample(fams, "releasebot_reminders_posted_total", map[string]string{"kind": "waiting_approvals"}))
 
 	// Bounded labels: no CSR id and no person appears anywhere in the exposition.
 	for name, f := range fams {

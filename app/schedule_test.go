@@ -15,9 +15,8 @@ import (
 	"releasebot/app"
 	"releasebot/bot"
 	"releasebot/clock"
-	"releasebot/config"
 	"releasebot/integrations/console"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestScheduleScript walks examples/schedule.script as `releasebot console
@@ -25,9 +24,8 @@ import (
 // stays silent, one that names who holds an approval, tonight's deploys,
 // and a scheduled deploy that starts at its time.
 func TestScheduleScript(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Load("../config.example.yaml")
-	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Example(t)
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}

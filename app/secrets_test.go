@@ -15,10 +15,9 @@ import (
 	"releasebot/bot"
 	"releasebot/chat"
 	"releasebot/clock"
-	"releasebot/config"
 	"releasebot/integrations/console"
 	"releasebot/internal/logging"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // Recognisable fake secrets: if any of them (or its distinctive middle)
@@ -61,14 +60,13 @@ func TestSecretsNeverLogged(t *testing.T) {
 			r.Header.Get("Authorization"), r.URL, r.Header.Get("Authorization"))
 	}))
 	defer hostile.Close()
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Parse("github.yaml", []byte(githubYAML))
-	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Parse(t, testenv.GitHubYAML)
 	env := map[string]string{"GITHUB_API_URL": hostile.URL + "/"}
 	for k, v := range fakeSecrets {
 		env[k] = v
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	log, err := logging.New(logs, "text", "debug", "json", "info")
 	require.NoError(t, err)
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix,
@@ -91,5 +89,5 @@ func TestSecretsNeverLogged(t *testing.T) {
 	requireNoSecret(t, "the logs of failing GitHub calls", logs.String())
 	requireNoSecret(t, "the replies", strings.Join(replies, "\n"))
 	fams := scrape(t, a)
-	require.Positive(t, value(fams, "releasebot_api_requests_total", map[string]string{"api": "github", "code": "401"}))
+	require.Positive(t, testenv.Sample(fams, "releasebot_api_requests_total", map[string]string{"api": "github", "code": "401"}))
 }

@@ -13,9 +13,8 @@ import (
 	"releasebot/app"
 	"releasebot/bot"
 	"releasebot/chat"
-	"releasebot/config"
 	"releasebot/integrations/console"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 type discardNotices struct{}
@@ -24,9 +23,8 @@ func (discardNotices) Notify(context.Context, chat.Notice) error { return nil }
 
 func deferredApp(t *testing.T) (*app.App, redis.UniversalClient, string) {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Load("../config.example.yaml")
-	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Example(t)
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Defer: true,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Getenv: func(string) string { return "" },
 		Notifier: func(console.Renderer) bot.Notifier { return discardNotices{} }})

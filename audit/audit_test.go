@@ -21,11 +21,10 @@ import (
 	"releasebot/audit"
 	"releasebot/bot"
 	"releasebot/clock"
-	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/integrations/console"
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/store"
 )
 
@@ -46,9 +45,8 @@ func golden(t *testing.T, name string, got []byte) {
 // the export is the script's) and returns the app's store.
 func lifecycle(t *testing.T) *redisstore.Store {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Load("testdata/config.yaml")
-	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Example(t)
 	out := console.NewOut(io.Discard)
 	clk := clock.NewManual(time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC))
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Clock: clk,
@@ -104,7 +102,7 @@ func (noCSRs) Get(context.Context, csr.ID) (csr.CSR, error) { return csr.CSR{}, 
 // TestRangeReadsByStreamTime writes entries at known stream times, more
 // than one page of them, and reads exact ranges back.
 func TestRangeReadsByStreamTime(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	s := redisstore.New(rdb, prefix)
 	ctx := context.Background()
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -154,7 +152,7 @@ func TestRangeReadsByStreamTime(t *testing.T) {
 }
 
 func TestCSVCellsAreNotFormulas(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	s := redisstore.New(rdb, prefix)
 	ctx := context.Background()
 	e, _ := json.Marshal(csr.Entry{At: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), By: "alice", Action: "reject",

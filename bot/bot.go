@@ -73,7 +73,7 @@ func (b *Bot) Handle(ctx context.Context, ev chat.Event) (out Outcome) {
 func (b *Bot) execute(ctx context.Context, ev chat.Event) chat.Reply {
 	person, ok := b.People.Person(ev.User)
 	if !ok {
-		return chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "unknown-person",
+		return chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: csr.RuleUnknownPerson,
 			Why: msg.T(msg.RefuseUnknownActor, "who", clipUser(ev.User)), Next: msg.T(msg.NextAskAdmin)}}
 	}
 	req := commands.Request{Actor: csr.Actor{Person: person, Admin: b.People.IsAdmin(person)}, Channel: ev.Channel}
@@ -95,13 +95,13 @@ func (b *Bot) Claim(ctx context.Context, ev chat.Event) (out Outcome, first bool
 	if err != nil {
 		if errors.Is(err, store.ErrUnavailable) {
 			b.Log.WarnContext(ctx, "idempotency claim failed", "user", ev.User, "err", err)
-			return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "store-unavailable",
+			return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: csr.RuleStoreUnavailable,
 				Why: msg.T(msg.RefuseStoreDown), Next: msg.T(msg.NextRetryLater)}}}, false
 		}
 		// The person quotes the reference; it finds this line.
 		ref := commands.NewRef()
 		b.Log.ErrorContext(ctx, "idempotency claim failed", "ref", ref, "user", ev.User, "err", err)
-		return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: "internal",
+		return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: csr.RuleInternal,
 			Why: msg.T(msg.RefuseInternal, "ref", ref), Next: msg.T(msg.NextRetryLater)}}}, false
 	}
 	if !first {
@@ -111,9 +111,7 @@ func (b *Bot) Claim(ctx context.Context, ev chat.Event) (out Outcome, first bool
 	return Outcome{}, true
 }
 
-func retryable(rule string) bool {
-	return rule == "internal" || rule == "store-unavailable" || rule == "conflict"
-}
+func retryable(rule csr.Rule) bool { return rule.Retryable() }
 
 func clipUser(u string) string {
 	if r := []rune(u); len(r) > 40 {

@@ -21,6 +21,7 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/console"
 	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 const cfgYAML = `
@@ -56,7 +57,7 @@ func (n *notices) Notify(_ context.Context, no chat.Notice) error {
 // process is one bot process: its own Redis connection, same installation.
 func process(t *testing.T, prefix string) (*app.App, *notices) {
 	t.Helper()
-	rdb, _ := redistest.Client(t)
+	rdb, _ := testenv.Redis(t)
 	cfg, err := config.Parse("test.yaml", []byte(cfgYAML))
 	require.NoError(t, err)
 	n := &notices{}
@@ -83,18 +84,18 @@ func inApproval(t *testing.T, a *app.App) {
 }
 
 func TestUnknownPersonIsRefused(t *testing.T) {
-	_, prefix := redistest.Client(t)
+	_, prefix := testenv.Redis(t)
 	a, _ := process(t, prefix)
 	out := handle(a, "U0NOBODY99", "", "list all")
 	require.NotNil(t, out.Reply.Refusal)
-	require.Equal(t, "unknown-person", out.Reply.Refusal.Rule)
+	require.Equal(t, csr.RuleUnknownPerson, out.Reply.Refusal.Rule)
 	require.Contains(t, out.Reply.Refusal.Why.String(), "U0NOBODY99")
 }
 
 // TestRetriesAndDoubleClicksApplyOnce: the same delivery arriving many
 // times at two processes at once is applied exactly once.
 func TestRetriesAndDoubleClicksApplyOnce(t *testing.T) {
-	_, prefix := redistest.Client(t)
+	_, prefix := testenv.Redis(t)
 	p1, n1 := process(t, prefix)
 	p2, n2 := process(t, prefix)
 	inApproval(t, p1)
@@ -141,7 +142,7 @@ func TestRetriesAndDoubleClicksApplyOnce(t *testing.T) {
 // is not in approval yet) gives its claim back, so the same button pressed
 // once the reason is gone approves; a typed command keeps its claim.
 func TestRefusedClickCountsOnceTheReasonIsGone(t *testing.T) {
-	_, prefix := redistest.Client(t)
+	_, prefix := testenv.Redis(t)
 	a, _ := process(t, prefix)
 	require.Nil(t, handle(a, "U0ALICE001", "", `new billing-api "Fix rounding" --ref main`).Reply.Refusal)
 	click := chat.Event{Key: "click-Ev02", User: "U0BOB00002", Channel: "C1", Text: "approve CSR-1", Click: true}
@@ -166,7 +167,7 @@ func TestRefusedClickCountsOnceTheReasonIsGone(t *testing.T) {
 // completes the sm step, every other click is told why not; then erin's
 // clicks on the business step are applied once.
 func TestConcurrentApproversAcrossProcesses(t *testing.T) {
-	_, prefix := redistest.Client(t)
+	_, prefix := testenv.Redis(t)
 	p1, _ := process(t, prefix)
 	p2, _ := process(t, prefix)
 	inApproval(t, p1)
@@ -187,7 +188,7 @@ func TestConcurrentApproversAcrossProcesses(t *testing.T) {
 				mu.Lock()
 				defer mu.Unlock()
 				if out.Reply.Refusal != nil {
-					refusals[out.Reply.Refusal.Rule]++
+					refusals[string(out.Reply.Refusal.Rule)]++
 					return
 				}
 				applied++
@@ -227,7 +228,7 @@ func TestStoreDownAnswers(t *testing.T) {
 	stop()
 	out := handle(a, "U0ALICE001", "ev-1", `new billing-api "t" --ref main`)
 	require.NotNil(t, out.Reply.Refusal)
-	require.Equal(t, "store-unavailable", out.Reply.Refusal.Rule)
+	require.Equal(t, csr.RuleStoreUnavailable, out.Reply.Refusal.Rule)
 }
 
 type brokenClaims struct{}
@@ -252,7 +253,7 @@ func TestInternalFailureRefIsLogged(t *testing.T) {
 	for i := range 2 {
 		out := b.Handle(context.Background(), chat.Event{Key: fmt.Sprintf("ev-%d", i), User: "alice", Text: "list"})
 		require.NotNil(t, out.Reply.Refusal)
-		require.Equal(t, "internal", out.Reply.Refusal.Rule)
+		require.Equal(t, csr.RuleInternal, out.Reply.Refusal.Rule)
 		ref := out.Reply.Refusal.Why.Args["ref"]
 		require.Regexp(t, `^[0-9a-f]{6}$`, ref)
 		require.Contains(t, logs.String(), "ref="+ref+" ")

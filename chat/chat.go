@@ -43,7 +43,7 @@ type Reply struct {
 
 // Refusal says why nothing was done and what would allow it.
 type Refusal struct {
-	Rule string
+	Rule csr.Rule
 	Why  msg.Text
 	Next msg.Text
 }

@@ -300,7 +300,7 @@ func TestStoreDown(t *testing.T) {
 	for _, line := range []string{"show CSR-1", `new billing-api "t" --ref main`, "approve CSR-1", "list all", "process billing-api", "deploy CSR-1"} {
 		r := e.do("bob", line)
 		require.NotNil(t, r.Refusal, line)
-		require.Equal(t, "store-unavailable", r.Refusal.Rule, "%s: %s", line, render(r))
+		require.Equal(t, csr.RuleStoreUnavailable, r.Refusal.Rule, "%s: %s", line, render(r))
 		require.Contains(t, render(r), "unreachable")
 	}
 }
@@ -328,7 +328,7 @@ func TestRollbackOnlyOfWhatRunsNow(t *testing.T) {
 	before := e.snapshot()
 	r := e.do("alice", `rollback CSR-1 "error rate up"`)
 	require.NotNil(t, r.Refusal)
-	require.Equal(t, "rollback-not-current", r.Refusal.Rule)
+	require.Equal(t, csr.RuleRollbackNotCurrent, r.Refusal.Rule)
 	require.Contains(t, render(r), "CSR-2 was deployed after it")
 	require.Equal(t, before, e.snapshot())
 

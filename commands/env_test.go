@@ -20,12 +20,9 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/gitref"
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
-	"releasebot/internal/testconfig"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
-
-const testConfig = testconfig.YAML
 
 // friday2300 is inside billing-api's deploy window.
 var friday2300 = time.Date(2026, 12, 4, 23, 0, 0, 0, mustZone("Asia/Seoul"))
@@ -70,13 +67,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	return newEnvWith(t, rdb, prefix)
 }
 
 func newEnvWith(t *testing.T, rdb redis.UniversalClient, prefix string) *env {
-	cfg, err := config.Parse("test.yaml", []byte(testConfig))
-	require.NoError(t, err)
+	cfg := testenv.Config(t)
 	st := redisstore.New(rdb, prefix, redisstore.WithServices(cfg.Service))
 	e := &env{t: t, cfg: cfg, store: st, rdb: rdb, prefix: prefix, clock: clock.NewManual(friday2300), effects: &effects{}}
 	e.h = &commands.Handler{Registry: commands.Default(), Store: st, Config: cfg, Clock: e.clock, Refs: gitref.Offline{},

@@ -15,7 +15,7 @@ const MaxCommandLen = 64 << 10
 
 // syntaxError is a refusal about the shape of a command.
 func syntaxError(why, next msg.Text) *csr.Refusal {
-	return &csr.Refusal{Rule: "syntax", Why: why, Next: next}
+	return &csr.Refusal{Rule: csr.RuleSyntax, Why: why, Next: next}
 }
 
 // quotePairs maps opening quotes to closing ones. Slack and phones turn

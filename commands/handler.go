@@ -81,7 +81,7 @@ type Handler struct {
 func (h *Handler) Execute(ctx context.Context, req Request, line string) chat.Reply {
 	cmd, err := h.Registry.Parse(h.Config.Prefix(), line)
 	var r *csr.Refusal
-	if errors.As(err, &r) && r.Rule == ruleNeedsService {
+	if errors.As(err, &r) && r.Rule == csr.RuleServiceRequired {
 		// Only the handler knows the services: the refusal names them.
 		names := h.Config.ServiceNames()
 		example := ""
@@ -119,22 +119,22 @@ func (h *Handler) failure(ctx context.Context, req Request, verb string, err err
 	case errors.As(err, &r):
 		return refused(r.Rule, r.Why, r.Next)
 	case errors.As(err, &nf):
-		return refused("no-such-csr", msg.T(msg.RefuseNoSuchCSR, "csr", string(nf.id)), msg.T(msg.NextListCSRs))
+		return refused(csr.RuleNoSuchCSR, msg.T(msg.RefuseNoSuchCSR, "csr", string(nf.id)), msg.T(msg.NextListCSRs))
 	case errors.Is(err, csr.ErrNoChange):
 		return chat.Reply{Texts: []msg.Text{msg.T(msg.ReplyNothingChanged)}, Private: true}
 	case errors.Is(err, store.ErrUnavailable):
 		h.Log.WarnContext(ctx, "store unavailable", "verb", verb, "user", req.Actor.Person, "err", err)
-		return refused("store-unavailable", msg.T(msg.RefuseStoreDown), msg.T(msg.NextRetryLater))
+		return refused(csr.RuleStoreUnavailable, msg.T(msg.RefuseStoreDown), msg.T(msg.NextRetryLater))
 	case errors.Is(err, store.ErrConflict):
-		return refused("conflict", msg.T(msg.RefuseBusyAny), msg.T(msg.NextRetryLater))
+		return refused(csr.RuleConflict, msg.T(msg.RefuseBusyAny), msg.T(msg.NextRetryLater))
 	default:
 		ref := NewRef()
 		h.Log.ErrorContext(ctx, "command failed", "ref", ref, "verb", verb, "user", req.Actor.Person, "err", err)
-		return refused("internal", msg.T(msg.RefuseInternal, "ref", ref), msg.T(msg.NextRetryLater))
+		return refused(csr.RuleInternal, msg.T(msg.RefuseInternal, "ref", ref), msg.T(msg.NextRetryLater))
 	}
 }
 
-func refused(rule string, why, next msg.Text) chat.Reply {
+func refused(rule csr.Rule, why, next msg.Text) chat.Reply {
 	return chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: rule, Why: why, Next: next}}
 }
 
@@ -215,7 +215,7 @@ func (h *Handler) transitionFrom(ctx context.Context, req Request, read *csr.CSR
 	if errors.Is(err, store.ErrConflict) {
 		// Others kept winning the race: name the CSR so the person can
 		// look at what changed before trying again.
-		return c, svc, nil, &csr.Refusal{Rule: "conflict", Why: msg.T(msg.RefuseBusy, "csr", string(id)),
+		return c, svc, nil, &csr.Refusal{Rule: csr.RuleConflict, Why: msg.T(msg.RefuseBusy, "csr", string(id)),
 			Next: msg.T(msg.NextSeeNext, "csr", string(id))}
 	}
 	if err != nil {

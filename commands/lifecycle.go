@@ -171,7 +171,7 @@ func (h *Handler) commit(ctx context.Context, svc csr.Service, sha string) (stri
 	}
 	full = strings.ToLower(full)
 	if !strings.HasPrefix(full, sha) || (len(sha) == 40 && full != sha) {
-		return "", &csr.Refusal{Rule: "unknown-ref", Why: msg.T(msg.RefuseUnknownRef, "ref", sha, "repo", svc.Repo),
+		return "", &csr.Refusal{Rule: csr.RuleUnknownRef, Why: msg.T(msg.RefuseUnknownRef, "ref", sha, "repo", svc.Repo),
 			Next: msg.T(msg.NextUnknownRef, "repo", svc.Repo)}
 	}
 	return full, nil
@@ -337,7 +337,7 @@ func runSubmit(ctx context.Context, h *Handler, req Request, s Submit) (chat.Rep
 type Approve struct{ CSR csr.ID }
 
 // Verb implements Command.
-func (Approve) Verb() string { return "approve" }
+func (Approve) Verb() string { return string(csr.VerbApprove) }
 
 func parseApprove(p *parser) (Approve, error) { id, err := idOnly(p); return Approve{id}, err }
 

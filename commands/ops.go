@@ -127,7 +127,7 @@ func parseAudit(p *parser) (Audit, error) {
 
 func runAudit(ctx context.Context, h *Handler, req Request, a Audit) (chat.Reply, error) {
 	if !req.Actor.Admin {
-		return chat.Reply{}, &csr.Refusal{Rule: "admin-only", Why: msg.T(msg.RefuseAdminOnly, "verb", "audit"), Next: msg.T(msg.NextAskAdmin)}
+		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleAdminOnly, Why: msg.T(msg.RefuseAdminOnly, "verb", "audit"), Next: msg.T(msg.NextAskAdmin)}
 	}
 	if h.Ops.Audit == nil {
 		return chat.Reply{}, notWired("audit")
@@ -229,7 +229,7 @@ func stateName(s csr.State) any {
 
 // notWired refuses an operator command this bot was built without.
 func notWired(verb string) error {
-	return &csr.Refusal{Rule: "not-available", Why: msg.T(msg.OpsNotWired, "verb", verb), Next: msg.T(msg.OpsNextCLI, "verb", verb)}
+	return &csr.Refusal{Rule: csr.RuleNotAvailable, Why: msg.T(msg.OpsNotWired, "verb", verb), Next: msg.T(msg.OpsNextCLI, "verb", verb)}
 }
 
 // Doctor runs the doctor's checks from the running bot.
@@ -242,7 +242,7 @@ func parseDoctor(p *parser) (Doctor, error) { return Doctor{}, p.atMost(0) }
 
 func runDoctor(ctx context.Context, h *Handler, req Request, _ Doctor) (chat.Reply, error) {
 	if !req.Actor.Admin {
-		return chat.Reply{}, &csr.Refusal{Rule: "admin-only", Why: msg.T(msg.RefuseAdminOnly, "verb", "doctor"), Next: msg.T(msg.NextAskAdmin)}
+		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleAdminOnly, Why: msg.T(msg.RefuseAdminOnly, "verb", "doctor"), Next: msg.T(msg.NextAskAdmin)}
 	}
 	if h.Ops.Doctor == nil {
 		return chat.Reply{}, notWired("doctor")

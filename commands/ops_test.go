@@ -37,7 +37,7 @@ func TestOperatorCommands(t *testing.T) {
 	for _, line := range []string{"audit", "doctor"} {
 		r := e.do("alice", line)
 		require.NotNil(t, r.Refusal, line)
-		require.Equal(t, "admin-only", r.Refusal.Rule, line)
+		require.Equal(t, csr.RuleAdminOnly, r.Refusal.Rule, line)
 	}
 	audit := render(e.ok("grace", "audit --service billing-api"))
 	require.Contains(t, audit, "🧾 ")

@@ -61,7 +61,7 @@ func (h *Handler) rollbackTarget(ctx context.Context, c csr.CSR, svc csr.Service
 	if cur := lineage[0]; cur.CSR != c.ID {
 		// Rolling back an older CSR would silently undo the newer one.
 		if cur.CSR == "" {
-			return prev, &csr.Refusal{Rule: "rollback-not-current",
+			return prev, &csr.Refusal{Rule: csr.RuleRollbackNotCurrent,
 				Why:  msg.T(msg.RefuseNotCurrentSHA, "csr", string(c.ID), "env", env, "sha", shortSHA(cur.SHA), "rollback_of", string(cur.RollbackOf)),
 				Next: msg.T(msg.NextNoPrevious, "service", svc.Name)}
 		}
@@ -69,7 +69,7 @@ func (h *Handler) rollbackTarget(ctx context.Context, c csr.CSR, svc csr.Service
 		if curCSR, people, ok := h.rollableCurrent(ctx, cur, svc); ok {
 			next = msg.T(msg.NextRollbackCurrent, "current", string(curCSR.ID), "people", people, "service", svc.Name)
 		}
-		return prev, &csr.Refusal{Rule: "rollback-not-current",
+		return prev, &csr.Refusal{Rule: csr.RuleRollbackNotCurrent,
 			Why:  msg.T(msg.RefuseNotCurrent, "csr", string(c.ID), "env", env, "current", string(cur.CSR)),
 			Next: next}
 	}
@@ -234,7 +234,7 @@ func parseResolve(p *parser) (Resolve, error) {
 	}
 	outcome, ok := outcomes[strings.ToLower(word)]
 	if !ok {
-		return Resolve{}, &csr.Refusal{Rule: "bad-outcome", Why: msg.T(msg.RefuseResolveOutcome, "outcome", clip(word)),
+		return Resolve{}, &csr.Refusal{Rule: csr.RuleBadOutcome, Why: msg.T(msg.RefuseResolveOutcome, "outcome", clip(word)),
 			Next: msg.T(msg.NextResolve, "csr", string(id))}
 	}
 	checked, err := p.word(2, msg.T(msg.ArgChecked))

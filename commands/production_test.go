@@ -74,7 +74,8 @@ func TestRollbackRestoresTheCommitBefore(t *testing.T) {
 	require.NotContains(t, render(e.ok("alice", "show CSR-2")), "now runs", "CSR-2 runs in production: its card says nothing more")
 
 	for _, tc := range []struct {
-		name, line, rule string
+		name, line string
+		rule       csr.Rule
 	}{
 		{"the rolled back CSR", `rollback CSR-3 "error rate up"`, "wrong-state"},
 		{"a CSR no longer in production", `rollback CSR-1 "error rate up"`, "rollback-not-current"},
@@ -97,7 +98,7 @@ func TestRollbackRestoresTheCommitBefore(t *testing.T) {
 	e.finishRuns("CSR-2")
 	r = e.do("alice", `rollback CSR-1 "error rate up"`)
 	require.NotNil(t, r.Refusal)
-	require.Equal(t, "no-previous-deploy", r.Refusal.Rule, "nothing ran before the first deploy")
+	require.Equal(t, csr.RuleNoPreviousDeploy, r.Refusal.Rule, "nothing ran before the first deploy")
 }
 
 // TestRollbackWithManyNewerCSRs: what production runs is read from its
@@ -173,7 +174,7 @@ func TestNewChecksTheCommit(t *testing.T) {
 	cases := []struct {
 		name     string
 		line     string
-		rule     string // "" = created
+		rule     csr.Rule // "" = created
 		sha      string
 		floating bool
 	}{
@@ -222,7 +223,7 @@ func TestFullSHARefMustNameItself(t *testing.T) {
 	before := e.snapshot()
 	r := e.do("alice", `new billing-api "t" --ref `+shaB)
 	require.NotNil(t, r.Refusal)
-	require.Equal(t, "unknown-ref", r.Refusal.Rule)
+	require.Equal(t, csr.RuleUnknownRef, r.Refusal.Rule)
 	require.Equal(t, before, e.snapshot())
 
 	e.ok("alice", `new billing-api "t" --ref `+shaA)

@@ -134,7 +134,7 @@ func TestTestRefusedBeforeLookingUp(t *testing.T) {
 	before := b.lookups()
 	r := e.do("alice", "test CSR-1") // still test_deploying
 	require.NotNil(t, r.Refusal)
-	require.Equal(t, "wrong-state", r.Refusal.Rule)
+	require.Equal(t, csr.RuleWrongState, r.Refusal.Rule)
 	require.Equal(t, before, b.lookups())
 	require.Equal(t, shaA, get(t, e, "CSR-1").SHA())
 }
@@ -153,18 +153,18 @@ func TestUnknownRefWithGitHub(t *testing.T) {
 
 	r := e.do("alice", `new billing-api "Fix rounding" --ref mian`)
 	require.NotNil(t, r.Refusal)
-	require.Equal(t, "unknown-ref", r.Refusal.Rule)
+	require.Equal(t, csr.RuleUnknownRef, r.Refusal.Rule)
 	require.Equal(t, "there is no branch, tag or commit `mian` in acme/billing-api; nothing was changed. | "+
 		"check the branch name and that it is pushed to acme/billing-api, or name the commit with `--sha`.\n", render(r))
 
 	e.ok("alice", `new billing-api "Fix rounding" --ref main`)
 	require.Equal(t, githubtest.CommitSHA, get(t, e, "CSR-1").SHA())
 	r = e.do("alice", "update CSR-1 --ref release-9")
-	require.Equal(t, "unknown-ref", r.Refusal.Rule)
+	require.Equal(t, csr.RuleUnknownRef, r.Refusal.Rule)
 
 	gh.FailCommits(503)
 	r = e.do("alice", "test CSR-1")
-	require.Equal(t, "github-unavailable", r.Refusal.Rule)
+	require.Equal(t, csr.RuleGithubUnavailable, r.Refusal.Rule)
 	require.True(t, strings.HasPrefix(render(r), "GitHub could not be reached to look up `main` in acme/billing-api; nothing was changed."), render(r))
 	require.Equal(t, csr.Draft, get(t, e, "CSR-1").State, "nothing was changed")
 

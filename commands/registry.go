@@ -167,7 +167,7 @@ func Default() *Registry {
 	add(r, Spec{Verb: "evidence", Usage: `evidence CSR URL ["NOTE"]`, Example: `evidence CSR-1 https://ci.example.com/run/42 "regression suite green"`,
 		Summary: msg.HelpEvidence}, parseEvidence, runEvidence)
 	add(r, Spec{Verb: "submit", Usage: "submit CSR", Example: "submit CSR-1", Summary: msg.HelpSubmit}, parseSubmit, runSubmit)
-	add(r, Spec{Verb: "approve", Usage: "approve CSR", Example: "approve CSR-1", Summary: msg.HelpApprove}, parseApprove, runApprove)
+	add(r, Spec{Verb: string(csr.VerbApprove), Usage: "approve CSR", Example: "approve CSR-1", Summary: msg.HelpApprove}, parseApprove, runApprove)
 	add(r, Spec{Verb: "reject", Usage: `reject CSR "REASON"`, Example: `reject CSR-1 "no rollback plan"`, Summary: msg.HelpReject}, parseReject, runReject)
 	add(r, Spec{Verb: "revise", Usage: "revise CSR", Example: "revise CSR-1", Summary: msg.HelpRevise}, parseRevise, runRevise)
 	add(r, Spec{Verb: "update", Usage: "update CSR --ref REF [--sha SHA]", Example: "update CSR-1 --ref main", Summary: msg.HelpUpdate,
@@ -200,7 +200,7 @@ func Default() *Registry {
 	// ids and flags stay as they are.
 	for _, a := range [][2]string{
 		{"신규", "new"}, {"조회", "show"}, {"목록", "list"}, {"다음", "next"}, {"이력", "history"},
-		{"테스트", "test"}, {"증빙", "evidence"}, {"상신", "submit"}, {"승인", "approve"}, {"반려", "reject"},
+		{"테스트", "test"}, {"증빙", "evidence"}, {"상신", "submit"}, {"승인", string(csr.VerbApprove)}, {"반려", "reject"},
 		{"회수", "revise"}, {"수정", "edit"}, {"의견", "comment"}, {"배포", "deploy"}, {"롤백", "rollback"},
 		{"취소", "cancel"}, {"동결", "freeze"}, {"동결해제", "unfreeze"}, {"절차", "process"}, {"도움말", "help"},
 	} {
@@ -221,15 +221,12 @@ func (p *parser) missing(what msg.Text) error {
 	return syntaxError(msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", what), msg.T(msg.NextHelpVerb, "verb", p.Verb))
 }
 
-// ruleNeedsService marks a command that lacks its service: the handler,
-// which knows the services, lists them.
-const ruleNeedsService = "service-required"
-
 // service returns positional i as a service name; without one the refusal
-// lists the services (filled in by the handler).
+// (csr.RuleServiceRequired) lists the services, filled in by the handler,
+// which knows them.
 func (p *parser) service(i int) (string, error) {
 	if i >= len(p.Pos) {
-		return "", &csr.Refusal{Rule: ruleNeedsService, Why: msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", msg.T(msg.ArgService)),
+		return "", &csr.Refusal{Rule: csr.RuleServiceRequired, Why: msg.T(msg.RefuseMissingArg, "verb", p.Verb, "arg", msg.T(msg.ArgService)),
 			Next: msg.T(msg.NextHelpVerb, "verb", p.Verb)}
 	}
 	return p.Pos[i], nil

@@ -92,12 +92,12 @@ func parseUnschedule(p *parser) (Unschedule, error) {
 
 func runUnschedule(ctx context.Context, h *Handler, req Request, u Unschedule) (chat.Reply, error) {
 	if n := len([]rune(u.Reason)); n > csr.MaxReason {
-		return chat.Reply{}, &csr.Refusal{Rule: "text-too-long",
+		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleTextTooLong,
 			Why:  msg.T(msg.RefuseTextTooLong, "field", msg.T(msg.TextFieldReason), "len", strconv.Itoa(n), "max", strconv.Itoa(csr.MaxReason)),
 			Next: msg.T(msg.NextTextTooLong, "field", msg.T(msg.TextFieldReason), "max", strconv.Itoa(csr.MaxReason))}
 	}
 	if strings.ContainsFunc(u.Reason, isControl) {
-		return chat.Reply{}, &csr.Refusal{Rule: "text-control", Why: msg.T(msg.RefuseTextControl, "field", msg.T(msg.TextFieldReason)),
+		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleTextControl, Why: msg.T(msg.RefuseTextControl, "field", msg.T(msg.TextFieldReason)),
 			Next: msg.T(msg.NextTextControl, "field", msg.T(msg.TextFieldReason))}
 	}
 	var was time.Time

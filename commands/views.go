@@ -48,14 +48,14 @@ func storeRefusal(err error, id csr.ID) error {
 	var nf *notFound
 	switch {
 	case errors.Is(err, store.ErrDataLost):
-		return &csr.Refusal{Rule: "store-lost-data", Why: msg.T(msg.StoreRefuseLost, "csr", string(id), "since", lostSince(err)),
+		return &csr.Refusal{Rule: csr.RuleStoreLostData, Why: msg.T(msg.StoreRefuseLost, "csr", string(id), "since", lostSince(err)),
 			Next: msg.T(msg.StoreNextLost)}
 	case errors.As(err, &nf):
 		return err
 	case errors.Is(err, store.ErrFailingOver):
-		return &csr.Refusal{Rule: "store-failing-over", Why: msg.T(msg.StoreRefuseFailingOver), Next: msg.T(msg.StoreNextFailingOver)}
+		return &csr.Refusal{Rule: csr.RuleStoreFailingOver, Why: msg.T(msg.StoreRefuseFailingOver), Next: msg.T(msg.StoreNextFailingOver)}
 	case errors.Is(err, store.ErrUnconfirmed):
-		return &csr.Refusal{Rule: "store-unconfirmed", Why: msg.T(msg.StoreRefuseUnconfirmed), Next: msg.T(msg.StoreNextUnconfirmed)}
+		return &csr.Refusal{Rule: csr.RuleStoreUnconfirmed, Why: msg.T(msg.StoreRefuseUnconfirmed), Next: msg.T(msg.StoreNextUnconfirmed)}
 	}
 	return err
 }
@@ -287,7 +287,7 @@ func parseFreeze(p *parser) (Freeze, error) {
 
 func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Reply, error) {
 	if !req.Actor.Admin {
-		return chat.Reply{}, &csr.Refusal{Rule: "admin-only", Why: msg.T(msg.RefuseAdminOnly, "verb", "freeze"), Next: msg.T(msg.NextAskAdmin)}
+		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleAdminOnly, Why: msg.T(msg.RefuseAdminOnly, "verb", "freeze"), Next: msg.T(msg.NextAskAdmin)}
 	}
 	svc, err := h.service(f.Service)
 	if err != nil {
@@ -300,10 +300,10 @@ func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Rep
 		return chat.Reply{}, err
 	}
 	if !until.After(now) {
-		return chat.Reply{}, &csr.Refusal{Rule: "time-in-past", Why: msg.T(msg.RefuseScheduleInPast, "when", msg.At(until.In(loc))), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
+		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleTimeInPast, Why: msg.T(msg.RefuseScheduleInPast, "when", msg.At(until.In(loc))), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
 	}
 	if strings.TrimSpace(f.Reason) == "" || len([]rune(f.Reason)) > csr.MaxReason || strings.ContainsFunc(f.Reason, isControl) {
-		return chat.Reply{}, &csr.Refusal{Rule: "reason-required", Why: msg.T(msg.RefuseTextEmpty, "field", msg.T(msg.TextFieldFreezeReason)), Next: msg.T(msg.NextTextEmpty, "field", msg.T(msg.TextFieldFreezeReason))}
+		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleReasonRequired, Why: msg.T(msg.RefuseTextEmpty, "field", msg.T(msg.TextFieldFreezeReason)), Next: msg.T(msg.NextTextEmpty, "field", msg.T(msg.TextFieldFreezeReason))}
 	}
 	fz := csr.Freeze{Service: svc.Name, From: now, Until: until, Reason: f.Reason, By: req.Actor.Person}
 	if err := h.Store.SetFreeze(ctx, fz); err != nil {
@@ -341,7 +341,7 @@ func parseUnfreeze(p *parser) (Unfreeze, error) {
 
 func runUnfreeze(ctx context.Context, h *Handler, req Request, u Unfreeze) (chat.Reply, error) {
 	if !req.Actor.Admin {
-		return chat.Reply{}, &csr.Refusal{Rule: "admin-only", Why: msg.T(msg.RefuseAdminOnly, "verb", "unfreeze"), Next: msg.T(msg.NextAskAdmin)}
+		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleAdminOnly, Why: msg.T(msg.RefuseAdminOnly, "verb", "unfreeze"), Next: msg.T(msg.NextAskAdmin)}
 	}
 	svc, err := h.service(u.Service)
 	if err != nil {
@@ -480,5 +480,5 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, &csr.Refusal{Rule: "syntax", Why: msg.T(msg.RefuseBadTime, "value", clip(s)), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
+	return time.Time{}, &csr.Refusal{Rule: csr.RuleSyntax, Why: msg.T(msg.RefuseBadTime, "value", clip(s)), Next: msg.T(msg.NextTimeFormat, "tz", loc.String())}
 }

@@ -347,13 +347,13 @@ func (c *CSR) newRun(p Purpose, env, deployer, sha string, by Person, at time.Ti
 
 // Refusal is why an action is not allowed, in words a person can act on.
 type Refusal struct {
-	Rule string   // stable name of the rule, e.g. "separation-of-duties"
+	Rule Rule     // which rule refused, e.g. RuleSeparationOfDuties
 	Why  msg.Text // what is wrong
 	Next msg.Text // what would allow it; may be zero
 }
 
-func (r *Refusal) Error() string { return r.Rule + ": " + r.Why.String() }
+func (r *Refusal) Error() string { return string(r.Rule) + ": " + r.Why.String() }
 
-func refuse(rule string, why, next msg.Text) *Refusal {
+func refuse(rule Rule, why, next msg.Text) *Refusal {
 	return &Refusal{Rule: rule, Why: why, Next: next}
 }

@@ -244,7 +244,7 @@ func requireRendered(t *testing.T, what string, tx msg.Text) string {
 
 // requireRefusal checks that err is a *csr.Refusal for rule whose texts a
 // person can read, and that nothing changed.
-func requireRefusal(t *testing.T, rule string, before snap, in, out csr.CSR, evs []csr.Event, err error) *csr.Refusal {
+func requireRefusal(t *testing.T, rule csr.Rule, before snap, in, out csr.CSR, evs []csr.Event, err error) *csr.Refusal {
 	t.Helper()
 	var r *csr.Refusal
 	require.True(t, errors.As(err, &r), "want a *csr.Refusal, got %v", err)

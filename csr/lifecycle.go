@@ -92,10 +92,10 @@ func New(id ID, in NewRequest, svc Service, at time.Time) (CSR, []Event, error) 
 		return CSR{}, nil, r
 	}
 	if in.Effort < 0 || in.Effort > MaxEffort {
-		return CSR{}, nil, refuse("bad-effort", msg.T(msg.RefuseEffort, "effort", EffortText(in.Effort)), msg.T(msg.NextEffort))
+		return CSR{}, nil, refuse(RuleBadEffort, msg.T(msg.RefuseEffort, "effort", EffortText(in.Effort)), msg.T(msg.NextEffort))
 	}
 	if len(in.Refs) == 0 || in.Refs[0].Ref == "" {
-		return CSR{}, nil, refuse("ref-required", msg.T(msg.RefuseRefRequired), msg.T(msg.NextRefRequired))
+		return CSR{}, nil, refuse(RuleRefRequired, msg.T(msg.RefuseRefRequired), msg.T(msg.NextRefRequired))
 	}
 	if in.Assignee == "" {
 		in.Assignee = in.Requester
@@ -122,18 +122,18 @@ func New(id ID, in NewRequest, svc Service, at time.Time) (CSR, []Event, error) 
 func checkText(id msg.ID, s string, max int, required, multiline bool) *Refusal {
 	field := msg.T(id)
 	if required && strings.TrimSpace(s) == "" {
-		return refuse("text-required", msg.T(msg.RefuseTextEmpty, "field", field), msg.T(msg.NextTextEmpty, "field", field))
+		return refuse(RuleTextRequired, msg.T(msg.RefuseTextEmpty, "field", field), msg.T(msg.NextTextEmpty, "field", field))
 	}
 	if !utf8.ValidString(s) {
-		return refuse("text-encoding", msg.T(msg.RefuseTextEncoding, "field", field), msg.T(msg.NextTextControl, "field", field))
+		return refuse(RuleTextEncoding, msg.T(msg.RefuseTextEncoding, "field", field), msg.T(msg.NextTextControl, "field", field))
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return refuse("text-too-long", msg.T(msg.RefuseTextTooLong, "field", field, "len", strconv.Itoa(n), "max", strconv.Itoa(max)),
+		return refuse(RuleTextTooLong, msg.T(msg.RefuseTextTooLong, "field", field, "len", strconv.Itoa(n), "max", strconv.Itoa(max)),
 			msg.T(msg.NextTextTooLong, "field", field, "max", strconv.Itoa(max)))
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
-			return refuse("text-control", msg.T(msg.RefuseTextControl, "field", field), msg.T(msg.NextTextControl, "field", field))
+			return refuse(RuleTextControl, msg.T(msg.RefuseTextControl, "field", field), msg.T(msg.NextTextControl, "field", field))
 		}
 	}
 	return nil
@@ -151,7 +151,7 @@ func (c CSR) mayOperate(a Actor) *Refusal {
 	if a.Admin || a.Person == c.Requester || a.Person == c.Assignee {
 		return nil
 	}
-	return refuse("owner-only", msg.T(msg.RefuseOwnerOnly, "csr", string(c.ID), "owners", c.owners()),
+	return refuse(RuleOwnerOnly, msg.T(msg.RefuseOwnerOnly, "csr", string(c.ID), "owners", c.owners()),
 		msg.T(msg.NextAskOwners, "owners", c.owners()))
 }
 
@@ -160,7 +160,7 @@ func (c CSR) wrongState(verb string, allowed ...State) *Refusal {
 	for i, s := range allowed {
 		names[i] = s.Name()
 	}
-	return refuse("wrong-state", msg.T(msg.RefuseWrongState, "csr", string(c.ID), "state", c.State.Name(), "verb", verb, "allowed", msg.ListOr(names...)),
+	return refuse(RuleWrongState, msg.T(msg.RefuseWrongState, "csr", string(c.ID), "state", c.State.Name(), "verb", verb, "allowed", msg.ListOr(names...)),
 		msg.T(msg.NextSeeNext, "csr", string(c.ID)))
 }
 
@@ -173,7 +173,7 @@ func (c CSR) Test(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 		return c, nil, r
 	}
 	if c.SHA() == "" {
-		return c, nil, refuse("ref-unresolved", msg.T(msg.RefuseRefUnresolved, "csr", string(c.ID)), msg.T(msg.NextUpdateRef, "csr", string(c.ID)))
+		return c, nil, refuse(RuleRefUnresolved, msg.T(msg.RefuseRefUnresolved, "csr", string(c.ID)), msg.T(msg.NextUpdateRef, "csr", string(c.ID)))
 	}
 	d := c.clone()
 	env := svc.TestEnv()
@@ -193,7 +193,7 @@ func (c CSR) UpdateRun(runID string, status RunStatus, link, detail string, at t
 func (c CSR) updateRun(by Person, runID string, status RunStatus, link, detail string, at time.Time) (CSR, []Event, error) {
 	i := slices.IndexFunc(c.Runs, func(r Run) bool { return r.ID == runID })
 	if i < 0 {
-		return c, nil, refuse("unknown-run", msg.T(msg.RefuseUnknownRun, "csr", string(c.ID), "run", runID), msg.Text{})
+		return c, nil, refuse(RuleUnknownRun, msg.T(msg.RefuseUnknownRun, "csr", string(c.ID), "run", runID), msg.Text{})
 	}
 	old := c.Runs[i]
 	if old.Status.Done() || (old.Status == status && (link == "" || link == old.URL) && (detail == "" || detail == old.Detail)) {
@@ -254,16 +254,16 @@ func (c CSR) updateRun(by Person, runID string, status RunStatus, link, detail s
 func (c CSR) Resolve(a Actor, status RunStatus, checked string, at time.Time) (CSR, []Event, error) {
 	run, ok := c.ActiveRun()
 	if !ok || run.Status != RunUnknown {
-		return c, nil, refuse("nothing-to-resolve", msg.T(msg.RefuseNothingToResolve, "csr", string(c.ID)), msg.T(msg.NextSeeNext, "csr", string(c.ID)))
+		return c, nil, refuse(RuleNothingToResolve, msg.T(msg.RefuseNothingToResolve, "csr", string(c.ID)), msg.T(msg.NextSeeNext, "csr", string(c.ID)))
 	}
 	if r := c.mayOperate(a); r != nil {
 		return c, nil, r
 	}
 	if status != RunSucceeded && status != RunFailed {
-		return c, nil, refuse("bad-outcome", msg.T(msg.RefuseResolveOutcome, "outcome", string(status)), msg.T(msg.NextResolve, "csr", string(c.ID)))
+		return c, nil, refuse(RuleBadOutcome, msg.T(msg.RefuseResolveOutcome, "outcome", string(status)), msg.T(msg.NextResolve, "csr", string(c.ID)))
 	}
 	if strings.TrimSpace(checked) == "" {
-		return c, nil, refuse("reason-required", msg.T(msg.RefuseResolveChecked), msg.T(msg.NextResolve, "csr", string(c.ID)))
+		return c, nil, refuse(RuleReasonRequired, msg.T(msg.RefuseResolveChecked), msg.T(msg.NextResolve, "csr", string(c.ID)))
 	}
 	if r := checkText(msg.TextFieldChecked, checked, MaxReason, true, true); r != nil {
 		return c, nil, r
@@ -284,7 +284,7 @@ func (c CSR) Resolve(a Actor, status RunStatus, checked string, at time.Time) (C
 func (c CSR) LinkRun(runID, external, link string, at time.Time) (CSR, []Event, error) {
 	i := slices.IndexFunc(c.Runs, func(r Run) bool { return r.ID == runID })
 	if i < 0 {
-		return c, nil, refuse("unknown-run", msg.T(msg.RefuseUnknownRun, "csr", string(c.ID), "run", runID), msg.Text{})
+		return c, nil, refuse(RuleUnknownRun, msg.T(msg.RefuseUnknownRun, "csr", string(c.ID), "run", runID), msg.Text{})
 	}
 	old := c.Runs[i]
 	if old.Status.Done() || (old.Status == RunRunning && old.External == external && (link == "" || link == old.URL)) {
@@ -326,7 +326,7 @@ func CheckURL(link string) *Refusal {
 	u, err := url.Parse(link)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(link) > MaxURL ||
 		strings.ContainsFunc(link, unicode.IsControl) {
-		return refuse("bad-url", msg.T(msg.RefuseBadURL, "url", truncate(link, 80)), msg.T(msg.NextBadURL))
+		return refuse(RuleBadURL, msg.T(msg.RefuseBadURL, "url", truncate(link, 80)), msg.T(msg.NextBadURL))
 	}
 	return nil
 }
@@ -347,11 +347,11 @@ func (c CSR) Submit(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 		return c, nil, r
 	}
 	if svc.EvidenceRequired && len(c.Evidence) == 0 {
-		return c, nil, refuse("evidence-required", msg.T(msg.RefuseEvidenceRequired, "service", svc.Name),
+		return c, nil, refuse(RuleEvidenceRequired, msg.T(msg.RefuseEvidenceRequired, "service", svc.Name),
 			msg.T(msg.NextAddEvidence, "csr", string(c.ID)))
 	}
 	if st, eligible, bad := c.unsatisfiable(svc); bad {
-		return c, nil, refuse("line-unsatisfiable", msg.T(msg.RefuseLineUnsatisfiable, "step", st.Name,
+		return c, nil, refuse(RuleLineUnsatisfiable, msg.T(msg.RefuseLineUnsatisfiable, "step", st.Name,
 			"required", strconv.Itoa(st.Required), "eligible", strconv.Itoa(eligible)), msg.T(msg.NextAskAdmin))
 	}
 	d := c.clone()
@@ -370,7 +370,7 @@ func (c CSR) openStepEvents(svc Service) []Event {
 // Approve records p's approval of the open step.
 func (c CSR) Approve(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 	if c.State != InApproval {
-		return c, nil, c.wrongState("approve", InApproval)
+		return c, nil, c.wrongState(string(VerbApprove), InApproval)
 	}
 	id := string(c.ID)
 	if a.Person == c.Requester || a.Person == c.Assignee {
@@ -378,37 +378,37 @@ func (c CSR) Approve(a Actor, at time.Time, svc Service) (CSR, []Event, error) {
 		if a.Person != c.Requester {
 			role = msg.T(msg.RoleAssigned)
 		}
-		return c, nil, refuse("separation-of-duties", msg.T(msg.RefuseSelfApprove, "csr", id, "role", role),
+		return c, nil, refuse(RuleSeparationOfDuties, msg.T(msg.RefuseSelfApprove, "csr", id, "role", role),
 			c.askOpenStep(svc))
 	}
 	if i := slices.IndexFunc(c.Approvals, func(x Approval) bool { return !x.Voided && x.By == a.Person }); i >= 0 {
 		prev := c.Approvals[i]
-		return c, nil, refuse("already-decided", msg.T(msg.RefuseAlreadyApproved, "csr", id, "step", prev.Step,
+		return c, nil, refuse(RuleAlreadyDecided, msg.T(msg.RefuseAlreadyApproved, "csr", id, "step", prev.Step,
 			"at", msg.AtShort(prev.At.In(loc(svc)))), c.askOpenStep(svc))
 	}
 	open, _ := c.OpenStep(svc)
 	if !slices.Contains(open.Step.Approvers, a.Person) {
 		if st, i, ok := StepOf(svc, a.Person); ok && i > open.Index {
-			return c, nil, refuse("step-order", msg.T(msg.RefuseStepOrder, "csr", id, "open", open.Step.Name,
+			return c, nil, refuse(RuleStepOrder, msg.T(msg.RefuseStepOrder, "csr", id, "open", open.Step.Name,
 				"n", strconv.Itoa(open.Index+1), "total", strconv.Itoa(len(svc.Line)), "yours", st.Name, "m", strconv.Itoa(i+1)),
 				c.askOpenStep(svc))
 		}
-		return c, nil, refuse("not-an-approver", msg.T(msg.RefuseNotApprover, "csr", id, "step", open.Step.Name), c.askOpenStep(svc))
+		return c, nil, refuse(RuleNotAnApprover, msg.T(msg.RefuseNotApprover, "csr", id, "step", open.Step.Name), c.askOpenStep(svc))
 	}
 	d := c.clone()
 	d.Approvals = append(d.Approvals, Approval{Step: open.Step.Name, By: a.Person, At: at, Decision: Approve, SHA: d.SHA()})
 	now, _ := d.OpenStep(svc)
 	if now.Index == open.Index && now.Open {
-		d.History = append(d.History, Entry{At: at, By: a.Person, Action: "approve", From: d.State, To: d.State, Note: open.Step.Name})
+		d.History = append(d.History, Entry{At: at, By: a.Person, Action: string(VerbApprove), From: d.State, To: d.State, Note: open.Step.Name})
 		d.UpdatedAt = at
 		return d, nil, nil
 	}
 	evs := []Event{{Kind: EvStepCompleted, Step: open.Step.Name, Notify: open.Step.Approvers}}
 	if open.Index == len(svc.Line)-1 {
-		d.record(at, a.Person, "approve", Approved, open.Step.Name)
+		d.record(at, a.Person, string(VerbApprove), Approved, open.Step.Name)
 		return d, append(evs, Event{Kind: EvApproved, Notify: d.People()}), nil
 	}
-	d.History = append(d.History, Entry{At: at, By: a.Person, Action: "approve", From: d.State, To: d.State, Note: open.Step.Name})
+	d.History = append(d.History, Entry{At: at, By: a.Person, Action: string(VerbApprove), From: d.State, To: d.State, Note: open.Step.Name})
 	d.UpdatedAt = at
 	return d, append(evs, d.openStepEvents(svc)...), nil
 }
@@ -449,17 +449,17 @@ func (c CSR) Reject(a Actor, reason string, at time.Time, svc Service) (CSR, []E
 	}
 	id := string(c.ID)
 	if a.Person == c.Requester || a.Person == c.Assignee {
-		return c, nil, refuse("separation-of-duties", msg.T(msg.RefuseSelfReject, "csr", id), msg.T(msg.NextCancelInstead, "csr", id))
+		return c, nil, refuse(RuleSeparationOfDuties, msg.T(msg.RefuseSelfReject, "csr", id), msg.T(msg.NextCancelInstead, "csr", id))
 	}
 	open, _ := c.OpenStep(svc)
 	if !slices.Contains(open.Step.Approvers, a.Person) {
-		return c, nil, refuse("not-an-approver", msg.T(msg.RefuseNotApprover, "csr", id, "step", open.Step.Name), c.askOpenStep(svc))
+		return c, nil, refuse(RuleNotAnApprover, msg.T(msg.RefuseNotApprover, "csr", id, "step", open.Step.Name), c.askOpenStep(svc))
 	}
 	if c.hasDecided(a.Person) {
-		return c, nil, refuse("already-decided", msg.T(msg.RefuseAlreadyDecided, "csr", id), msg.T(msg.NextSeeNext, "csr", id))
+		return c, nil, refuse(RuleAlreadyDecided, msg.T(msg.RefuseAlreadyDecided, "csr", id), msg.T(msg.NextSeeNext, "csr", id))
 	}
 	if strings.TrimSpace(reason) == "" {
-		return c, nil, refuse("reason-required", msg.T(msg.RefuseReasonRequired), msg.T(msg.NextRejectReason, "csr", id))
+		return c, nil, refuse(RuleReasonRequired, msg.T(msg.RefuseReasonRequired), msg.T(msg.NextRejectReason, "csr", id))
 	}
 	if r := checkText(msg.TextFieldReason, reason, MaxReason, true, true); r != nil {
 		return c, nil, r
@@ -538,7 +538,7 @@ type DeployOptions struct {
 func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt DeployOptions) (CSR, []Event, error) {
 	if !slices.Contains([]State{Approved, Scheduled, DeployFailed}, c.State) {
 		if slices.Contains([]State{Draft, TestDeploying, Tested, TestFailed, InApproval, Rejected}, c.State) {
-			return c, nil, refuse("approval-required", msg.T(msg.RefuseNotApproved, "csr", string(c.ID), "state", c.State.Name()),
+			return c, nil, refuse(RuleApprovalRequired, msg.T(msg.RefuseNotApproved, "csr", string(c.ID), "state", c.State.Name()),
 				msg.T(msg.NextSeeNext, "csr", string(c.ID)))
 		}
 		return c, nil, c.wrongState("deploy", Approved, Scheduled, DeployFailed)
@@ -550,7 +550,7 @@ func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt De
 		}
 	}
 	if opt.Override != "" && !a.Admin {
-		return c, nil, refuse("override-admin-only", msg.T(msg.RefuseOverrideAdmin), msg.T(msg.NextAskAdmin))
+		return c, nil, refuse(RuleOverrideAdminOnly, msg.T(msg.RefuseOverrideAdmin), msg.T(msg.NextAskAdmin))
 	}
 	if r := checkText(msg.TextFieldOverrideReason, opt.Override, MaxReason, false, false); r != nil {
 		return c, nil, r
@@ -561,8 +561,8 @@ func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt De
 		if opt.Override == "" {
 			return c, nil, r
 		}
-		note = "override (" + r.Rule + "): " + opt.Override
-		t := msg.T(msg.HistoryOverride, "rule", r.Rule, "reason", opt.Override)
+		note = "override (" + string(r.Rule) + "): " + opt.Override
+		t := msg.T(msg.HistoryOverride, "rule", string(r.Rule), "reason", opt.Override)
 		says = &t
 	}
 	d := c.clone()
@@ -581,11 +581,11 @@ func (c CSR) Deploy(a Actor, at time.Time, svc Service, freezes []Freeze, opt De
 func CheckDeployTime(id ID, t time.Time, svc Service, freezes []Freeze) *Refusal {
 	all := append(append([]Freeze(nil), svc.Freezes...), freezes...)
 	if f, ok := ActiveFreeze(all, t); ok {
-		return refuse("freeze", msg.T(msg.RefuseFrozen, "service", svc.Name, "until", msg.At(f.Until.In(loc(svc))), "reason", f.Reason),
+		return refuse(RuleFreeze, msg.T(msg.RefuseFrozen, "service", svc.Name, "until", msg.At(f.Until.In(loc(svc))), "reason", f.Reason),
 			msg.T(msg.NextFrozen, "csr", string(id)))
 	}
 	if !svc.Window.Allows(t) {
-		return refuse("deploy-window", msg.T(msg.RefuseWindow, "service", svc.Name, "window", svc.Window.Text()),
+		return refuse(RuleDeployWindow, msg.T(msg.RefuseWindow, "service", svc.Name, "window", svc.Window.Text()),
 			msg.T(msg.NextWindow, "next", msg.At(svc.Window.NextOpen(t).In(loc(svc))), "csr", string(id)))
 	}
 	return nil
@@ -614,7 +614,7 @@ func (c CSR) Schedule(a Actor, when, now time.Time, svc Service, freezes []Freez
 		return c, nil, r
 	}
 	if !when.After(now) {
-		return c, nil, refuse("schedule-in-past", msg.T(msg.RefuseScheduleInPast, "when", msg.At(when.In(loc(svc)))), msg.T(msg.NextScheduleLater))
+		return c, nil, refuse(RuleScheduleInPast, msg.T(msg.RefuseScheduleInPast, "when", msg.At(when.In(loc(svc)))), msg.T(msg.NextScheduleLater))
 	}
 	if r := CheckDeployTime(c.ID, when, svc, freezes); r != nil {
 		return c, nil, r

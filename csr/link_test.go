@@ -19,7 +19,7 @@ func TestLinkRun(t *testing.T) {
 		external string
 		link     string
 		want     error
-		rule     string
+		rule     csr.Rule
 	}{
 		{"queued run is linked", nil, "workflow_run:1", "https://github.com/acme/billing/actions/runs/1", nil, ""},
 		{"the same link again", func(c csr.CSR) csr.CSR {

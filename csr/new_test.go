@@ -16,7 +16,7 @@ func TestNew(t *testing.T) {
 	cases := []struct {
 		name string
 		edit func(r *csr.NewRequest)
-		rule string // "" means accepted
+		rule csr.Rule // "" means accepted
 		want func(t *testing.T, c csr.CSR)
 	}{
 		{name: "valid", edit: func(*csr.NewRequest) {}, want: func(t *testing.T, c csr.CSR) {

@@ -350,7 +350,7 @@ func TestCheckURL(t *testing.T) {
 	for _, u := range bad {
 		r := csr.CheckURL(u)
 		require.NotNil(t, r, "%q", u)
-		require.Equal(t, "bad-url", r.Rule)
+		require.Equal(t, csr.RuleBadURL, r.Rule)
 		requireRendered(t, "Why", r.Why)
 	}
 }

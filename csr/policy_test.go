@@ -245,12 +245,12 @@ func TestCheckDeployTime(t *testing.T) {
 	svc := billing()
 	f := csr.Freeze{From: kst(4, 22, 0), Until: kst(5, 1, 0), Reason: "db migration"}
 	require.Nil(t, csr.CheckDeployTime("CSR-7", fri2300, svc, nil))
-	require.Equal(t, "freeze", csr.CheckDeployTime("CSR-7", fri2300, svc, []csr.Freeze{f}).Rule)
+	require.Equal(t, csr.RuleFreeze, csr.CheckDeployTime("CSR-7", fri2300, svc, []csr.Freeze{f}).Rule)
 	svc.Freezes = []csr.Freeze{f}
-	require.Equal(t, "freeze", csr.CheckDeployTime("CSR-7", fri2300, svc, nil).Rule)
+	require.Equal(t, csr.RuleFreeze, csr.CheckDeployTime("CSR-7", fri2300, svc, nil).Rule)
 	require.Nil(t, csr.CheckDeployTime("CSR-7", kst(5, 1, 0), svc, nil), "the freeze ended and the window is still open")
 	r := csr.CheckDeployTime("CSR-7", kst(4, 21, 0), svc, nil)
-	require.Equal(t, "deploy-window", r.Rule, "a freeze outside the window is not the reason")
+	require.Equal(t, csr.RuleDeployWindow, r.Rule, "a freeze outside the window is not the reason")
 	require.Contains(t, requireRendered(t, "Next", r.Next), "Fri 2026-12-04 22:00 KST")
 }
 

@@ -44,8 +44,8 @@ func TestSetFloating(t *testing.T) {
 	_, _, err = c.SetFloating(who(mallory), true, fri2300)
 	var r *csr.Refusal
 	require.ErrorAs(t, err, &r)
-	require.Equal(t, "owner-only", r.Rule)
+	require.Equal(t, csr.RuleOwnerOnly, r.Rule)
 	_, _, err = reach(t, csr.Deploying).SetFloating(who(alice), true, fri2300)
 	require.ErrorAs(t, err, &r)
-	require.Equal(t, "wrong-state", r.Rule)
+	require.Equal(t, csr.RuleWrongState, r.Rule)
 }

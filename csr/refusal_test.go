@@ -19,18 +19,18 @@ func verbAllowedFrom() []struct {
 	verb    string
 	from    []csr.State
 	do      do
-	outside func(s csr.State) string // the rule refusing it elsewhere
+	outside func(s csr.State) csr.Rule // the rule refusing it elsewhere
 } {
 	svc := billing()
 	optional := billing()
 	optional.EvidenceRequired = false
 	at := fri2300
-	wrong := func(csr.State) string { return "wrong-state" }
+	wrong := func(csr.State) csr.Rule { return "wrong-state" }
 	return []struct {
 		verb    string
 		from    []csr.State
 		do      do
-		outside func(s csr.State) string
+		outside func(s csr.State) csr.Rule
 	}{
 		{"test", []csr.State{csr.Draft, csr.Tested, csr.TestFailed},
 			func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c.Test(who(alice), at, svc) }, wrong},
@@ -53,7 +53,7 @@ func verbAllowedFrom() []struct {
 		{"deploy", []csr.State{csr.Approved, csr.Scheduled, csr.DeployFailed},
 			func(c csr.CSR) (csr.CSR, []csr.Event, error) {
 				return c.Deploy(who(alice), at, svc, nil, csr.DeployOptions{})
-			}, func(s csr.State) string {
+			}, func(s csr.State) csr.Rule {
 				if slices.Contains([]csr.State{csr.Draft, csr.TestDeploying, csr.Tested, csr.TestFailed, csr.InApproval, csr.Rejected}, s) {
 					return "approval-required"
 				}
@@ -145,7 +145,7 @@ func TestRefusals(t *testing.T) {
 		state csr.State
 		prep  func(t *testing.T, c csr.CSR) csr.CSR
 		do    do
-		rule  string
+		rule  csr.Rule
 		why   []string // substrings of the rendered Why
 		next  []string // substrings of the rendered Next
 	}{

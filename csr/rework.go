@@ -82,7 +82,7 @@ func (c CSR) Edit(a Actor, e Edits, at time.Time, svc Service) (CSR, []Event, er
 	}
 	if e.Effort != nil {
 		if *e.Effort < 0 || *e.Effort > MaxEffort {
-			return c, nil, refuse("bad-effort", msg.T(msg.RefuseEffort, "effort", EffortText(*e.Effort)), msg.T(msg.NextEffort))
+			return c, nil, refuse(RuleBadEffort, msg.T(msg.RefuseEffort, "effort", EffortText(*e.Effort)), msg.T(msg.NextEffort))
 		}
 		if *e.Effort != d.Effort {
 			d.Effort, changed = *e.Effort, append(changed, "effort")
@@ -92,7 +92,7 @@ func (c CSR) Edit(a Actor, e Edits, at time.Time, svc Service) (CSR, []Event, er
 		d.Assignee, changed = *e.Assignee, append(changed, "assignee")
 		if c.State == InApproval {
 			if st, eligible, bad := d.unsatisfiable(svc); bad {
-				return c, nil, refuse("line-unsatisfiable", msg.T(msg.RefuseLineUnsatisfiable, "step", st.Name,
+				return c, nil, refuse(RuleLineUnsatisfiable, msg.T(msg.RefuseLineUnsatisfiable, "step", st.Name,
 					"required", st.Required, "eligible", eligible), msg.T(msg.NextAskAdmin))
 			}
 		}

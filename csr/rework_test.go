@@ -28,7 +28,7 @@ func TestEdit(t *testing.T) {
 		prep    func(t *testing.T, c csr.CSR) csr.CSR
 		by      csr.Actor
 		edits   csr.Edits
-		rule    string // a refusal's rule, or "" for success
+		rule    csr.Rule // a refusal's rule, or "" for success
 		noop    bool
 		voided  []csr.Person
 		reopens bool
@@ -103,7 +103,7 @@ func TestComment(t *testing.T) {
 		by     csr.Person
 		text   string
 		notify []csr.Person
-		rule   string
+		rule   csr.Rule
 	}{
 		{name: "the requester answers the rejecter", in: rejected, by: alice, text: "rollback plan added", notify: []csr.Person{rej.By, bob}},
 		{name: "after revise the rejecter still hears", in: revised, by: bob, text: "see the new risk", notify: []csr.Person{rej.By, alice}},
@@ -142,7 +142,7 @@ func TestRollbackPolicy(t *testing.T) {
 		svc    csr.Service
 		by     csr.Actor
 		reason string
-		rule   string
+		rule   csr.Rule
 		next   []string
 	}{
 		{name: "default: the requester", svc: billing(), by: who(alice), reason: "errors"},

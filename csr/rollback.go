@@ -129,21 +129,21 @@ func (c CSR) Rollback(a Actor, prevSHA, reason string, at time.Time, svc Service
 		return c, nil, c.wrongState("rollback", Deployed)
 	}
 	if !c.MayRollBack(a, svc) {
-		return c, nil, refuse("rollback-policy", msg.T(msg.RefuseRollbackPolicy, "csr", string(c.ID), "service", svc.Name,
+		return c, nil, refuse(RuleRollbackPolicy, msg.T(msg.RefuseRollbackPolicy, "csr", string(c.ID), "service", svc.Name,
 			"policy", svc.RollbackPolicyOf().Describe()), c.askRollback(svc))
 	}
 	if run, ok := c.ActiveRun(); ok {
-		return c, nil, refuse("run-active", msg.T(msg.RefuseRunActive, "run", run.ID), msg.T(msg.NextWaitRun))
+		return c, nil, refuse(RuleRunActive, msg.T(msg.RefuseRunActive, "run", run.ID), msg.T(msg.NextWaitRun))
 	}
 	if strings.TrimSpace(reason) == "" {
-		return c, nil, refuse("reason-required", msg.T(msg.RefuseRollbackReason, "csr", string(c.ID)),
+		return c, nil, refuse(RuleReasonRequired, msg.T(msg.RefuseRollbackReason, "csr", string(c.ID)),
 			msg.T(msg.NextRollbackReason, "csr", string(c.ID)))
 	}
 	if r := checkText(msg.TextFieldReason, reason, MaxReason, true, true); r != nil {
 		return c, nil, r
 	}
 	if prevSHA == "" {
-		return c, nil, refuse("no-previous-deploy", msg.T(msg.RefuseNoPrevious, "service", svc.Name),
+		return c, nil, refuse(RuleNoPreviousDeploy, msg.T(msg.RefuseNoPrevious, "service", svc.Name),
 			msg.T(msg.NextNoPrevious, "service", svc.Name))
 	}
 	d := c.clone()

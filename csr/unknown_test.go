@@ -42,7 +42,7 @@ func TestUnknownRunIsSettledByDeployerOrPerson(t *testing.T) {
 		actor   csr.Actor
 		status  csr.RunStatus
 		checked string
-		rule    string
+		rule    csr.Rule
 	}{
 		{"an approver may not settle it", csr.Actor{Person: "bob"}, csr.RunSucceeded, "looked", "owner-only"},
 		{"cancelled is no outcome to resolve with", csr.Actor{Person: "alice"}, csr.RunCancelled, "looked", "bad-outcome"},
@@ -58,7 +58,7 @@ func TestUnknownRunIsSettledByDeployerOrPerson(t *testing.T) {
 	_, _, err = base.Resolve(csr.Actor{Person: "alice"}, csr.RunSucceeded, "x", at)
 	var r *csr.Refusal
 	require.ErrorAs(t, err, &r)
-	require.Equal(t, "nothing-to-resolve", r.Rule, "a running run is not resolved by hand")
+	require.Equal(t, csr.RuleNothingToResolve, r.Rule, "a running run is not resolved by hand")
 
 	res, evs, err := u.Resolve(csr.Actor{Person: "dave"}, csr.RunFailed, "pods show the old image", at)
 	require.NoError(t, err)

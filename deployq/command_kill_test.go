@@ -3,14 +3,10 @@
 package deployq_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +18,7 @@ import (
 	"releasebot/deployq"
 	"releasebot/integrations/deploy"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/testenv"
 )
 
 // overlapScript is the deploy of TestKilledCommandDeployIsStoppedFirst.
@@ -110,22 +107,18 @@ func TestKilledCommandDeployIsStoppedFirst(t *testing.T) {
 			_, err := survivor.Enqueue(context.Background(), first, billing(), run1)
 			require.NoError(t, err)
 
-			bot := exec.Command(os.Args[0], "-test.run=^TestHelperCommandBot$")
-			bot.Env = append(os.Environ(), "DEPLOYQ_CMD_HELPER_PREFIX="+f.prefix, "DEPLOYQ_CMD_HELPER_MODE="+tc.mode)
-			require.NoError(t, bot.Start())
-			exited := make(chan struct{})
-			go func() { _ = bot.Wait(); close(exited) }()
-			t.Cleanup(func() { _ = bot.Process.Kill(); <-exited })
+			killBot := testenv.StartKillable(t, testenv.HelperCommand("TestHelperCommandBot",
+				"DEPLOYQ_CMD_HELPER_PREFIX="+f.prefix, "DEPLOYQ_CMD_HELPER_MODE="+tc.mode))
 
 			// The first deploy runs and is linked; the second waits behind it.
 			require.Eventually(t, func() bool { return runOf(f.get(t, first.ID), run1.ID).External != "" }, 20*time.Second, 10*time.Millisecond)
-			pids := waitPids(t, filepath.Join(dir, "CSR-1_deploy_1.pids"))
+			pids := testenv.ReadPids(t, filepath.Join(dir, "CSR-1_deploy_1.pids"))
 			_, err = survivor.Enqueue(context.Background(), second, billing(), run2)
 			require.NoError(t, err)
-			pgid := handlePgid(t, runOf(f.get(t, first.ID), run1.ID).External)
+			pgid := testenv.HandlePgid(t, runOf(f.get(t, first.ID), run1.ID).External)
 			t.Cleanup(func() { // whatever happens, leave nothing behind
 				for _, pid := range append(pids, pgid) {
-					if !procGone(pid) {
+					if !testenv.ProcGone(pid) {
 						_ = syscall.Kill(pid, syscall.SIGKILL)
 					}
 				}
@@ -146,12 +139,11 @@ func TestKilledCommandDeployIsStoppedFirst(t *testing.T) {
 				})
 				require.NoError(t, syscall.Kill(pgid, syscall.SIGSTOP))
 			}
-			require.NoError(t, bot.Process.Kill())
-			<-exited
+			killBot()
 			if tc.stopSupervisor {
 				time.Sleep(300 * time.Millisecond)
 				for _, pid := range pids {
-					require.False(t, procGone(pid), "pid %d ended with its stopped supervisor", pid)
+					require.False(t, testenv.ProcGone(pid), "pid %d ended with its stopped supervisor", pid)
 				}
 			}
 
@@ -163,51 +155,8 @@ func TestKilledCommandDeployIsStoppedFirst(t *testing.T) {
 			overlap, err := os.ReadFile(filepath.Join(dir, "overlap"))
 			require.True(t, errors.Is(err, os.ErrNotExist), "the next deploy overlapped the killed one: %s", overlap)
 			for _, pid := range append(pids, pgid) {
-				require.True(t, procGone(pid), "pid %d of the killed deploy still runs", pid)
+				require.True(t, testenv.ProcGone(pid), "pid %d of the killed deploy still runs", pid)
 			}
 		})
 	}
-}
-
-// waitPids waits for a deploy script's pids file and reads it.
-func waitPids(t *testing.T, file string) []int {
-	t.Helper()
-	var b []byte
-	require.Eventually(t, func() bool {
-		var err error
-		b, err = os.ReadFile(file)
-		return err == nil
-	}, 20*time.Second, 5*time.Millisecond, "the deploy never wrote its pids")
-	var pids []int
-	for _, f := range strings.Fields(string(b)) {
-		pid, err := strconv.Atoi(f)
-		require.NoError(t, err)
-		pids = append(pids, pid)
-	}
-	return pids
-}
-
-// handlePgid is the process group of a command deploy's handle,
-// local:<host>:<pid>:<run id>.
-func handlePgid(t *testing.T, id string) int {
-	t.Helper()
-	f := strings.SplitN(id, ":", 4)
-	require.Len(t, f, 4, id)
-	pid, err := strconv.Atoi(f[2])
-	require.NoError(t, err)
-	return pid
-}
-
-// procGone: no such process, or a zombie (dead, waiting to be reaped).
-func procGone(pid int) bool {
-	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-		return true
-	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return true
-	}
-	i := bytes.LastIndexByte(b, ')')
-	f := strings.Fields(string(b[i+1:]))
-	return len(f) == 0 || f[0] == "Z"
 }

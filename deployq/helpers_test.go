@@ -17,7 +17,7 @@ import (
 	"releasebot/deployq"
 	"releasebot/integrations/deploy"
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 var t0 = time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC)
@@ -105,7 +105,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	return &fixture{prefix: prefix, store: redisstore.New(rdb, prefix), effects: &effects{}}
 }
 
@@ -113,7 +113,7 @@ func newFixture(t *testing.T) *fixture {
 // would have.
 func conn(t testing.TB) redis.UniversalClient {
 	t.Helper()
-	opt, err := redis.ParseURL(redistest.URL())
+	opt, err := redis.ParseURL(testenv.RedisURL())
 	require.NoError(t, err)
 	rdb := redis.NewClient(opt)
 	t.Cleanup(func() { _ = rdb.Close() })

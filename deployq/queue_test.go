@@ -25,6 +25,7 @@ import (
 	"releasebot/integrations/github"
 	"releasebot/integrations/github/githubtest"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
 
@@ -247,12 +248,8 @@ func TestKilledProcessIsTakenOver(t *testing.T) {
 			_, err := survivor.Enqueue(context.Background(), c, billing(), run)
 			require.NoError(t, err)
 
-			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
-			cmd.Env = append(os.Environ(), "DEPLOYQ_HELPER_PREFIX="+f.prefix, "DEPLOYQ_HELPER_GITHUB="+gh.APIURL())
-			require.NoError(t, cmd.Start())
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			t.Cleanup(func() { _ = cmd.Process.Kill() })
+			kill := testenv.StartKillable(t, testenv.HelperCommand("TestHelperProcess",
+				"DEPLOYQ_HELPER_PREFIX="+f.prefix, "DEPLOYQ_HELPER_GITHUB="+gh.APIURL()))
 
 			if tc.linked {
 				require.Eventually(t, func() bool { return runOf(f.get(t, c.ID), run.ID).External != "" }, 20*time.Second, 10*time.Millisecond)
@@ -266,8 +263,7 @@ func TestKilledProcessIsTakenOver(t *testing.T) {
 				require.Empty(t, runOf(f.get(t, c.ID), run.ID).External)
 			}
 			require.Len(t, gh.Dispatches(), 1)
-			require.NoError(t, cmd.Process.Kill())
-			<-exited
+			kill()
 			if gh.ListGate != nil {
 				close(gh.ListGate)
 			}

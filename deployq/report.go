@@ -82,7 +82,7 @@ func (r *Runner) apply(ctx context.Context, rep deploy.Report, j *job) error {
 	case errors.Is(err, ErrNotOurRun):
 		r.log.InfoContext(ctx, "report about a run that is not the one linked; ignored", "run", rep.RunID, "external", deploy.RedactText(rep.External))
 		return fmt.Errorf("%s: %w", rep.RunID, ErrNotOurRun)
-	case errors.Is(err, store.ErrNotFound), errors.As(err, &refusal) && refusal.Rule == "unknown-run":
+	case errors.Is(err, store.ErrNotFound), errors.As(err, &refusal) && refusal.Rule == csr.RuleUnknownRun:
 		return fmt.Errorf("%s: %w", rep.RunID, ErrUnknownRun)
 	case err != nil:
 		return fmt.Errorf("record %s %s: %w", rep.RunID, rep.Status, err)

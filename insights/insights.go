@@ -71,7 +71,7 @@ func Compute(csrs []csr.CSR, from, to time.Time) Report {
 				created = e.At
 			case e.Action == "submit" && e.To == csr.InApproval:
 				round = &approvalRound{opened: e.At}
-			case e.Action == "approve" && round != nil:
+			case e.Action == string(csr.VerbApprove) && round != nil:
 				round.approve(e)
 				if e.To == csr.Approved {
 					for _, s := range round.steps() {

@@ -16,7 +16,7 @@ import (
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 	"releasebot/scheduler"
 )
@@ -158,7 +158,7 @@ type env struct {
 
 func newEnv(t *testing.T, reminders string, start time.Time) *env {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	return &env{t: t, cfg: loadConfig(t, reminders), rdb: rdb, prefix: prefix, store: redisstore.New(rdb, prefix),
 		clock: clock.NewManual(start), rec: &recorder{}}
 }
@@ -174,7 +174,7 @@ type instance struct {
 
 func (e *env) instance(name string, ttl time.Duration, tune func(*scheduler.Options)) *instance {
 	e.t.Helper()
-	opt, err := redis.ParseURL(redistest.URL())
+	opt, err := redis.ParseURL(testenv.RedisURL())
 	require.NoError(e.t, err)
 	rdb := redis.NewClient(opt)
 	e.t.Cleanup(func() { _ = rdb.Close() })

@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestSmoke runs the benchmark's core for about a second at a low load
@@ -19,7 +19,7 @@ import (
 // compiling and working. It checks what was sent and answered, never how
 // fast: timings belong to `go run ./bench/ack` on a quiet machine.
 func TestSmoke(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	o := options{duration: 500 * time.Millisecond, openDuration: 500 * time.Millisecond, concurrency: 5, rate: 50,
 		openWorkers: 5, openFloor: true, workers: 4, csrs: 4, redis: rdb, prefix: prefix}
 	rep, err := run(context.Background(), o, t.Output())

@@ -91,10 +91,10 @@ func seed(ctx context.Context, s *stack, g *gen, t *target, n int) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", id, err)
 			}
-			if err := g.addClick("approve-requester", alice, card.channel, card.ts, card.blocks, "approve"); err != nil {
+			if err := g.addClick("approve-requester", alice, card.channel, card.ts, card.blocks, string(csr.VerbApprove)); err != nil {
 				return err
 			}
-			if err := g.addClick("approve-lead", bob, dm.channel, dm.ts, dm.blocks, "approve"); err != nil {
+			if err := g.addClick("approve-lead", bob, dm.channel, dm.ts, dm.blocks, string(csr.VerbApprove)); err != nil {
 				return err
 			}
 			continue

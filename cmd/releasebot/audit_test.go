@@ -13,18 +13,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 func TestAuditCommand(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	ctx := context.Background()
 	for i, at := range []time.Time{time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)} {
 		e, _ := json.Marshal(csr.Entry{At: at, By: "alice", Action: "new", To: csr.Draft, Note: "t"})
 		require.NoError(t, rdb.XAdd(ctx, &redis.XAddArgs{Stream: "{" + prefix + "}:audit", ID: strconv.FormatInt(at.UnixMilli(), 10) + "-0",
 			Values: []string{"csr", "CSR-" + strconv.Itoa(i+1), "entry", string(e)}}).Err())
 	}
-	env := map[string]string{"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix}
+	env := map[string]string{"REDIS_URL": testenv.RedisURL(), "REDIS_PREFIX": prefix}
 	var out, errOut bytes.Buffer
 	code := runAudit(ctx, []string{"--since", "2026-11-01", "--format", "json"}, &out, &errOut, func(k string) string { return env[k] })
 	require.Equal(t, 0, code, errOut.String())

@@ -20,12 +20,12 @@ import (
 	"releasebot/integrations/doctor"
 	"releasebot/integrations/github"
 	"releasebot/integrations/github/githubtest"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
 
 func TestDoctor(t *testing.T) {
-	redistest.Client(t) // fails under CI=true when no Redis answers
+	testenv.Redis(t) // fails under CI=true when no Redis answers
 	authOK, err := os.ReadFile("testdata/api.auth.test.ok.json")
 	require.NoError(t, err)
 	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +47,7 @@ func TestDoctor(t *testing.T) {
 	defer gh.Close()
 
 	env := map[string]string{
-		"REDIS_URL":            redistest.URL(),
+		"REDIS_URL":            testenv.RedisURL(),
 		"SLACK_BOT_TOKEN":      "xoxb-1111-2222-doctorsecretvalue",
 		"SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
 		"SLACK_API_URL":        slackAPI.URL + "/",
@@ -76,27 +76,11 @@ func TestDoctor(t *testing.T) {
 	require.NotContains(t, out.String(), "hunter2")
 }
 
-// doctorConfig is a service deploying through both GitHub deployers.
-const doctorConfig = `
-timezone: Asia/Seoul
-people: {alice: U0ALICE001, bob: U0BOB00002}
-services:
-  - name: billing-api
-    repo: acme/billing-api
-    channel: "#billing-releases"
-    environments:
-      - {name: test, deployer: {kind: github-actions, workflow: deploy.yml, inputs: {region: ap-northeast-2}}}
-      - {name: prod, deployer: {kind: github-deployment, environment: production}}
-    approval_line:
-      - {name: lead, approvers: [bob]}
-`
-
 // TestDoctorGitHubDeployers: doctor checks each GitHub deployer's
 // contract against the repository, one line per problem saying what to
 // fix, and what it reports is what GitHub would answer a dispatch.
 func TestDoctorGitHubDeployers(t *testing.T) {
-	cfg, err := config.Parse("doctor.yaml", []byte(doctorConfig))
-	require.NoError(t, err)
+	cfg := testenv.Parse(t, testenv.GitHubYAML)
 	dc, ok := cfg.DeployerFor("billing-api", "test")
 	require.True(t, ok)
 	for _, tc := range []struct {

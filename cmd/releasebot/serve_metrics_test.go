@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/integrations/slack"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // sample is the value of the one sample of family name whose labels
@@ -53,7 +53,7 @@ func sample(fams map[string]*dto.MetricFamily, name string, want map[string]stri
 // acknowledgements are timed by endpoint and status, the Slack calls
 // counted by method, the command by verb and outcome.
 func TestServeMetrics(t *testing.T) {
-	_, prefix := redistest.Client(t)
+	_, prefix := testenv.Redis(t)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "user_id": "UBOT000001", "team_id": "T1", "ts": "1.1", "channel": "C1"})
@@ -63,7 +63,7 @@ func TestServeMetrics(t *testing.T) {
 	t.Setenv(slack.EnvBotToken, botToken)
 	t.Setenv(slack.EnvSigningSecret, signingSecret)
 	t.Setenv(slack.EnvAPIURL, api.URL+"/api/")
-	t.Setenv("REDIS_URL", redistest.URL())
+	t.Setenv("REDIS_URL", testenv.RedisURL())
 	t.Setenv("REDIS_PREFIX", prefix)
 	t.Setenv("LOG_LEVEL", "error")
 	addr := freeAddr(t)

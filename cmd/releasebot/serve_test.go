@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/integrations/slack"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 const (
@@ -86,7 +86,7 @@ func TestDefaultVerb(t *testing.T) {
 // checks the token (auth.test), serves /healthz beside /slack/*, refuses
 // an unsigned request, accepts a signed one, and stops cleanly.
 func TestServeHTTPMode(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
@@ -101,7 +101,7 @@ func TestServeHTTPMode(t *testing.T) {
 	t.Setenv(slack.EnvBotToken, botToken)
 	t.Setenv(slack.EnvSigningSecret, signingSecret)
 	t.Setenv(slack.EnvAPIURL, api.URL+"/api/")
-	t.Setenv("REDIS_URL", redistest.URL())
+	t.Setenv("REDIS_URL", testenv.RedisURL())
 	t.Setenv("REDIS_PREFIX", prefix)
 	t.Setenv("LOG_LEVEL", "error")
 	addr := freeAddr(t)
@@ -188,7 +188,7 @@ func (s *syncBuffer) String() string {
 // and writes nothing to Redis. Slack's answer is held back a moment so
 // that background work started too early would show.
 func TestServeBadTokenStartsNothing(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	pattern := "{" + prefix + "}:*"
 	var early atomic.Value // the keys seen while auth.test was pending
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -210,7 +210,7 @@ func TestServeBadTokenStartsNothing(t *testing.T) {
 	t.Setenv(slack.EnvBotToken, botToken)
 	t.Setenv(slack.EnvSigningSecret, signingSecret)
 	t.Setenv(slack.EnvAPIURL, api.URL+"/api/")
-	t.Setenv("REDIS_URL", redistest.URL())
+	t.Setenv("REDIS_URL", testenv.RedisURL())
 	t.Setenv("REDIS_PREFIX", prefix)
 	t.Setenv("LOG_LEVEL", "error")
 

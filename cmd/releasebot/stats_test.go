@@ -10,11 +10,11 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 func TestStatsCommand(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	s := redisstore.New(rdb, prefix)
@@ -31,7 +31,7 @@ func TestStatsCommand(t *testing.T) {
 		_, err := s.Create(ctx, c)
 		require.NoError(t, err)
 	}
-	env := map[string]string{"REDIS_URL": redistest.URL(), "REDIS_PREFIX": prefix}
+	env := map[string]string{"REDIS_URL": testenv.RedisURL(), "REDIS_PREFIX": prefix}
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, runStats(ctx, []string{"--days", "28", "api"}, &out, &errOut, func(k string) string { return env[k] }, now), errOut.String())
 	require.Equal(t, `📊 api, the last 28 days (2026-11-03 – 2026-12-01):

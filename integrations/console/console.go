@@ -345,7 +345,7 @@ func (c *Console) Line(ctx context.Context, p csr.Person, line string) {
 			if who != "" {
 				why = msg.T(msg.RefuseUnknownPerson, "person", string(who))
 			}
-			c.Out.Print(c.renderFor(p).Reply(chat.Reply{Refusal: &chat.Refusal{Rule: "unknown-person", Why: why,
+			c.Out.Print(c.renderFor(p).Reply(chat.Reply{Refusal: &chat.Refusal{Rule: csr.RuleUnknownPerson, Why: why,
 				Next: msg.T(msg.NextListPeople, "people", c.peopleList())}}))
 			return
 		}

@@ -13,10 +13,8 @@ import (
 	"releasebot/app"
 	"releasebot/bot"
 	"releasebot/clock"
-	"releasebot/config"
 	"releasebot/integrations/console"
-	"releasebot/internal/redistest"
-	"releasebot/internal/testconfig"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
 
@@ -24,14 +22,13 @@ import (
 // type them and returns what it printed.
 func session(t *testing.T, ephemeral bool, lines ...string) string {
 	t.Helper()
-	return sessionWith(t, testconfig.YAML, ephemeral, lines...)
+	return sessionWith(t, testenv.YAML, ephemeral, lines...)
 }
 
 func sessionWith(t *testing.T, cfgYAML string, ephemeral bool, lines ...string) string {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
-	cfg, err := config.Parse("test.yaml", []byte(cfgYAML))
-	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	cfg := testenv.Parse(t, cfgYAML)
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}
@@ -93,7 +90,7 @@ func TestQuitAndEOFSayWhatIsKept(t *testing.T) {
 // and why, `lang ko|en` sets it for the session whoever acts, and a
 // language it does not speak is refused and changes nothing.
 func TestLanguageFollowsThePerson(t *testing.T) {
-	cfg := strings.Replace(testconfig.YAML, "bob: U0BOB00002", "bob: {slack: U0BOB00002, language: ko}", 1)
+	cfg := strings.Replace(testenv.YAML, "bob: U0BOB00002", "bob: {slack: U0BOB00002, language: ko}", 1)
 	ko := func(id msg.ID, kv ...any) string { return msg.Korean.Render(msg.T(id, kv...)) }
 	en := func(id msg.ID, kv ...any) string { return msg.English.Render(msg.T(id, kv...)) }
 	out := sessionWith(t, cfg, true,

@@ -4,7 +4,6 @@ package deploy_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/testenv"
 )
 
 // treeCommand is a command deploy of testdata/tree.sh in mode, which
@@ -37,43 +37,9 @@ func treeCommand(t *testing.T, mode string, timeout time.Duration) (*deploy.Comm
 // readPids waits for the script to have written its pids.
 func readPids(t *testing.T, file string) []int {
 	t.Helper()
-	var b []byte
-	require.Eventually(t, func() bool {
-		var err error
-		b, err = os.ReadFile(file)
-		return err == nil
-	}, 10*time.Second, 5*time.Millisecond, "the script never wrote its pids")
-	var pids []int
-	for _, f := range strings.Fields(string(b)) {
-		pid, err := strconv.Atoi(f)
-		require.NoError(t, err)
-		pids = append(pids, pid)
-	}
+	pids := testenv.ReadPids(t, file)
 	require.GreaterOrEqual(t, len(pids), 4)
 	return pids
-}
-
-// procState is a process's state letter from /proc/pid/stat, 0 when there
-// is no such process.
-func procState(pid int) (state byte, pgrp int) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, 0
-	}
-	i := bytes.LastIndexByte(b, ')')
-	f := strings.Fields(string(b[i+1:]))
-	pgrp, _ = strconv.Atoi(f[2])
-	return f[0][0], pgrp
-}
-
-// gone: the process has ended; a zombie has ended too, it only waits for
-// its parent to read its status.
-func gone(pid int) bool {
-	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-		return true
-	}
-	st, _ := procState(pid)
-	return st == 0 || st == 'Z'
 }
 
 // groupGone: no process of group pgid runs any more (ESRCH, or only
@@ -91,7 +57,7 @@ func groupGone(pgid int) bool {
 		if err != nil {
 			continue
 		}
-		if st, pg := procState(pid); pg == pgid && st != 0 && st != 'Z' {
+		if st, pg := testenv.ProcState(pid); pg == pgid && st != 0 && st != 'Z' {
 			return false
 		}
 	}
@@ -109,7 +75,7 @@ func requireAllGone(t *testing.T, pgid int, pids []int, within time.Duration) {
 			alive = append(alive, fmt.Sprintf("group %d", pgid))
 		}
 		for _, pid := range pids {
-			if !gone(pid) {
+			if !testenv.ProcGone(pid) {
 				alive = append(alive, strconv.Itoa(pid))
 			}
 		}
@@ -131,14 +97,12 @@ func requireAllGone(t *testing.T, pgid int, pids []int, within time.Duration) {
 // local:<host>:<pid>:<run id>.
 func pgidOf(t *testing.T, h deploy.Handle) int {
 	t.Helper()
+	pgid := testenv.HandlePgid(t, h.ID)
 	f := strings.SplitN(h.ID, ":", 4)
-	require.Len(t, f, 4, h.ID)
 	host, _ := os.Hostname()
 	require.Equal(t, []string{"local", host}, f[:2])
 	require.Equal(t, cmdRequest("main").Run.ID, f[3])
-	pid, err := strconv.Atoi(f[2])
-	require.NoError(t, err)
-	return pid
+	return pgid
 }
 
 // TestCommandCancelKillsTheTree: cancelling a deploy stops every process
@@ -267,12 +231,10 @@ func TestHelperBot(t *testing.T) {
 // process behind; within 5s none of them runs any more.
 func TestKilledBotStopsItsDeploy(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "pids")
-	bot := exec.Command(os.Args[0], "-test.run=^TestHelperBot$", "-test.v")
-	bot.Env = append(os.Environ(), "DEPLOY_HELPER_BOT=1", "PIDS="+file)
+	bot := testenv.HelperCommand("TestHelperBot", "DEPLOY_HELPER_BOT=1", "PIDS="+file)
 	out, err := bot.StdoutPipe()
 	require.NoError(t, err)
-	require.NoError(t, bot.Start())
-	t.Cleanup(func() { _ = bot.Process.Kill(); _ = bot.Wait() })
+	killBot := testenv.StartKillable(t, bot)
 
 	handle := make(chan string, 1)
 	go func() {
@@ -292,12 +254,11 @@ func TestKilledBotStopsItsDeploy(t *testing.T) {
 	pgid := pgidOf(t, h)
 	pids := readPids(t, file)
 	for _, pid := range pids {
-		require.False(t, gone(pid), "pid %d should run before the bot is killed", pid)
+		require.False(t, testenv.ProcGone(pid), "pid %d should run before the bot is killed", pid)
 	}
 	require.False(t, groupGone(pgid))
 
-	require.NoError(t, bot.Process.Signal(syscall.SIGKILL))
-	_ = bot.Wait()
+	killBot()
 	requireAllGone(t, pgid, append(pids, pgid), 5*time.Second)
 
 	// The process taking the run over finds nothing left to stop.
@@ -349,7 +310,7 @@ func TestTakeOverStopsALeftoverGroup(t *testing.T) {
 	_, err := deploy.NewCommand([]string{"testdata/tree.sh"}, time.Minute, 5).Follow(context.Background(), r, h)
 	require.ErrorIs(t, err, deploy.ErrUnknownHandle)
 	for _, pid := range pids {
-		require.True(t, gone(pid), "pid %d survived the takeover", pid)
+		require.True(t, testenv.ProcGone(pid), "pid %d survived the takeover", pid)
 	}
 	require.True(t, groupGone(pgid))
 }
@@ -367,7 +328,7 @@ func TestTakeOverLeavesOtherGroupsAlone(t *testing.T) {
 	_, err = c.Follow(context.Background(), r, deploy.Handle{ID: fmt.Sprintf("local:%s-elsewhere:%d:%s", host, pgid, r.Run.ID)})
 	require.ErrorIs(t, err, deploy.ErrUnknownHandle)
 	for _, pid := range pids {
-		require.False(t, gone(pid), "pid %d of another run was killed", pid)
+		require.False(t, testenv.ProcGone(pid), "pid %d of another run was killed", pid)
 	}
 }
 

@@ -601,7 +601,10 @@ func TestCommit(t *testing.T) {
 	s.SetRef("deadbeef", movedSHA) // a branch named like a SHA
 	refs := github.Refs{Client: must(github.NewClient(*client(t, s)))}
 	ctx := context.Background()
-	for _, tc := range []struct{ name, sha, want, rule string }{
+	for _, tc := range []struct {
+		name, sha, want string
+		rule            csr.Rule
+	}{
 		{"full", approvedSHA, approvedSHA, ""},
 		{"abbreviated", approvedSHA[:10], approvedSHA, ""},
 		{"upper case", strings.ToUpper(approvedSHA), approvedSHA, ""},

@@ -58,7 +58,7 @@ func (g Refs) Commit(ctx context.Context, repo, sha string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	unknown := &csr.Refusal{Rule: "unknown-ref", Why: msg.T(msg.RefuseUnknownRef, "ref", sha, "repo", repo), Next: msg.T(msg.NextUnknownRef, "repo", repo)}
+	unknown := &csr.Refusal{Rule: csr.RuleUnknownRef, Why: msg.T(msg.RefuseUnknownRef, "ref", sha, "repo", repo), Next: msg.T(msg.NextUnknownRef, "repo", repo)}
 	if !hexSHA.MatchString(sha) {
 		return "", unknown
 	}
@@ -75,8 +75,8 @@ func (g Refs) Commit(ctx context.Context, repo, sha string) (string, error) {
 
 // resolveError says why GitHub gave no commit for ref.
 func resolveError(ctx context.Context, repo, ref string, err error) error {
-	refusal := func(rule string, why, next msg.Text) error { return &csr.Refusal{Rule: rule, Why: why, Next: next} }
-	unavailable := refusal("github-unavailable", msg.T(msg.RefuseGitHubDown, "ref", ref, "repo", repo), msg.T(msg.NextRetryLater))
+	refusal := func(rule csr.Rule, why, next msg.Text) error { return &csr.Refusal{Rule: rule, Why: why, Next: next} }
+	unavailable := refusal(csr.RuleGithubUnavailable, msg.T(msg.RefuseGitHubDown, "ref", ref, "repo", repo), msg.T(msg.NextRetryLater))
 	var er *gh.ErrorResponse
 	var rl *gh.RateLimitError
 	var arl *gh.AbuseRateLimitError
@@ -91,9 +91,9 @@ func resolveError(ctx context.Context, repo, ref string, err error) error {
 		// the repository does not have; 409: the repository is empty.
 		case code == http.StatusUnprocessableEntity || code == http.StatusConflict ||
 			(code == http.StatusNotFound && strings.Contains(er.Message, "No commit found")):
-			return refusal("unknown-ref", msg.T(msg.RefuseUnknownRef, "ref", ref, "repo", repo), msg.T(msg.NextUnknownRef, "repo", repo))
+			return refusal(csr.RuleUnknownRef, msg.T(msg.RefuseUnknownRef, "ref", ref, "repo", repo), msg.T(msg.NextUnknownRef, "repo", repo))
 		case code == http.StatusNotFound: // the repository is missing, or hidden from the bot
-			return refusal("unknown-repo", msg.T(msg.RefuseUnknownRepo, "ref", ref, "repo", repo), msg.T(msg.NextUnknownRepo, "repo", repo))
+			return refusal(csr.RuleUnknownRepo, msg.T(msg.RefuseUnknownRepo, "ref", ref, "repo", repo), msg.T(msg.NextUnknownRepo, "repo", repo))
 		case code >= 500:
 			return unavailable
 		}

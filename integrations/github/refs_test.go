@@ -34,7 +34,7 @@ func TestResolveRefusals(t *testing.T) {
 		refs      github.Refs
 		repo, ref string
 		fail      int
-		rule      string
+		rule      csr.Rule
 		why, next string
 	}{
 		{"unknown branch", refs, "acme/billing-api", "mian", 0, "unknown-ref",

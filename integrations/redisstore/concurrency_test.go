@@ -13,7 +13,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // decide is one person clicking approve (or reject) until the domain gives
@@ -161,7 +161,7 @@ func TestTwoProcessesLoseNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	first, _, prefix := newStore(t)
-	rdb, err := redisstore.Connect(ctx, redistest.URL())
+	rdb, err := redisstore.Connect(ctx, testenv.RedisURL())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = rdb.Close() })
 	second := redisstore.New(rdb, prefix)

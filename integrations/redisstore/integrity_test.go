@@ -12,6 +12,7 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
 	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/store"
 )
 
@@ -133,7 +134,7 @@ func TestLostWritesAreDetected(t *testing.T) {
 func TestCounterBehindMarker(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	create(t, redisstore.New(rdb, prefix), "payments", "alice", "bob")
 	create(t, redisstore.New(rdb, prefix), "payments", "alice", "bob")
 	tag := "{" + prefix + "}"
@@ -154,7 +155,7 @@ func TestCounterBehindMarker(t *testing.T) {
 func TestMarkerForOlderInstallations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	create(t, redisstore.New(rdb, prefix), "payments", "alice", "bob")
 	tag := "{" + prefix + "}"
 	require.NoError(t, rdb.Del(ctx, tag+":marker").Err())

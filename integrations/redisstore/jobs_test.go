@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/store"
 )
 
@@ -20,7 +20,7 @@ func job(run string) store.Job {
 // (renew and release only with the holder's token), and a finished run
 // leaves the line.
 func TestLineAndLock(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	s := redisstore.New(rdb, prefix)
 	ctx := context.Background()
 	require.NoError(t, s.EnsureGroup(ctx))

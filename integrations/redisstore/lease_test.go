@@ -8,14 +8,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestLeaseOneHolderAtATime: of two contenders one holds the lease; it
 // renews it; the other gets it only when it is released or expires.
 func TestLeaseOneHolderAtATime(t *testing.T) {
 	ctx := context.Background()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	st := redisstore.New(rdb, prefix)
 	a, b := st.Lease("scheduler", 300*time.Millisecond), st.Lease("scheduler", 300*time.Millisecond)
 
@@ -57,7 +57,7 @@ func TestLeaseOneHolderAtATime(t *testing.T) {
 // only for the holder of the lease.
 func TestLeaseMarksAreFenced(t *testing.T) {
 	ctx := context.Background()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	st := redisstore.New(rdb, prefix)
 	a, b := st.Lease("scheduler", time.Minute), st.Lease("scheduler", time.Minute)
 	t1 := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)

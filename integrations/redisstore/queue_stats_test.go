@@ -8,13 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestQueueStats: the queue's depth counts jobs queued and running, and
 // drops when one finishes; the oldest is the first queued.
 func TestQueueStats(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	s := redisstore.New(rdb, prefix)
 	ctx := context.Background()
 	depth, oldest, err := s.QueueStats(ctx)

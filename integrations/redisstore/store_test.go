@@ -13,7 +13,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/store"
 )
 
@@ -38,7 +38,7 @@ var backends = []struct {
 	name string
 	open func(testing.TB) (redis.UniversalClient, string)
 }{
-	{"redis", redistest.Client},
+	{"redis", testenv.Redis},
 	{"miniredis", func(t testing.TB) (redis.UniversalClient, string) {
 		m := miniredis.RunT(t)
 		rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
@@ -48,7 +48,7 @@ var backends = []struct {
 }
 
 func newStore(t testing.TB) (*redisstore.Store, redis.UniversalClient, string) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	return redisstore.New(rdb, prefix), rdb, prefix
 }
 
@@ -202,7 +202,7 @@ func TestRefusedMutationWritesNothing(t *testing.T) {
 		{"refusal", approve("alice"), func(t *testing.T, err error) {
 			var r *csr.Refusal
 			require.ErrorAs(t, err, &r)
-			require.Equal(t, "separation-of-duties", r.Rule)
+			require.Equal(t, csr.RuleSeparationOfDuties, r.Rule)
 		}},
 		{"no change", func(c csr.CSR) (csr.CSR, []csr.Event, error) { return c, nil, csr.ErrNoChange }, func(t *testing.T, err error) {
 			require.Same(t, csr.ErrNoChange, err)

@@ -40,3 +40,56 @@ func BenchmarkClickDecode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkClickAB is the A/B of bench/README.md: the payload of real
+// clicks decoded into leanClick by the scanner of jsonscan.go and by
+// encoding/json, and the form read by formValue and by url.ParseQuery.
+func BenchmarkClickAB(b *testing.B) {
+	form := clickBody(b)
+	payloads := map[string][]byte{
+		"card":             func() []byte { v, _ := formValue(nil, form, "payload"); return v }(), // as bench/ack sends it
+		"message-button":   fixture(b, "interaction.block_actions.message-button.json"),
+		"ephemeral-button": fixture(b, "interaction.block_actions.ephemeral-button.json"),
+	}
+	for _, name := range []string{"card", "message-button", "ephemeral-button"} {
+		p := payloads[name]
+		b.Run("json="+name+"/scanner", func(b *testing.B) {
+			b.SetBytes(int64(len(p)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var l leanClick
+				if err := decodeTop(p, &l, l.field); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("json="+name+"/encoding_json", func(b *testing.B) {
+			b.SetBytes(int64(len(p)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var l leanClick
+				if err := json.Unmarshal(p, &l); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("form=card/formValue", func(b *testing.B) {
+		b.SetBytes(int64(len(form)))
+		b.ReportAllocs()
+		var buf []byte
+		for b.Loop() {
+			buf, _ = formValue(buf[:0], form, "payload")
+		}
+	})
+	b.Run("form=card/url.ParseQuery", func(b *testing.B) {
+		b.SetBytes(int64(len(form)))
+		b.ReportAllocs()
+		for b.Loop() {
+			v, err := url.ParseQuery(string(form))
+			if err != nil || v.Get("payload") == "" {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -25,13 +25,12 @@ import (
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/deployq"
-	"releasebot/internal/redistest"
-	"releasebot/internal/testconfig"
+	"releasebot/internal/testenv"
 	"releasebot/internal/wait"
 	"releasebot/msg"
 )
 
-const testConfig = testconfig.YAML
+const testConfig = testenv.YAML
 
 // The signing secret of Slack's documented example, reused for the tests.
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -81,13 +80,13 @@ type harnessOption func(*Options)
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	return newHarnessOn(t, newFakeSlack(t), rdb, prefix, testConfig, opts...)
 }
 
 func newHarnessOnFake(t *testing.T, fake *fakeSlack, opts ...harnessOption) *harness {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	return newHarnessOn(t, fake, rdb, prefix, testConfig, opts...)
 }
 

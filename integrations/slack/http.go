@@ -404,7 +404,7 @@ func (j *jsonString) UnmarshalJSON(b []byte) error {
 // decodeInteraction.
 func decodeClick(payload []byte) (c clickPayload, isClick bool, err error) {
 	var lean leanClick
-	if err := decodeTop(payload, &lean, lean.field); err != nil {
+	if err := decodeLean(payload, &lean); err != nil {
 		return c, false, err
 	}
 	if lean.Type != slackapi.InteractionTypeBlockActions {

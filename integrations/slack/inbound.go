@@ -336,7 +336,7 @@ func (a *Adapter) refuseNow(ctx context.Context, verb csr.Verb, id csr.ID, user 
 	}
 	if ref.scope == scopeDM {
 		if _, round, ok := parseDMDetail(ref.detail); ok && round != approvalRound(c) {
-			return &chat.Refusal{Rule: "closed-request", Why: msg.T(msg.SlackRefuseOldRound, "csr", string(id)),
+			return &chat.Refusal{Rule: csr.RuleClosedRequest, Why: msg.T(msg.SlackRefuseOldRound, "csr", string(id)),
 				Next: msg.T(msg.SlackNextNewestRequest, "csr", string(id))}
 		}
 	}

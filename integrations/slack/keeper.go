@@ -141,7 +141,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 // as this process remembers, or as the ref stored with its hash says (so a
 // restarted or other replica does not redraw every message unchanged).
 func (k *keeper) update(ctx context.Context, id csr.ID, field string, ref msgRef, text string, blocks []slackapi.Block) {
-	sum := hashMessage(text, blocks)
+	sum := hashMessage(blocks)
 	key := ref.String()
 	k.sentMu.Lock()
 	last, known := k.sent[key]
@@ -177,9 +177,10 @@ func (k *keeper) remember(ref msgRef, sum [sha256.Size]byte) {
 	k.sent[ref.String()] = sum
 }
 
-// hashMessage identifies what a message shows. The notification text is
-// left out: it matters when a message is posted, not when it is redrawn.
-func hashMessage(_ string, blocks []slackapi.Block) [sha256.Size]byte {
+// hashMessage identifies what a message shows: its blocks. The
+// notification text is left out: it matters when a message is posted (and
+// a post's text may differ from the card's own), not when it is redrawn.
+func hashMessage(blocks []slackapi.Block) [sha256.Size]byte {
 	b, _ := json.Marshal(blocks)
 	return sha256.Sum256(b)
 }

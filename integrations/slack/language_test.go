@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/clock"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
 
@@ -39,7 +39,7 @@ func TestReadersLanguage(t *testing.T) {
 	fake.SetLocale(carol, "fr-FR")
 	fake.SetLocale(dave, "ko-KR")
 	cfg := strings.Replace(testConfig, "bob: U0BOB00002", "bob: {slack: U0BOB00002, language: en}", 1)
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	h := newHarnessOn(t, fake, rdb, prefix, cfg)
 
 	trigger, _ := h.slash(alice, `new billing-api "Fix rounding" --ref main`)

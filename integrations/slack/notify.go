@@ -114,7 +114,7 @@ func (a *Adapter) ensureCard(ctx context.Context, id csr.ID, channel, text strin
 	if err != nil {
 		return msgRef{}, false, err
 	}
-	sum := hashMessage(text, blocks)
+	sum := hashMessage(blocks)
 	ref := msgRef{ch, ts, shortSum(sum)}
 	if err := a.store.SetSlackRef(context.WithoutCancel(ctx), id, refCard, ref.stored()); err != nil {
 		return msgRef{}, false, err
@@ -159,7 +159,7 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 			errs = append(errs, err)
 			continue
 		}
-		sum := hashMessage(text, blocks)
+		sum := hashMessage(blocks)
 		ref := msgRef{ch, ts, shortSum(sum)}
 		a.keeper.remember(ref, sum)
 		if err := a.store.SetSlackRef(context.WithoutCancel(ctx), c.ID, dmField(uid, step, approvalRound(c)), ref.stored()); err != nil {

@@ -10,7 +10,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestRunProgressRedrawsTheCard: what a deploy system reports while a run
@@ -21,7 +21,7 @@ func TestRunProgressRedrawsTheCard(t *testing.T) {
 	// A test run that would take a minute: only the reports below move it.
 	cfgYAML := strings.Replace(testConfig, "{name: test, deployer: {kind: fake}}", "{name: test, deployer: {kind: fake, delay: 1m}}", 1)
 	require.NotEqual(t, testConfig, cfgYAML)
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	h := newHarnessOn(t, newFakeSlack(t), rdb, prefix, cfgYAML)
 	id := csr.ID("CSR-1")
 	h.slash(alice, `new billing-api "Fix rounding" --ref main`)

@@ -17,6 +17,7 @@ import (
 	"releasebot/commands"
 	"releasebot/config"
 	"releasebot/csr"
+	"releasebot/internal/testenv"
 	"releasebot/msg"
 )
 
@@ -46,8 +47,7 @@ type renderFixture struct {
 }
 
 func newRenderFixture(t testing.TB) renderFixture {
-	cfg, err := config.Parse("test.yaml", []byte(testConfig))
-	require.NoError(t, err)
+	cfg := testenv.Config(t)
 	svc, _ := cfg.Service("billing-api")
 	return renderFixture{cfg: cfg, svc: svc, at: friday2300,
 		r: renderer{cat: msg.English, loc: cfg.Location(), slackID: cfg.SlackID, command: "/release"}}
@@ -179,8 +179,7 @@ func TestMentionsAndEscaping(t *testing.T) {
 }
 
 func TestCommandText(t *testing.T) {
-	cfg, err := config.Parse("test.yaml", []byte(testConfig))
-	require.NoError(t, err)
+	cfg := testenv.Config(t)
 	cases := map[string]string{
 		`<@UBOT000001> approve CSR-1`:                              "approve CSR-1",
 		`new billing-api "A &amp; B" --assignee <@U0BOB00002|bob>`: `new billing-api "A & B" --assignee @bob`,

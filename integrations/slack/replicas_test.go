@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestReplicas: two bot processes behind a load balancer share one Redis.
@@ -17,7 +17,7 @@ import (
 // click that lands on both applies once.
 func TestReplicas(t *testing.T) {
 	fake := newFakeSlack(t)
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	a := newHarnessOn(t, fake, rdb, prefix, testConfig)
 	b := newHarnessOn(t, fake, rdb, prefix, testConfig)
 	settle := func() { a.settle(); b.settle(); a.settle() }

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestOneLiveMessagePerRound: after reject → revise → resubmit, the first
@@ -89,7 +89,7 @@ func (h *harness) clickTrigger(user string, m apiCall, action string) string {
 // messages sends nothing when they already show the truth.
 func TestRestartResendsNothingUnchanged(t *testing.T) {
 	fake := newFakeSlack(t)
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	first := newHarnessOn(t, fake, rdb, prefix, testConfig)
 	first.toApproval()
 	updates := len(fake.Calls("chat.update"))

@@ -327,7 +327,12 @@ func (a *Adapter) socketEnvelope(ctx context.Context, env socketMessage, ack fun
 			ack(env.EnvelopeID, nil)
 		}
 	case "interactive":
+		// block_actions (the buttons) decoded lean, the rest as slack-go does.
 		c, isClick, err := decodeClick(env.Payload)
+		var cb slackapi.InteractionCallback
+		if err == nil && !isClick {
+			cb, err = decodeInteraction(env.Payload)
+		}
 		if err != nil {
 			a.log.WarnContext(ctx, "slack socket mode: interaction not understood", "envelope", env.EnvelopeID, "err", err)
 			ack(env.EnvelopeID, nil)
@@ -337,12 +342,6 @@ func (a *Adapter) socketEnvelope(ctx context.Context, env socketMessage, ack fun
 			if !a.clicks(ctx, c) {
 				return false
 			}
-			ack(env.EnvelopeID, nil)
-			return true
-		}
-		cb, err := decodeInteraction(env.Payload)
-		if err != nil {
-			a.log.WarnContext(ctx, "slack socket mode: interaction not understood", "envelope", env.EnvelopeID, "err", err)
 			ack(env.EnvelopeID, nil)
 			return true
 		}

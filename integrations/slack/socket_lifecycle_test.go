@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // socketBot runs RunSocketMode of a harness against a socket server and
@@ -202,7 +202,7 @@ func TestSocketModeTwoReplicas(t *testing.T) {
 	ws := newSocketServer(t)
 	fake := newFakeSlack(t)
 	fake.wsURL = ws.URL
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	app := func(o *Options) { o.Settings.AppToken = NewSecret("xapp-1-A0000-0000-test") }
 	a := newHarnessOn(t, fake, rdb, prefix, testConfig, app)
 	socketBot(t, a)

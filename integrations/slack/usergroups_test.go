@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestApproversFromUserGroup: the `sm` step follows Slack user group
@@ -19,7 +19,7 @@ import (
 func TestApproversFromUserGroup(t *testing.T) {
 	fake := newFakeSlack(t)
 	fake.SetGroup("S0SMTEAM01", dave, "U0STRANGER")
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	cfgYAML := testConfig + "slack_usergroups:\n  sm: S0SMTEAM01\n"
 	h := newHarnessOn(t, fake, rdb, prefix, cfgYAML)
 	members, ok := h.groups.Members("sm")
@@ -56,7 +56,7 @@ func TestApproversFromUserGroup(t *testing.T) {
 func TestUserGroupUnreachable(t *testing.T) {
 	fake := newFakeSlack(t)
 	fake.Fail("usergroups.users.list", "missing_scope")
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	h := newHarnessOn(t, fake, rdb, prefix, testConfig+"slack_usergroups:\n  sm: S0SMTEAM01\n")
 	_, ok := h.groups.Members("sm")
 	require.False(t, ok)
@@ -71,7 +71,7 @@ func TestUserGroupUnreachable(t *testing.T) {
 func TestRemindersFollowUserGroup(t *testing.T) {
 	fake := newFakeSlack(t)
 	fake.SetGroup("S0SMTEAM01", dave)
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	cfgYAML := testConfig + `slack_usergroups:
   sm: S0SMTEAM01
 reminders:

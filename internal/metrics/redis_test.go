@@ -8,13 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/internal/metrics"
-	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 // TestRedisHook: each round trip is one observation of its kind; a
 // pipeline is one, however many commands it carries; a missing key is ok.
 func TestRedisHook(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	rdb, prefix := testenv.Redis(t)
 	m := metrics.New()
 	rdb.AddHook(m.RedisHook())
 	ctx := context.Background()

@@ -1,6 +1,6 @@
-// Package redistest gives tests a real Redis: a shared server isolated by a
-// key prefix per test, or a private server a test may stop to simulate an
-// outage.
+// Package redistest gives tests a private Redis: a server a test may stop
+// to simulate an outage, a replica, a cluster. The shared server, isolated
+// by a key prefix per test, is testenv.Redis.
 //
 // Tests run against real Redis rather than a fake because the store's
 // guarantees (Lua atomicity, optimistic versions, stream ids) are Redis's,
@@ -9,8 +9,6 @@ package redistest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
@@ -22,74 +20,12 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"releasebot/internal/testenv"
 )
 
-// DefaultURL is used when REDIS_URL is not set.
-const DefaultURL = "redis://127.0.0.1:6379/0"
-
-const howToStart = "start one with `redis-server --daemonize yes --port 6379 --save ''` " +
-	"(or run `make test`, which starts it), or point REDIS_URL at another"
-
-// URL is the Redis the tests share: REDIS_URL or DefaultURL.
-func URL() string {
-	if u := os.Getenv("REDIS_URL"); u != "" {
-		return u
-	}
-	return DefaultURL
-}
-
-// Client connects to the shared Redis and returns a key prefix unique to this
-// test. Every key containing the prefix is deleted and the client closed when
-// the test ends. Without a reachable Redis the test is skipped, or fails when
-// CI=true, so CI can never pass by skipping.
-func Client(t testing.TB) (redis.UniversalClient, string) {
-	t.Helper()
-	u := URL()
-	opt, err := redis.ParseURL(u)
-	if err != nil {
-		t.Fatalf("REDIS_URL %q: %v", u, err)
-	}
-	opt.DialTimeout, opt.DialerRetries, opt.MaxRetries = time.Second, 1, 1
-	rdb := redis.NewClient(opt)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		_ = rdb.Close()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("redis at %s does not answer (%v): %s", u, err, howToStart)
-		}
-		t.Skipf("redis at %s does not answer (%v): %s", u, err, howToStart)
-	}
-	prefix := "rbtest:" + randomHex()
-	t.Cleanup(func() {
-		defer rdb.Close()
-		if err := deleteMatching(context.Background(), rdb, "*"+prefix+"*"); err != nil {
-			t.Errorf("clean up keys of %s: %v", prefix, err)
-		}
-	})
-	return rdb, prefix
-}
-
-func randomHex() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
-	return hex.EncodeToString(b)
-}
-
-// deleteMatching deletes keys one by one, so it also works when they span
-// cluster slots.
-func deleteMatching(ctx context.Context, rdb *redis.Client, pattern string) error {
-	iter := rdb.Scan(ctx, 0, pattern, 500).Iterator()
-	pipe := rdb.Pipeline()
-	for iter.Next(ctx) {
-		pipe.Del(ctx, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		return err
-	}
-	_, err := pipe.Exec(ctx)
-	return err
-}
+// URL is the Redis the tests share: REDIS_URL or its default.
+func URL() string { return testenv.RedisURL() }
 
 // need returns the path of a Redis program. Without it the test is
 // skipped, or fails when CI=true, so CI can never pass by skipping.
@@ -97,10 +33,7 @@ func need(t testing.TB, program string) string {
 	t.Helper()
 	bin, err := exec.LookPath(program)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (%v); CI=true, so this test fails instead of skipping", program, err)
-		}
-		t.Skipf("%s is not installed (%v): install Redis (`apt-get install redis-server`) to run this test", program, err)
+		testenv.Unavailable(t, "%s is not installed (%v): install Redis (`apt-get install redis-server`) to run this test", program, err)
 	}
 	return bin
 }

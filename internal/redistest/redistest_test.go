@@ -10,17 +10,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/internal/redistest"
+	"releasebot/internal/testenv"
 )
 
 func TestClientCleansUp(t *testing.T) {
 	ctx := context.Background()
 	var key string
 	t.Run("uses keys", func(t *testing.T) {
-		rdb, prefix := redistest.Client(t)
+		rdb, prefix := testenv.Redis(t)
 		key = "{" + prefix + "}:csr:CSR-1"
 		require.NoError(t, rdb.Set(ctx, key, "x", 0).Err())
 	})
-	rdb, _ := redistest.Client(t)
+	rdb, _ := testenv.Redis(t)
 	n, err := rdb.Exists(ctx, key).Result()
 	require.NoError(t, err)
 	require.Zero(t, n, "keys of a finished test are deleted")

@@ -1,4 +1,3 @@
-// Package testenv holds what the tests of several packages share.
 package testenv
 
 import (
