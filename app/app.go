@@ -32,8 +32,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/bot"
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/config"
 	"releasebot/csr"
@@ -42,6 +41,7 @@ import (
 	"releasebot/integrations/deploy"
 	"releasebot/integrations/github"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/clock"
 	"releasebot/internal/logging"
 	"releasebot/internal/metrics"
 	"releasebot/msg"

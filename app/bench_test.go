@@ -15,10 +15,10 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/config"
 	"releasebot/integrations/console"
+	"releasebot/internal/clock"
 	"releasebot/internal/testenv"
 )
 

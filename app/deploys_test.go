@@ -17,12 +17,12 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/integrations/console"
 	"releasebot/integrations/deploy"
 	"releasebot/integrations/github/githubtest"
+	"releasebot/internal/clock"
 	"releasebot/internal/testenv"
 	"releasebot/msg"
 )

@@ -13,11 +13,11 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/integrations/console"
+	"releasebot/internal/clock"
 	"releasebot/internal/redistest"
 	"releasebot/internal/testenv"
 	"releasebot/msg"

@@ -8,8 +8,8 @@ import (
 	"releasebot/csr"
 	"releasebot/insights"
 	"releasebot/internal/metrics"
+	"releasebot/internal/store"
 	"releasebot/scheduler"
-	"releasebot/store"
 )
 
 // approvalPage is how many CSRs in approval one scrape reads per service:

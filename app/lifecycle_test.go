@@ -15,8 +15,8 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/clock"
 	"releasebot/integrations/console"
+	"releasebot/internal/clock"
 	"releasebot/internal/redistest"
 	"releasebot/internal/testenv"
 )

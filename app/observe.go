@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"releasebot/bot"
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/csr"
 	"releasebot/internal/logging"

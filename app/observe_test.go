@@ -18,13 +18,13 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/insights"
 	"releasebot/integrations/console"
+	"releasebot/internal/clock"
 	"releasebot/internal/logging"
+	storepkg "releasebot/internal/store"
 	"releasebot/internal/testenv"
-	storepkg "releasebot/store"
 )
 
 // jsonLines parses every log line; a line that is not JSON fails the test.

@@ -14,8 +14,8 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/clock"
 	"releasebot/integrations/console"
+	"releasebot/internal/clock"
 	"releasebot/internal/testenv"
 )
 

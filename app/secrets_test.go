@@ -13,9 +13,9 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/integrations/console"
+	"releasebot/internal/clock"
 	"releasebot/internal/logging"
 	"releasebot/internal/testenv"
 )

@@ -12,7 +12,7 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/integrations/console"
 	"releasebot/internal/testenv"
 )

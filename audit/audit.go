@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // Source reads the audit stream by time range, oldest first;

@@ -20,12 +20,12 @@ import (
 	"releasebot/app"
 	"releasebot/audit"
 	"releasebot/bot"
-	"releasebot/clock"
 	"releasebot/csr"
 	"releasebot/integrations/console"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/clock"
+	"releasebot/internal/store"
 	"releasebot/internal/testenv"
-	"releasebot/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

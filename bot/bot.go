@@ -9,11 +9,11 @@ import (
 	"log/slog"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/csr"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // Claimer remembers event keys so one delivery is applied once.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"log/slog"
 
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/csr"
+	"releasebot/internal/clock"
 	"releasebot/msg"
 )
 

@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 )
 
 // Observer sees every event the bot handles, so logs and metrics of

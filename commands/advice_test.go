@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 )
 

@@ -13,13 +13,13 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/integrations/gitref"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/clock"
 	"releasebot/internal/testenv"
 	"releasebot/msg"
 )

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/csr"
+	"releasebot/internal/clock"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // Store is what the handlers need from the CSR store.

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // New opens a CSR.

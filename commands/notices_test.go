@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/bot"
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
 )

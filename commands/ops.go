@@ -5,11 +5,11 @@ import (
 	"strconv"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/insights"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // The operator commands: release figures (stats), the audit trail

@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // Productions is what the handlers read of what each environment of a

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
 )

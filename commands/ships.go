@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
 )

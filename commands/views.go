@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // Show prints a CSR's card.

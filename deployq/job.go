@@ -10,12 +10,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
-	"releasebot/internal/wait"
+	"releasebot/internal/clock"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // handle works on one job until its result is recorded, or until the job
@@ -246,7 +246,7 @@ func (j *job) unknown(ctx context.Context, why error) bool {
 	}
 	j.settle()
 	j.following.Store(true)
-	return wait.Sleep(ctx, j.r.o.UnknownRetry) == nil
+	return clock.Sleep(ctx, j.r.o.UnknownRetry) == nil
 }
 
 // alert records news someone must act on and tells the service's channel
@@ -486,7 +486,7 @@ func (j *job) persist(ctx context.Context, what string, write func() error) erro
 			return nil
 		}
 		j.log.ErrorContext(ctx, what+" not saved yet; trying again", "err", err, "in", backoff)
-		if err := wait.Sleep(j.r.base, backoff); err != nil {
+		if err := clock.Sleep(j.r.base, backoff); err != nil {
 			return err
 		}
 		backoff = min(2*backoff, time.Second)

@@ -8,7 +8,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // Report records what a deploy system told about a run: from a webhook

@@ -12,14 +12,13 @@ import (
 	"sync"
 	"time"
 
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/clock"
 	"releasebot/internal/health"
-	"releasebot/internal/wait"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // Store is what the queue needs from the CSR store.
@@ -297,7 +296,7 @@ func (r *Runner) Work(ctx context.Context) {
 			break
 		}
 		r.health.Failed(ctx, r.log, "deploy queue not ready", err)
-		if wait.Sleep(ctx, 2*time.Second) != nil {
+		if clock.Sleep(ctx, 2*time.Second) != nil {
 			return
 		}
 	}
@@ -316,7 +315,7 @@ func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 	for ctx.Err() == nil {
 		free := cap(sem) - len(sem)
 		if free == 0 {
-			_ = wait.Sleep(ctx, r.o.LinePoll)
+			_ = clock.Sleep(ctx, r.o.LinePoll)
 			continue
 		}
 		ds, err := r.jobs.ReadJobs(ctx, r.consumer, min(free, 16), r.o.Block)
@@ -326,7 +325,7 @@ func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 			}
 			r.health.Failed(ctx, r.log, "reading deploy jobs failed; retrying", err)
 			r.heal(ctx, err)
-			_ = wait.Sleep(ctx, 500*time.Millisecond)
+			_ = clock.Sleep(ctx, 500*time.Millisecond)
 			continue
 		}
 		r.health.OK(ctx, r.log, "reading deploy jobs works again")
@@ -344,7 +343,7 @@ func (r *Runner) readLoop(ctx context.Context, jobs *sync.WaitGroup) {
 
 func (r *Runner) reclaimLoop(ctx context.Context, jobs *sync.WaitGroup) {
 	every := max(min(r.o.ReclaimIdle/8, 2*time.Second), 10*time.Millisecond)
-	for wait.Sleep(ctx, every) == nil {
+	for clock.Sleep(ctx, every) == nil {
 		ds, err := r.jobs.ReclaimJobs(ctx, r.consumer, r.o.ReclaimIdle, 16)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -386,7 +385,7 @@ func (r *Runner) Ready() error { return r.health.Err() }
 // that saved the transition died before queueing its job. Queueing is
 // idempotent, so every process may sweep.
 func (r *Runner) sweepLoop(ctx context.Context) {
-	for wait.Sleep(ctx, r.o.Sweep) == nil {
+	for clock.Sleep(ctx, r.o.Sweep) == nil {
 		r.sweep(ctx)
 	}
 }

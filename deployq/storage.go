@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // Jobs is the queue's storage (integrations/redisstore implements it):

@@ -4,11 +4,11 @@ import (
 	"context"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
-	"releasebot/internal/wait"
+	"releasebot/internal/clock"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // turn is the job's hold on its deploy lock, for fenced saves.
@@ -122,7 +122,7 @@ func (j *job) waitTurn(ctx context.Context, svc csr.Service) (turn store.Acquire
 		case a.Position > 1:
 			waited = true
 		}
-		if wait.Sleep(ctx, r.o.LinePoll) != nil {
+		if clock.Sleep(ctx, r.o.LinePoll) != nil {
 			return a, false, false
 		}
 	}

@@ -7,10 +7,10 @@ import (
 	"slices"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // listLimit bounds one listing of CSRs in a state: far above what one

@@ -11,11 +11,11 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/clock"
 	"releasebot/internal/testenv"
 	"releasebot/msg"
 	"releasebot/scheduler"

@@ -10,11 +10,11 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/config"
 	"releasebot/csr"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // maxItems bounds one reminder's list; the rest is counted.

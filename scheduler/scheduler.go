@@ -25,12 +25,12 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/config"
 	"releasebot/csr"
+	"releasebot/internal/clock"
 	"releasebot/internal/health"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // Store is what the jobs need from the CSR store.

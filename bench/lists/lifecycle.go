@@ -9,7 +9,7 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/config"
 	"releasebot/integrations/console"
 	"releasebot/integrations/redisstore"

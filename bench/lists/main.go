@@ -37,7 +37,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 const (

@@ -19,10 +19,10 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/clock"
 	"releasebot/config"
 	"releasebot/integrations/console"
 	"releasebot/integrations/deploy"
+	"releasebot/internal/clock"
 	"releasebot/internal/logging"
 )
 

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"releasebot/bot"
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/csr"
 	"releasebot/msg"

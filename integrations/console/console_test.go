@@ -12,8 +12,8 @@ import (
 
 	"releasebot/app"
 	"releasebot/bot"
-	"releasebot/clock"
 	"releasebot/integrations/console"
+	"releasebot/internal/clock"
 	"releasebot/internal/testenv"
 	"releasebot/msg"
 )

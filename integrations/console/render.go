@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
 )

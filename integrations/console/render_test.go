@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
 )

@@ -17,7 +17,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
-	"releasebot/internal/wait"
+	"releasebot/internal/clock"
 	"releasebot/msg"
 )
 
@@ -397,7 +397,7 @@ func (a *Actions) find(ctx context.Context, owner, repo string, r deploy.Request
 		if !a.now().Before(deadline) {
 			return deploy.Handle{}, false, unmarked, nil
 		}
-		if err := wait.Sleep(ctx, every); err != nil {
+		if err := clock.Sleep(ctx, every); err != nil {
 			return deploy.Handle{}, false, nil, err
 		}
 	}
@@ -532,7 +532,7 @@ func (a *Actions) follow(ctx context.Context, owner, repo string, r deploy.Reque
 		if active >= a.timeout() {
 			return a.expire(ctx, owner, repo, r, h, id, attempt, msg.T(msg.GitHubTimedOutCancelled, "timeout", a.timeout().String()))
 		}
-		if err := wait.Sleep(ctx, sleep); err != nil {
+		if err := clock.Sleep(ctx, sleep); err != nil {
 			return deploy.Result{}, err
 		}
 	}
@@ -598,7 +598,7 @@ func (a *Actions) expire(ctx context.Context, owner, repo string, r deploy.Reque
 			return deploy.Result{}, fmt.Errorf("%s The bot asked GitHub to cancel workflow run %d (%s) of %s%s, but it had not completed %s later; it may still deploy: %w",
 				why.String(), id, h.URL, r.Repo, note, a.cancelWait(), deploy.ErrOutcomeUnknown)
 		}
-		if err := wait.Sleep(ctx, every); err != nil {
+		if err := clock.Sleep(ctx, every); err != nil {
 			return deploy.Result{}, err
 		}
 	}

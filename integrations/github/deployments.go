@@ -15,7 +15,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/deploy"
-	"releasebot/internal/wait"
+	"releasebot/internal/clock"
 	"releasebot/msg"
 )
 
@@ -125,7 +125,7 @@ func (d *Deployments) Start(ctx context.Context, r deploy.Request) (deploy.Handl
 			if ferr != nil && (ctx.Err() != nil || !d.now().Before(deadline)) {
 				return deploy.Handle{}, ferr
 			}
-			if err := wait.Sleep(ctx, min(d.poll(), 3*time.Second)); err != nil {
+			if err := clock.Sleep(ctx, min(d.poll(), 3*time.Second)); err != nil {
 				return deploy.Handle{}, err
 			}
 		}
@@ -240,7 +240,7 @@ func (d *Deployments) Follow(ctx context.Context, r deploy.Request, h deploy.Han
 			return deploy.Result{}, fmt.Errorf("deployment %d of %s@%s got no final status within %s; a GitHub deployment cannot be cancelled, "+
 				"so the team's CD may still deploy it: check the CD, then record the outcome: %w", id, r.Repo, short(r.Run.SHA), timeout, deploy.ErrOutcomeUnknown)
 		}
-		if err := wait.Sleep(ctx, sleep); err != nil {
+		if err := clock.Sleep(ctx, sleep); err != nil {
 			return deploy.Result{}, err
 		}
 	}

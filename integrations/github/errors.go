@@ -12,7 +12,7 @@ import (
 	gh "github.com/google/go-github/v62/github"
 
 	"releasebot/integrations/deploy"
-	"releasebot/internal/wait"
+	"releasebot/internal/clock"
 )
 
 // defaultMaxRateWait is how long a rate limit is waited out before an
@@ -141,7 +141,7 @@ func rateRetry(ctx context.Context, log *slog.Logger, now func() time.Time, max 
 			return &rateLimitError{until: until, err: err}
 		}
 		log.WarnContext(ctx, "GitHub rate limit; waiting for its reset", "what", what, "reset", until.UTC().Format(time.RFC3339))
-		if err := wait.Sleep(ctx, max0(d)+rateMargin); err != nil {
+		if err := clock.Sleep(ctx, max0(d)+rateMargin); err != nil {
 			return err
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // AuditRange calls each with every audit record the store wrote in

@@ -11,7 +11,7 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
 	"releasebot/internal/redistest"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // TestOneNodeURLOfACluster: a redis:// URL naming any one node of a

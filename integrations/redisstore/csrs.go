@@ -15,7 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // ErrExists: Create was given an id that is already stored.

@@ -9,7 +9,7 @@ import (
 
 	"releasebot/integrations/redisstore"
 	"releasebot/internal/redistest"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 func TestRedisDown(t *testing.T) {

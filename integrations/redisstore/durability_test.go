@@ -9,7 +9,7 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
 	"releasebot/internal/redistest"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // TestMinReplicas: with ?min_replicas=1 a write is confirmed only when a

@@ -10,7 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // SetFreeze sets the chat-set freeze of f.Service, replacing any earlier

@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 type replyErr string

@@ -12,7 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // The installation marker, {prefix}:marker, is a hash written with the

@@ -12,8 +12,8 @@ import (
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
 	"releasebot/internal/redistest"
+	"releasebot/internal/store"
 	"releasebot/internal/testenv"
-	"releasebot/store"
 )
 
 // syncBuffer is a log destination safe for the store's goroutines.

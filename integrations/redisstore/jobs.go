@@ -10,7 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // The deploy queue's keys, beside the CSRs under the same hash tag:

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/store"
 	"releasebot/internal/testenv"
-	"releasebot/store"
 )
 
 func job(run string) store.Job {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 
 	"github.com/redis/go-redis/v9"
 )

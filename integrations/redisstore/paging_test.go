@@ -10,7 +10,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // seed stores n CSRs: services s0..s3 by n%4, requesters p0..p4 by n%5,

@@ -10,7 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // rebuildLimit is how many of a service's newest CSRs are replayed when a

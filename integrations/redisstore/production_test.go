@@ -12,7 +12,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // running stores a CSR of service whose single run (purpose p, in env) is

@@ -44,7 +44,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // Store is the CSR store on Redis. It is safe for concurrent use, also by

@@ -9,7 +9,7 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // TestUpdateFromStaleCopy: a change computed from a copy someone else has

@@ -13,8 +13,8 @@ import (
 
 	"releasebot/csr"
 	"releasebot/integrations/redisstore"
+	"releasebot/internal/store"
 	"releasebot/internal/testenv"
-	"releasebot/store"
 )
 
 var t0 = time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)

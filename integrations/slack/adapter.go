@@ -22,14 +22,13 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"releasebot/bot"
-	"releasebot/chat"
-	"releasebot/clock"
+	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/config"
 	"releasebot/csr"
-	"releasebot/internal/wait"
+	"releasebot/internal/clock"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // Bot runs messenger-neutral events; *bot.Bot implements it. Claim is
@@ -184,7 +183,7 @@ func New(o Options) (*Adapter, error) {
 		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
 	if o.Wait == nil {
-		o.Wait = wait.Sleep
+		o.Wait = clock.Sleep
 	}
 	if o.Catalog == nil {
 		o.Catalog = msg.CatalogFor(o.People.Language())

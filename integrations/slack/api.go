@@ -37,7 +37,7 @@ const maxTransientRetries = 3
 
 // methodScopes are the Web API methods the bot calls and the bot-token
 // scopes each needs; eventScopes the events it subscribes to and theirs.
-// slack/manifest.yaml declares exactly these (a test compares them), so
+// deploy/slack/manifest.yaml declares exactly these (a test compares them), so
 // the app asks a workspace for no more than it uses.
 var (
 	methodScopes = map[string][]string{

@@ -10,7 +10,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 	"github.com/stretchr/testify/require"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
 )

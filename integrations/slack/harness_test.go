@@ -21,12 +21,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/app"
-	"releasebot/clock"
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/deployq"
+	"releasebot/internal/clock"
 	"releasebot/internal/testenv"
-	"releasebot/internal/wait"
 	"releasebot/msg"
 )
 
@@ -183,7 +182,7 @@ func (h *harness) wait(ctx context.Context, d time.Duration) error {
 	h.waitMu.Lock()
 	h.waits = append(h.waits, d)
 	h.waitMu.Unlock()
-	return wait.Sleep(ctx, time.Millisecond)
+	return clock.Sleep(ctx, time.Millisecond)
 }
 
 func (h *harness) waited() []time.Duration {

@@ -8,8 +8,8 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"releasebot/csr"
+	"releasebot/internal/store"
 	"releasebot/msg"
-	"releasebot/store"
 )
 
 // maxHomeItems bounds each list of the App Home (a Home view holds at most

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 // snapshot is every key of the harness's installation, dumped byte for

@@ -13,7 +13,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
-	"releasebot/clock"
+	"releasebot/internal/clock"
 	"releasebot/msg"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"releasebot/clock"
+	"releasebot/internal/clock"
 	"releasebot/internal/testenv"
 	"releasebot/msg"
 )

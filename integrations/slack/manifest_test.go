@@ -26,7 +26,7 @@ func TestManifestScopes(t *testing.T) {
 			} `yaml:"event_subscriptions"`
 		} `yaml:"settings"`
 	}
-	raw, err := os.ReadFile(filepath.Join("..", "..", "slack", "manifest.yaml")) // in the module
+	raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", "slack", "manifest.yaml")) // in the module
 	require.NoError(t, err)
 	require.NoError(t, yaml.Unmarshal(raw, &m))
 	want := append([]string(nil), featureScopes...)
@@ -54,6 +54,6 @@ func requireKnownMethods(t *testing.T, f *fakeSlack) {
 	t.Helper()
 	for _, c := range f.Calls("") {
 		_, ok := methodScopes[c.Method]
-		require.True(t, ok, "the bot called %s: add it and its scopes to methodScopes (and slack/manifest.yaml)", c.Method)
+		require.True(t, ok, "the bot called %s: add it and its scopes to methodScopes (and deploy/slack/manifest.yaml)", c.Method)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"releasebot/bot"
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 )
 

@@ -10,7 +10,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
 )

@@ -13,7 +13,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 	"github.com/stretchr/testify/require"
 
-	"releasebot/chat"
+	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/config"
 	"releasebot/csr"

@@ -13,7 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 	slackapi "github.com/slack-go/slack"
 
-	"releasebot/internal/wait"
+	"releasebot/internal/clock"
 )
 
 // Socket Mode is spoken here directly over gorilla/websocket rather than
@@ -147,7 +147,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context, opts ...SocketOption) error
 		}
 		a.log.WarnContext(ctx, "slack socket mode: connection failed; retrying", "attempt", failures, "retry_in", delay,
 			"detail", redactURLs(err.Error()))
-		if werr := wait.Sleep(ctx, delay); werr != nil {
+		if werr := clock.Sleep(ctx, delay); werr != nil {
 			return nil
 		}
 	}

@@ -1,4 +1,4 @@
-package wait_test
+package clock_test
 
 import (
 	"context"
@@ -7,14 +7,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"releasebot/internal/wait"
+	"releasebot/internal/clock"
 )
 
 func TestSleep(t *testing.T) {
-	require.NoError(t, wait.Sleep(context.Background(), time.Millisecond))
+	require.NoError(t, clock.Sleep(context.Background(), time.Millisecond))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	start := time.Now()
-	require.ErrorIs(t, wait.Sleep(ctx, time.Hour), context.Canceled)
+	require.ErrorIs(t, clock.Sleep(ctx, time.Hour), context.Canceled)
 	require.Less(t, time.Since(start), time.Minute, "a done context ends the wait at once")
 }

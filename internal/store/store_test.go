@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/csr"
-	"releasebot/store"
+	"releasebot/internal/store"
 )
 
 var t0 = time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC)

@@ -1,13 +1,12 @@
-// Package wait has the one way releasebot's loops pause: for a while, or
-// until their context is done.
-package wait
+package clock
 
 import (
 	"context"
 	"time"
 )
 
-// Sleep waits for d, or until ctx is done, whichever comes first. It
+// Sleep is the one way releasebot's loops pause. It waits for d of real
+// time (not a Manual clock's), or until ctx is done, whichever comes first. It
 // returns nil when d passed and ctx's error when ctx ended the wait.
 func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
