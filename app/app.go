@@ -63,6 +63,10 @@ type Options struct {
 	// the app but its renderer (the console). Ignored when Messenger is
 	// set.
 	Notifier func(r console.Renderer) bot.Notifier
+	// Catalog, when set, renders the console's words instead of the
+	// config language's catalog: the pseudo-locale test passes one that
+	// marks every template, to prove no word bypasses the catalog.
+	Catalog msg.Catalog
 	// Messenger builds the messenger that hands events to the app's bot
 	// (Slack): New calls it once the bot exists, and the effects deliver
 	// notices to it and redraw its views of a CSR after every change, a
@@ -189,6 +193,9 @@ func New(ctx context.Context, o Options) (*App, error) {
 	// The store indexes whose move a CSR in approval waits for from the
 	// approval lines (list waiting), and logs a data loss it detects.
 	a.Renderer = console.Renderer{Catalog: msg.CatalogFor(cfg.Language()), Loc: cfg.Location()}
+	if o.Catalog != nil {
+		a.Renderer.Catalog = o.Catalog
+	}
 	effects := &bot.Effects{Services: o.Policy, Clock: o.Clock, Log: o.Log}
 	if o.Messenger == nil {
 		effects.Notifier = o.Notifier(a.Renderer)

@@ -39,7 +39,7 @@ func rehearseOn(t *testing.T, script string, o app.Options) string {
 	var buf bytes.Buffer
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}
-	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: o.Redis, RedisURL: o.RedisURL, Prefix: o.Prefix, Clock: clk,
+	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: o.Redis, RedisURL: o.RedisURL, Prefix: o.Prefix, Clock: clk, Catalog: o.Catalog,
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Notifier: func(r console.Renderer) bot.Notifier { return console.Notifier{Out: out, Render: r} }})
 	require.NoError(t, err)

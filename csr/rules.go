@@ -48,6 +48,7 @@ const (
 	RuleTextRequired       Rule = "text-required"
 	RuleTextTooLong        Rule = "text-too-long"
 	RuleTimeInPast         Rule = "time-in-past"
+	RuleUnknownLanguage    Rule = "unknown-language"
 	RuleUnknownPerson      Rule = "unknown-person"
 	RuleUnknownRef         Rule = "unknown-ref"
 	RuleUnknownRepo        Rule = "unknown-repo"

@@ -10,6 +10,14 @@ const (
 	ConsoleLangBad     ID = "console.lang_bad"
 	ConsoleLangNext    ID = "console.lang_next"
 
+	// What a numbered action asks for before it runs ("…reason?").
+	ConsoleInput         ID = "console.input"          // …{what}
+	ConsoleInputOptional ID = "console.input_optional" // …{what}?
+	InputReason          ID = "input.reason"
+	InputLink            ID = "input.link"
+	// A notice to people, as the console prints it.
+	ConsoleDM ID = "console.dm"
+
 	LangEnglish ID = "lang.en"
 	LangKorean  ID = "lang.ko"
 )
@@ -25,6 +33,12 @@ var consoleEnglish = Catalog{
 	ConsoleLangSet:     "The console speaks {language} now, for this session and whoever acts.",
 	ConsoleLangBad:     "`{value}` is not a language the console speaks.",
 	ConsoleLangNext:    "type `lang en` (English) or `lang ko` (Korean).",
+
+	ConsoleInput:         "…{what}",
+	ConsoleInputOptional: "…{what}?",
+	InputReason:          "reason",
+	InputLink:            "link",
+	ConsoleDM:            "[DM {to}] {text}",
 
 	LangEnglish: "English",
 	LangKorean:  "Korean",

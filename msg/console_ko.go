@@ -9,6 +9,11 @@ var consoleKorean = Catalog{
 	ConsoleLangBad:     "`{value}`은(는) 콘솔에서 쓸 수 있는 언어가 아닙니다.",
 	ConsoleLangNext:    "`lang en`(영어) 또는 `lang ko`(한국어)를 입력하세요.",
 
-	LangEnglish: "영어",
-	LangKorean:  "한국어",
+	ConsoleInput:         "…{what}",
+	ConsoleInputOptional: "…{what}?",
+	InputReason:          "사유",
+	InputLink:            "링크",
+	ConsoleDM:            "[개인 메시지 {to}] {text}",
+	LangEnglish:          "영어",
+	LangKorean:           "한국어",
 }

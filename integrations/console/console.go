@@ -181,7 +181,7 @@ func (c *Console) setLanguage(p csr.Person, arg string) {
 		return
 	}
 	if _, ok := msg.LanguageNames[arg]; !ok {
-		c.Out.Print(c.renderFor(p).Reply(chat.Reply{Refusal: &chat.Refusal{Rule: "unknown-language",
+		c.Out.Print(c.renderFor(p).Reply(chat.Reply{Refusal: &chat.Refusal{Rule: csr.RuleUnknownLanguage,
 			Why: msg.T(msg.ConsoleLangBad, "value", arg), Next: msg.T(msg.ConsoleLangNext)}}))
 		return
 	}
@@ -318,8 +318,8 @@ func (c *Console) pick(ctx context.Context, s string, ask func(what string) stri
 	}
 	a := mine[n-1]
 	cmd := a.Command
-	if a.NeedsInput != "" {
-		if v := ask(strings.TrimSuffix(a.NeedsInput, "?")); v != "" {
+	if what, _, ok := inputOf(a); ok {
+		if v := ask(c.renderFor(c.actor).t(what)); v != "" {
 			cmd += " " + strconv.Quote(v)
 		}
 	}

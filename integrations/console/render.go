@@ -55,8 +55,12 @@ func (r Renderer) actionList(as []chat.Action) string {
 	parts := make([]string, len(as))
 	for i, a := range as {
 		cmd := a.Command
-		if a.NeedsInput != "" {
-			cmd += " …" + a.NeedsInput
+		if what, optional, ok := inputOf(a); ok {
+			id := msg.ConsoleInput
+			if optional {
+				id = msg.ConsoleInputOptional
+			}
+			cmd += " " + r.t(msg.T(id, "what", what))
 		}
 		parts[i] = fmt.Sprintf("[%d] %s", i+1, cmd)
 	}
@@ -178,6 +182,20 @@ func (r Renderer) progress(s csr.State) string {
 	return "(" + strings.Join(parts, " → ") + ")"
 }
 
+// inputOf names the free text an action asks for ("reason", "reason?" when
+// it may be left out, "link") in the reader's words.
+func inputOf(a chat.Action) (what msg.Text, optional, ok bool) {
+	kind, optional := strings.CutSuffix(a.NeedsInput, "?")
+	switch kind {
+	case "":
+		return msg.Text{}, false, false
+	case "link":
+		return msg.T(msg.InputLink), optional, true
+	default:
+		return msg.T(msg.InputReason), optional, true
+	}
+}
+
 // Notice renders a notice as the messenger would show it: to a channel as
 // "[#channel] …", to people as "[DM @name] …".
 func (r Renderer) Notice(n chat.Notice) string {
@@ -191,7 +209,7 @@ func (r Renderer) Notice(n chat.Notice) string {
 		for i, p := range n.To {
 			who[i] = "@" + string(p)
 		}
-		fmt.Fprintf(&b, "[DM %s] %s\n", strings.Join(who, ", "), text)
+		b.WriteString(r.t(msg.T(msg.ConsoleDM, "to", strings.Join(who, ", "), "text", text)) + "\n")
 	}
 	return b.String()
 }

@@ -17,15 +17,48 @@ const (
 	Close = "⟧"
 )
 
-// Pseudo is base with every template wrapped in markers. Ids missing from
-// base (none should be) render through msg's English fallback unwrapped,
-// which Unmarked then reports.
+// Pseudo is base with the literal text of every template wrapped in
+// markers and the placeholders left outside them: "Created {csr}: {title}"
+// becomes "⟦Created ⟧{csr}⟦: ⟧{title}". What fills a placeholder therefore
+// shows unmarked unless it is itself a catalog Text, so a word the code
+// built and passed as an argument is caught as surely as a word written
+// around a rendered sentence. Plural forms are marked inside the braces.
+// Ids missing from base (none should be) render through msg's English
+// fallback unwrapped, which Unmarked then reports.
 func Pseudo(base msg.Catalog) msg.Catalog {
 	c := make(msg.Catalog, len(base))
 	for id, tmpl := range base {
-		c[id] = Open + tmpl + Close
+		c[id] = mark(tmpl)
 	}
 	return c
+}
+
+func mark(tmpl string) string {
+	var b strings.Builder
+	literal := func(s string) {
+		if s != "" {
+			b.WriteString(Open + s + Close)
+		}
+	}
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(tmpl[i:], '}')
+		}
+		if i < 0 || j < 0 {
+			literal(tmpl)
+			return b.String()
+		}
+		literal(tmpl[:i])
+		inner := tmpl[i+1 : i+j]
+		if name, forms, plural := strings.Cut(inner, "|"); plural {
+			one, other, _ := strings.Cut(forms, "|")
+			inner = name + "|" + mark(one) + "|" + mark(other)
+		}
+		b.WriteString("{" + inner + "}")
+		tmpl = tmpl[i+j+1:]
+	}
 }
 
 // Unmarked returns the runs of letters and digits of s that lie outside

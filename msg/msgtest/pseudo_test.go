@@ -29,6 +29,14 @@ func TestUnmarked(t *testing.T) {
 	}
 }
 
+func TestPseudoMarksLiteralsOnly(t *testing.T) {
+	c := msgtest.Pseudo(msg.Catalog{"a": "Created {csr}: {title}", "b": "{n|one approval|# approvals} left", "c": "plain"})
+	require.Equal(t, "⟦Created ⟧CSR-1⟦: ⟧Fix", c.Render(msg.T("a", "csr", "CSR-1", "title", "Fix")))
+	require.Equal(t, "⟦2 approvals⟧⟦ left⟧", c.Render(msg.T("b", "n", 2)))
+	require.Equal(t, "⟦plain⟧", c.Render(msg.T("c")))
+	require.Equal(t, []string{"English"}, msgtest.Unmarked(c.Render(msg.T("a", "csr", "⟦x⟧", "title", "English"))))
+}
+
 func TestPseudoCoversEveryID(t *testing.T) {
 	p := msgtest.Pseudo(msg.English)
 	require.Len(t, p, len(msg.English))
@@ -42,7 +50,6 @@ func TestPseudoCoversEveryID(t *testing.T) {
 			text = msg.AtShort(at)
 		}
 		got := p.Render(text)
-		require.Empty(t, msgtest.Unmarked(got), id)
 		require.Equal(t, msg.English.Render(text), msgtest.Strip(got), id)
 	}
 }
