@@ -90,16 +90,16 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 			again = false
 		}
 	}()
-	c, err := a.store.Get(ctx, id)
+	c, err := a.csrs.Get(ctx, id)
 	if err != nil {
 		a.log.WarnContext(ctx, "card refresh: CSR not read", "csr", id, "err", err)
 		return false
 	}
-	svc, ok := a.dir.Service(c.Service)
+	svc, ok := a.services.Service(c.Service)
 	if !ok {
 		return false
 	}
-	refs, err := a.store.SlackRefs(ctx, id)
+	refs, err := a.refs.SlackRefs(ctx, id)
 	if err != nil {
 		a.log.WarnContext(ctx, "card refresh: message refs not read", "csr", id, "err", err)
 		return false
@@ -123,7 +123,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 		if !ok || !okRef {
 			continue
 		}
-		p, known := a.dir.PersonBySlackID(user)
+		p, known := a.people.PersonBySlackID(user)
 		if !known {
 			continue
 		}
@@ -133,7 +133,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 		text, blocks := a.reader(ctx, user).RoundDM(c, svc, step, p, a.clock.Now(), round)
 		k.update(ctx, id, f, ref, text, blocks)
 	}
-	now, err := a.store.Get(ctx, id)
+	now, err := a.csrs.Get(ctx, id)
 	return err == nil && now.Version != c.Version
 }
 
@@ -159,7 +159,7 @@ func (k *keeper) update(ctx context.Context, id csr.ID, field string, ref msgRef
 	}
 	k.remember(ref, sum)
 	ref.sum = shortSum(sum)
-	if err := k.a.store.SetSlackRef(context.WithoutCancel(ctx), id, field, ref.stored()); err != nil {
+	if err := k.a.refs.SetSlackRef(context.WithoutCancel(ctx), id, field, ref.stored()); err != nil {
 		k.a.log.WarnContext(ctx, "message ref not saved", "csr", id, "err", err)
 	}
 }
