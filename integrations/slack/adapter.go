@@ -70,7 +70,7 @@ type CSRs interface {
 
 // CardRefs remember where the adapter's messages about a CSR are (its
 // live card, its approvers' direct messages), so that any replica can
-// update them; the card keeper (keeper.go, notify.go) is their only user.
+// update them; the card keeper (keeper.go) is their only user.
 // ClaimSlackRef sets a field only when it is unset: one replica posts the
 // card. *redisstore.Store implements it.
 type CardRefs interface {
@@ -152,7 +152,6 @@ type Adapter struct {
 	cards    CardSource
 	grammar  Grammar
 	csrs     CSRs
-	refs     CardRefs
 	people   People        // set by New, never replaced: workers read it
 	services Services      // as people
 	groups   *GroupsConfig // services, when it is one
@@ -232,7 +231,7 @@ func New(o Options) (*Adapter, error) {
 	}
 	base, cancel := context.WithCancel(context.Background())
 	a := &Adapter{
-		bot: o.Bot, cards: o.Cards, grammar: o.Grammar, csrs: o.CSRs, refs: o.Refs, people: o.People, services: o.Services,
+		bot: o.Bot, cards: o.Cards, grammar: o.Grammar, csrs: o.CSRs, people: o.People, services: o.Services,
 		groups: groups, clock: o.Clock, log: o.Log,
 		api: &webAPI{c: slackapi.New(o.Settings.BotToken.Reveal(), opts...), http: o.HTTPClient, wait: o.Wait, log: o.Log,
 			origins: responseOrigins(o.Settings.APIURL)},
@@ -245,7 +244,7 @@ func New(o Options) (*Adapter, error) {
 		quick:   make(chan struct{}, 64),
 	}
 	a.locales = newLocales(a.api, a.clock, a.log)
-	a.keeper = newKeeper(a)
+	a.keeper = newKeeper(a, o.Refs)
 	for range o.Workers {
 		a.workers.Add(1)
 		go a.work()

@@ -42,7 +42,7 @@ func (a *Adapter) channelNotice(ctx context.Context, n chat.Notice) error {
 		_, _, err := a.api.post(ctx, n.Channel, opts...)
 		return err
 	}
-	ref, created, err := a.ensureCard(ctx, n.CSR, n.Channel, text)
+	ref, created, err := a.keeper.ensureCard(ctx, n.CSR, n.Channel, text)
 	if err != nil {
 		a.log.WarnContext(ctx, "card not posted", "csr", n.CSR, "channel", n.Channel, "err", err)
 	}
@@ -59,66 +59,6 @@ func (a *Adapter) channelNotice(ctx context.Context, n chat.Notice) error {
 	}
 	_, _, err = a.api.post(ctx, ref.channel, opts...)
 	return err
-}
-
-// ensureCard returns where the live card of a CSR is, posting it when
-// there is none yet. One replica posts it: the one that claims the ref.
-func (a *Adapter) ensureCard(ctx context.Context, id csr.ID, channel, text string) (msgRef, bool, error) {
-	refs, err := a.refs.SlackRefs(ctx, id)
-	if err != nil {
-		return msgRef{}, false, err
-	}
-	now := a.clock.Now()
-	if v, ok := refs[refCard]; ok {
-		if r, ok := parseRef(v); ok {
-			return r, false, nil
-		}
-		if !stalePending(v, now) {
-			return msgRef{}, false, nil // another replica is posting it
-		}
-		if err := a.refs.DeleteSlackRef(ctx, id, refCard); err != nil {
-			return msgRef{}, false, err
-		}
-	}
-	claimed, err := a.refs.ClaimSlackRef(ctx, id, refCard, pendingRef(now))
-	if err != nil || !claimed {
-		return msgRef{}, false, err
-	}
-	posted := false
-	defer func() {
-		if !posted {
-			if err := a.refs.DeleteSlackRef(context.WithoutCancel(ctx), id, refCard); err != nil {
-				a.log.WarnContext(ctx, "card claim not given back", "csr", id, "err", err)
-			}
-		}
-	}()
-	c, err := a.csrs.Get(ctx, id)
-	if err != nil {
-		return msgRef{}, false, err
-	}
-	svc, ok := a.services.Service(c.Service)
-	if !ok {
-		return msgRef{}, false, errors.New("unknown service " + c.Service)
-	}
-	fallbackText, blocks, err := a.liveCard(ctx, c, svc)
-	if err != nil {
-		return msgRef{}, false, err
-	}
-	if text == "" {
-		text = fallbackText
-	}
-	ch, ts, err := a.api.post(ctx, channel, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
-	if err != nil {
-		return msgRef{}, false, err
-	}
-	sum := hashMessage(blocks)
-	ref := msgRef{ch, ts, shortSum(sum)}
-	if err := a.refs.SetSlackRef(context.WithoutCancel(ctx), id, refCard, ref.stored()); err != nil {
-		return msgRef{}, false, err
-	}
-	posted = true
-	a.keeper.remember(ref, sum)
-	return ref, true, nil
 }
 
 // approvalRequests sends each approver of the step that just opened a
@@ -156,10 +96,7 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 			errs = append(errs, err)
 			continue
 		}
-		sum := hashMessage(blocks)
-		ref := msgRef{ch, ts, shortSum(sum)}
-		a.keeper.remember(ref, sum)
-		if err := a.refs.SetSlackRef(context.WithoutCancel(ctx), c.ID, dmField(uid, step, approvalRound(c)), ref.stored()); err != nil {
+		if err := a.keeper.posted(ctx, c.ID, dmField(uid, step, approvalRound(c)), ch, ts, blocks); err != nil {
 			errs = append(errs, err)
 		}
 	}
