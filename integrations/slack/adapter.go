@@ -1,13 +1,3 @@
-// Package slack is releasebot's Slack messenger: the slash command,
-// mentions and direct messages, buttons, modals, the live CSR card, the
-// approvers' direct messages and the App Home, over HTTP (Events API and
-// interactivity endpoints, request signatures checked) or Socket Mode.
-//
-// Both transports hand the same Adapter the same parsed payloads; it
-// turns them into the bot's messenger-neutral chat.Event, acknowledges at
-// once, runs the command in a bounded worker pool and answers through the
-// response_url or the Web API. Nothing above this package knows which
-// transport carried a request.
 package slack
 
 import (
