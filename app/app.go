@@ -107,12 +107,12 @@ type Messenger interface {
 	bot.Redrawer
 }
 
-// Parts are what a Messenger is built from: the bot it hands events to,
-// the handler that draws cards and knows the grammar, the store it reads
-// and remembers its messages in, and the app's clock and metrics.
+// Parts are what a Messenger is built from: the bot, the runtime it hands
+// events to and asks for cards, the help and the check of a form (the
+// messenger never reaches the command handler itself); the store it reads
+// and remembers its messages in; and the app's clock and metrics.
 type Parts struct {
 	Bot     *bot.Bot
-	Handler *commands.Handler
 	Store   *redisstore.Store
 	Clock   clock.Clock
 	Metrics *metrics.Metrics
@@ -237,7 +237,7 @@ func New(ctx context.Context, o Options) (*App, error) {
 		Observer: &observer{log: o.Log, metrics: a.Metrics, people: people{cfg}, registry: a.Handler.Registry,
 			prefix: cfg.Prefix(), service: o.Policy.Service, csrService: a.csrService}}
 	if o.Messenger != nil {
-		m, err := o.Messenger(Parts{Bot: a.Bot, Handler: a.Handler, Store: a.Store, Clock: o.Clock, Metrics: a.Metrics})
+		m, err := o.Messenger(Parts{Bot: a.Bot, Store: a.Store, Clock: o.Clock, Metrics: a.Metrics})
 		if err != nil {
 			a.Close()
 			return nil, err

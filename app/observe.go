@@ -34,7 +34,7 @@ type observer struct {
 
 var _ bot.Observer = (*observer)(nil)
 
-func (o *observer) Begin(ctx context.Context, ev chat.Event) (context.Context, func(bot.Outcome)) {
+func (o *observer) Begin(ctx context.Context, ev chat.Event) (context.Context, func(chat.Outcome)) {
 	start := time.Now()
 	source := "command"
 	if ev.Click {
@@ -63,7 +63,7 @@ func (o *observer) Begin(ctx context.Context, ev chat.Event) (context.Context, f
 		attrs = append(attrs, slog.String("service", service))
 	}
 	ctx = logging.With(ctx, attrs...)
-	return ctx, func(out bot.Outcome) {
+	return ctx, func(out chat.Outcome) {
 		d := time.Since(start)
 		outcome, rule := metrics.OK, ""
 		switch r := out.Reply.Refusal; {

@@ -38,20 +38,12 @@ type Bot struct {
 	Observer Observer
 }
 
-// Outcome is the bot's answer to an event.
-type Outcome struct {
-	Reply chat.Reply
-	// Duplicate: this delivery was seen before; the adapter should answer
-	// the transport (Slack wants its 200) and say nothing.
-	Duplicate bool
-}
-
 // Handle runs one event end to end. The delivery is claimed before
 // anything is answered, even a refusal of an unknown person: a retried
 // delivery is answered once.
-func (b *Bot) Handle(ctx context.Context, ev chat.Event) (out Outcome) {
+func (b *Bot) Handle(ctx context.Context, ev chat.Event) (out chat.Outcome) {
 	if b.Observer != nil {
-		var end func(Outcome)
+		var end func(chat.Outcome)
 		ctx, end = b.Observer.Begin(ctx, ev)
 		defer func() { end(out) }()
 	}
@@ -67,7 +59,7 @@ func (b *Bot) Handle(ctx context.Context, ev chat.Event) (out Outcome) {
 			b.Log.WarnContext(ctx, "release of event key failed", "key", ev.Key, "err", err)
 		}
 	}
-	return Outcome{Reply: reply}
+	return chat.Outcome{Reply: reply}
 }
 
 func (b *Bot) execute(ctx context.Context, ev chat.Event) chat.Reply {
@@ -87,28 +79,25 @@ func claimKey(key string) string { return "event:" + key }
 // says what to answer: nothing for a duplicate, or why the claim could
 // not be taken. An adapter that answers an event itself (a help text)
 // claims it first, so every delivery is answered once.
-func (b *Bot) Claim(ctx context.Context, ev chat.Event) (out Outcome, first bool) {
+func (b *Bot) Claim(ctx context.Context, ev chat.Event) (out chat.Outcome, first bool) {
 	if ev.Key == "" {
-		return Outcome{}, true
+		return chat.Outcome{}, true
 	}
 	first, err := b.Claims.Claim(ctx, claimKey(ev.Key), store.DefaultIdempotencyTTL)
 	if err != nil {
 		if errors.Is(err, store.ErrUnavailable) {
 			b.Log.WarnContext(ctx, "idempotency claim failed", "user", ev.User, "err", err)
-			return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: csr.RuleStoreUnavailable,
+			return chat.Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: csr.RuleStoreUnavailable,
 				Why: msg.T(msg.RefuseStoreDown), Next: msg.T(msg.NextRetryLater)}}}, false
 		}
-		// The person quotes the reference; it finds this line.
-		ref := commands.NewRef()
-		b.Log.ErrorContext(ctx, "idempotency claim failed", "ref", ref, "user", ev.User, "err", err)
-		return Outcome{Reply: chat.Reply{Private: true, Refusal: &chat.Refusal{Rule: csr.RuleInternal,
-			Why: msg.T(msg.RefuseInternal, "ref", ref), Next: msg.T(msg.NextRetryLater)}}}, false
+		f := b.Failure(ctx, "idempotency claim failed", err, "user", ev.User)
+		return chat.Outcome{Reply: chat.Reply{Private: true, Refusal: &f}}, false
 	}
 	if !first {
 		b.Log.InfoContext(ctx, "duplicate event dropped", "key", ev.Key, "user", ev.User)
-		return Outcome{Duplicate: true}, false
+		return chat.Outcome{Duplicate: true}, false
 	}
-	return Outcome{}, true
+	return chat.Outcome{}, true
 }
 
 func retryable(rule csr.Rule) bool { return rule.Retryable() }

@@ -69,7 +69,7 @@ func process(t *testing.T, prefix string) (*app.App, *notices) {
 	return a, n
 }
 
-func handle(a *app.App, user, key, text string) bot.Outcome {
+func handle(a *app.App, user, key, text string) chat.Outcome {
 	return a.Bot.Handle(context.Background(), chat.Event{Key: key, User: user, Channel: "C1", Text: text})
 }
 
@@ -102,7 +102,7 @@ func TestRetriesAndDoubleClicksApplyOnce(t *testing.T) {
 	before := len(n1.all) + len(n2.all)
 
 	var wg sync.WaitGroup
-	results := make(chan bot.Outcome, 40)
+	results := make(chan chat.Outcome, 40)
 	start := make(chan struct{})
 	for i := range 40 {
 		p := p1

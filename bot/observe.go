@@ -13,5 +13,5 @@ type Observer interface {
 	// event runs with the context it returns (which may carry log
 	// attributes: a request id, the person, the verb); end is called once
 	// with the outcome.
-	Begin(ctx context.Context, ev chat.Event) (context.Context, func(Outcome))
+	Begin(ctx context.Context, ev chat.Event) (context.Context, func(chat.Outcome))
 }

@@ -131,8 +131,8 @@ func startStack(ctx context.Context, o options) (s *stack, err error) {
 		Getenv: func(string) string { return "" },
 		Messenger: func(p app.Parts) (app.Messenger, error) {
 			var err error
-			s.ad, err = slack.New(slack.Options{Settings: settings, Bot: p.Bot, Cards: p.Handler, Grammar: p.Handler.Registry,
-				Store: p.Store, People: policy, Clock: p.Clock, Log: log, Command: "/release", Workers: o.workers})
+			s.ad, err = slack.New(slack.Options{Settings: settings, Bot: p.Bot, Cards: p.Bot, Grammar: p.Bot,
+				CSRs: p.Store, Refs: p.Store, People: policy, Services: policy, Clock: p.Clock, Log: log, Command: "/release", Workers: o.workers})
 			return s.ad, err
 		}}); err != nil {
 		return s, err

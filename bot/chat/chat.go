@@ -135,3 +135,11 @@ func Progress(s csr.State) []Stage {
 	}
 	return out
 }
+
+// Outcome is the bot's answer to an event.
+type Outcome struct {
+	Reply Reply
+	// Duplicate: this delivery was seen before; the adapter should answer
+	// the transport (Slack wants its 200) and say nothing.
+	Duplicate bool
+}

@@ -88,8 +88,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Prefix: os.Getenv("REDIS_PREFIX"), Log: log, Doctor: diagnoser{cfg},
 		Messenger: func(p app.Parts) (app.Messenger, error) {
 			var err error
-			ad, err = slack.New(slack.Options{Settings: settings, Bot: p.Bot, Cards: p.Handler, Grammar: p.Handler.Registry,
-				Store: p.Store, People: policy, Clock: p.Clock, Log: log, Command: *command, Workers: *workers,
+			ad, err = slack.New(slack.Options{Settings: settings, Bot: p.Bot, Cards: p.Bot, Grammar: p.Bot,
+				CSRs: p.Store, Refs: p.Store, People: policy, Services: policy, Clock: p.Clock, Log: log, Command: *command, Workers: *workers,
 				Catalog:    msg.CatalogFor(cfg.Language()),
 				HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: p.Metrics.Transport("slack", nil)}})
 			return ad, err

@@ -1,13 +1,3 @@
-// Package slack is releasebot's Slack messenger: the slash command,
-// mentions and direct messages, buttons, modals, the live CSR card, the
-// approvers' direct messages and the App Home, over HTTP (Events API and
-// interactivity endpoints, request signatures checked) or Socket Mode.
-//
-// Both transports hand the same Adapter the same parsed payloads; it
-// turns them into the bot's messenger-neutral chat.Event, acknowledges at
-// once, runs the command in a bounded worker pool and answers through the
-// response_url or the Web API. Nothing above this package knows which
-// transport carried a request.
 package slack
 
 import (
@@ -21,9 +11,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
-	"releasebot/bot"
 	"releasebot/bot/chat"
-	"releasebot/commands"
 	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/internal/clock"
@@ -31,71 +19,102 @@ import (
 	"releasebot/msg"
 )
 
+// The adapter declares what it uses, each part the narrow interface it
+// needs; the app's parts satisfy them (*bot.Bot the first three, the
+// store the next two, the policy view, a *GroupsConfig, the last two).
+
 // Bot runs messenger-neutral events; *bot.Bot implements it. Claim is
 // for what the adapter answers itself (help, a form): it takes the
-// event's claim first, so a redelivery is answered once.
+// event's claim first, so a redelivery is answered once. Failure logs an
+// internal failure of the adapter's own (a form that cannot be checked)
+// under a reference the person is shown.
 type Bot interface {
-	Handle(ctx context.Context, ev chat.Event) bot.Outcome
-	Claim(ctx context.Context, ev chat.Event) (bot.Outcome, bool)
+	Handle(ctx context.Context, ev chat.Event) chat.Outcome
+	Claim(ctx context.Context, ev chat.Event) (chat.Outcome, bool)
+	Failure(ctx context.Context, what string, err error, args ...any) chat.Refusal
 }
 
-// CardSource builds a CSR's card and the actions a person may take on it;
-// *commands.Handler implements it.
+// CardSource draws a CSR's card and the actions a person may take on it,
+// for the live card (keeper.go) and the App Home (home.go); *bot.Bot
+// implements it.
 type CardSource interface {
 	Card(ctx context.Context, a csr.Actor, c csr.CSR, svc csr.Service) (chat.Card, []chat.Action, error)
 }
 
-// Grammar is the command grammar, for help texts and for checking what a
-// modal will run before closing it; *commands.Registry implements it.
+// Grammar is the command grammar as the adapter needs it: the help text
+// (inbound.go), and the check of what a form will run before it closes
+// (modals.go, rework_forms.go); *bot.Bot implements it.
 type Grammar interface {
-	Specs() []commands.Spec
-	AliasHelp() (msg.Text, bool)
-	Parse(prefix, line string) (commands.Command, error)
+	Help() chat.Help
+	Check(ctx context.Context, ev chat.Event) error
 }
 
-// Store is what the adapter reads and remembers: CSRs for cards and the
-// App Home, and where its messages are, so that any replica can update
-// them. *redisstore.Store implements it.
-type Store interface {
+// CSRs reads CSRs: for the live card and direct messages (keeper.go,
+// notify.go), forms (modals.go, rework_forms.go), the check of a click
+// (inbound.go) and the App Home (home.go). *redisstore.Store implements
+// it.
+type CSRs interface {
 	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
 	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
+}
+
+// CardRefs remember where the adapter's messages about a CSR are (its
+// live card, its approvers' direct messages), so that any replica can
+// update them; the card keeper (keeper.go) is their only user.
+// ClaimSlackRef sets a field only when it is unset: one replica posts the
+// card. *redisstore.Store implements it.
+type CardRefs interface {
 	SlackRefs(ctx context.Context, id csr.ID) (map[string]string, error)
 	SetSlackRef(ctx context.Context, id csr.ID, field, value string) error
 	ClaimSlackRef(ctx context.Context, id csr.ID, field, value string) (bool, error)
 	DeleteSlackRef(ctx context.Context, id csr.ID, field string) error
 }
 
-// Directory is the configuration the adapter needs; *config.Config
-// implements it.
-type Directory interface {
-	Prefix() string
-	Location() *time.Location
-	Services() []csr.Service
-	Service(name string) (csr.Service, bool)
+// People maps Slack users to configured people and back, and says who is
+// an admin and what language a person chose (language.go, the mentions
+// of a command, forms, direct messages, the App Home). *config.Config and
+// *GroupsConfig implement it.
+type People interface {
 	SlackID(p csr.Person) string
 	PersonBySlackID(id string) (csr.Person, bool)
 	IsAdmin(p csr.Person) bool
-	// Language is the installation's language, of channel messages;
-	// PersonLanguage a person's own, "" when not set (see languageOf).
-	Language() string
+	// PersonLanguage is a person's own language, "" when not set (see
+	// languageOf).
 	PersonLanguage(p csr.Person) string
+}
+
+// Services is the installation as the adapter shows it: its services with
+// their approvers, the CSR prefix, the time zone and the language of
+// channel messages. A *GroupsConfig implements it (its approvers follow
+// Slack user groups); a plain *config.Config is wrapped in one.
+type Services interface {
+	Services() []csr.Service
+	Service(name string) (csr.Service, bool)
+	Prefix() string
+	Location() *time.Location
+	Language() string
 }
 
 // Options build an Adapter.
 type Options struct {
 	Settings Settings
-	Bot      Bot
-	Cards    CardSource
-	Grammar  Grammar
-	Store    Store
-	// People is the directory of people and service policy: the
-	// *GroupsConfig the app applies too (see NewGroupsConfig). A plain
-	// *config.Config is wrapped in a GroupsConfig of its own.
-	People Directory
-	Clock  clock.Clock
-	Log    *slog.Logger
+	// Bot, Cards and Grammar are the runtime: the app's *bot.Bot for all
+	// three.
+	Bot     Bot
+	Cards   CardSource
+	Grammar Grammar
+	// CSRs and Refs are the store: the app's *redisstore.Store for both.
+	CSRs CSRs
+	Refs CardRefs
+	// People and Services are the configuration: the *GroupsConfig the
+	// app applies too (see NewGroupsConfig) for both. A plain
+	// *config.Config as Services is wrapped in a GroupsConfig of its own.
+	People   People
+	Services Services
+	Clock    clock.Clock
+	Log      *slog.Logger
 	// Catalog renders every sentence in the installation's language
-	// (People.Language(); default: that language's msg catalog): channel
+	// (Services.Language(); default: that language's msg catalog): channel
 	// messages, and what a person reads alone when their language is it.
 	// What a person reads alone in another language comes from msg's
 	// catalog of that language.
@@ -119,19 +138,20 @@ type Options struct {
 // through it (Notify, Redraw); serve it with NewHTTPHandler or
 // RunSocketMode, and Close it to drain the work in flight.
 type Adapter struct {
-	bot     Bot
-	cards   CardSource
-	grammar Grammar
-	store   Store
-	dir     Directory     // set by New, never replaced: workers read it
-	groups  *GroupsConfig // dir, when it is one
-	clock   clock.Clock
-	log     *slog.Logger
-	api     *webAPI
-	r       renderer // in the installation's language; rendererIn for another
-	lang    string   // the installation's language
-	locales *locales // people's Slack languages
-	command string
+	bot      Bot
+	cards    CardSource
+	grammar  Grammar
+	csrs     CSRs
+	people   People        // set by New, never replaced: workers read it
+	services Services      // as people
+	groups   *GroupsConfig // services, when it is one
+	clock    clock.Clock
+	log      *slog.Logger
+	api      *webAPI
+	r        renderer // in the installation's language; rendererIn for another
+	lang     string   // the installation's language
+	locales  *locales // people's Slack languages
+	command  string
 
 	botMu   sync.RWMutex
 	botUser string // the bot's own user id, learned by Identify
@@ -186,12 +206,12 @@ func New(o Options) (*Adapter, error) {
 		o.Wait = clock.Sleep
 	}
 	if o.Catalog == nil {
-		o.Catalog = msg.CatalogFor(o.People.Language())
+		o.Catalog = msg.CatalogFor(o.Services.Language())
 	}
-	if cfg, ok := o.People.(*config.Config); ok {
-		o.People = NewGroupsConfig(cfg)
+	if cfg, ok := o.Services.(*config.Config); ok {
+		o.Services = NewGroupsConfig(cfg)
 	}
-	groups, _ := o.People.(*GroupsConfig)
+	groups, _ := o.Services.(*GroupsConfig)
 	opts := []slackapi.Option{slackapi.OptionHTTPClient(o.HTTPClient)}
 	if o.Settings.APIURL != "" {
 		opts = append(opts, slackapi.OptionAPIURL(o.Settings.APIURL))
@@ -201,11 +221,12 @@ func New(o Options) (*Adapter, error) {
 	}
 	base, cancel := context.WithCancel(context.Background())
 	a := &Adapter{
-		bot: o.Bot, cards: o.Cards, grammar: o.Grammar, store: o.Store, dir: o.People, groups: groups, clock: o.Clock, log: o.Log,
+		bot: o.Bot, cards: o.Cards, grammar: o.Grammar, csrs: o.CSRs, people: o.People, services: o.Services,
+		groups: groups, clock: o.Clock, log: o.Log,
 		api: &webAPI{c: slackapi.New(o.Settings.BotToken.Reveal(), opts...), http: o.HTTPClient, wait: o.Wait, log: o.Log,
 			origins: responseOrigins(o.Settings.APIURL)},
-		r:       renderer{cat: o.Catalog, loc: o.People.Location(), slackID: o.People.SlackID, command: o.Command},
-		lang:    o.People.Language(),
+		r:       renderer{cat: o.Catalog, loc: o.Services.Location(), slackID: o.People.SlackID, command: o.Command},
+		lang:    o.Services.Language(),
 		command: o.Command,
 		base:    base,
 		cancel:  cancel,
@@ -213,7 +234,7 @@ func New(o Options) (*Adapter, error) {
 		quick:   make(chan struct{}, 64),
 	}
 	a.locales = newLocales(a.api, a.clock, a.log)
-	a.keeper = newKeeper(a)
+	a.keeper = newKeeper(a, o.Refs)
 	for range o.Workers {
 		a.workers.Add(1)
 		go a.work()

@@ -139,7 +139,8 @@ func newHarnessOn(t *testing.T, fake *fakeSlack, rdb redis.UniversalClient, pref
 		Messenger: func(p app.Parts) (app.Messenger, error) {
 			o := Options{
 				Settings: Settings{BotToken: NewSecret("xoxb-0000-test-token"), SigningSecret: h.secret, APIURL: fake.APIURL()},
-				Bot:      p.Bot, Cards: p.Handler, Grammar: p.Handler.Registry, Store: p.Store, People: h.groups, Clock: p.Clock, Log: log,
+				Bot:      p.Bot, Cards: p.Bot, Grammar: p.Bot, CSRs: p.Store, Refs: p.Store, People: h.groups, Services: h.groups,
+				Clock: p.Clock, Log: log,
 				Wait: h.wait,
 				// Slack calls counted and timed by the app's metrics, as in serve.
 				HTTPClient: &http.Client{Timeout: 30 * time.Second, Transport: p.Metrics.Transport("slack", nil)},

@@ -32,25 +32,25 @@ func (a *Adapter) publishHome(ctx context.Context, user string) {
 func (a *Adapter) homeView(ctx context.Context, user string) (slackapi.HomeTabViewRequest, error) {
 	view := slackapi.HomeTabViewRequest{Type: slackapi.VTHomeTab, CallbackID: "home"}
 	r := a.reader(ctx, user)
-	p, ok := a.dir.PersonBySlackID(user)
+	p, ok := a.people.PersonBySlackID(user)
 	if !ok {
 		view.Blocks.BlockSet = []slackapi.Block{section(r.t(msg.T(msg.RefuseUnknownActor, "who", user))),
 			contextLine(r.t(msg.T(msg.NextAskAdmin)))}
 		return view, nil
 	}
-	actor := csr.Actor{Person: p, Admin: a.dir.IsAdmin(p)}
-	mine, err := a.store.List(ctx, store.Filter{Person: p, Limit: 100})
+	actor := csr.Actor{Person: p, Admin: a.people.IsAdmin(p)}
+	mine, err := a.csrs.List(ctx, store.Filter{Person: p, Limit: 100})
 	if err != nil {
 		return view, err
 	}
-	open, err := a.store.List(ctx, store.Filter{States: []csr.State{csr.InApproval}, Limit: 500})
+	open, err := a.csrs.List(ctx, store.Filter{States: []csr.State{csr.InApproval}, Limit: 500})
 	if err != nil {
 		return view, err
 	}
 	var waiting, own []csr.CSR
 	seen := map[csr.ID]bool{}
 	for _, c := range open {
-		if svc, ok := a.dir.Service(c.Service); ok {
+		if svc, ok := a.services.Service(c.Service); ok {
 			if st, ok := c.OpenStep(svc); ok && slices.Contains(st.Pending(c), p) {
 				waiting = append(waiting, c)
 				seen[c.ID] = true
@@ -77,7 +77,7 @@ func (a *Adapter) homeView(ctx context.Context, user string) (slackapi.HomeTabVi
 		blocks = append(blocks, contextLine(r.t(msg.T(msg.SlackHomeNothing))))
 	}
 	for _, c := range first(waiting, maxHomeItems) {
-		svc, ok := a.dir.Service(c.Service)
+		svc, ok := a.services.Service(c.Service)
 		if !ok {
 			continue
 		}

@@ -21,7 +21,7 @@ import (
 // right away; `/release new`, `/release evidence CSR` and `/release reject
 // CSR` open a form.
 func (a *Adapter) Command(ctx context.Context, sc slackapi.SlashCommand) *responseMessage {
-	text := commandText(sc.Text, a.dir.PersonBySlackID, a.self())
+	text := commandText(sc.Text, a.people.PersonBySlackID, a.self())
 	name := sc.Command
 	if name == "" {
 		name = a.command
@@ -69,7 +69,7 @@ func (a *Adapter) wantsForm(text string) (string, csr.ID, bool) {
 	verb := strings.ToLower(words[0])
 	var id csr.ID
 	if len(words) == 2 {
-		parsed, ok := csr.ParseID(a.dir.Prefix(), words[1])
+		parsed, ok := csr.ParseID(a.services.Prefix(), words[1])
 		if !ok {
 			return "", "", false
 		}
@@ -136,7 +136,7 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 	}
 	switch in.Type {
 	case "app_mention":
-		text := commandText(mentionedCommand(in.Text, me), a.dir.PersonBySlackID, me)
+		text := commandText(mentionedCommand(in.Text, me), a.people.PersonBySlackID, me)
 		thread := in.ThreadTS
 		if thread == "" {
 			thread = in.TS
@@ -147,7 +147,7 @@ func (a *Adapter) Event(ctx context.Context, env EventEnvelope) bool {
 		if in.ChannelType != "im" || in.Subtype != "" {
 			return true
 		}
-		text := commandText(in.Text, a.dir.PersonBySlackID, me)
+		text := commandText(in.Text, a.people.PersonBySlackID, me)
 		// A message in a thread of the DM is answered in that thread.
 		to := target{channel: in.Channel, user: in.User, dm: true, threadTS: in.ThreadTS}
 		return a.submit(func(ctx context.Context) { a.chat(ctx, key, in.User, in.Channel, text, to) })
@@ -251,7 +251,7 @@ func (a *Adapter) clicks(ctx context.Context, cb clickPayload) bool {
 		if _, known := buttonLabels[verb]; !ok || !known {
 			continue // not one of our buttons (a select inside a form)
 		}
-		id, ok := csr.ParseID(a.dir.Prefix(), act.Value)
+		id, ok := csr.ParseID(a.services.Prefix(), act.Value)
 		if !ok {
 			continue
 		}
@@ -330,7 +330,7 @@ func (a *Adapter) refuseNow(ctx context.Context, verb csr.Verb, id csr.ID, user 
 	if id == "" {
 		return nil
 	}
-	c, err := a.store.Get(ctx, id)
+	c, err := a.csrs.Get(ctx, id)
 	if err != nil {
 		return nil // the command says what is wrong (no such CSR, store down)
 	}
@@ -340,12 +340,12 @@ func (a *Adapter) refuseNow(ctx context.Context, verb csr.Verb, id csr.ID, user 
 				Next: msg.T(msg.SlackNextNewestRequest, "csr", string(id))}
 		}
 	}
-	p, known := a.dir.PersonBySlackID(user)
-	svc, ok := a.dir.Service(c.Service)
+	p, known := a.people.PersonBySlackID(user)
+	svc, ok := a.services.Service(c.Service)
 	if !known || !ok {
 		return nil
 	}
-	actor := csr.Actor{Person: p, Admin: a.dir.IsAdmin(p)}
+	actor := csr.Actor{Person: p, Admin: a.people.IsAdmin(p)}
 	now := a.clock.Now()
 	switch verb {
 	case csr.VerbReject:
@@ -395,13 +395,14 @@ func (a *Adapter) help(command, lang string) responseMessage {
 
 func (a *Adapter) renderHelp(r renderer, command string) responseMessage {
 	lines := []string{r.t(msg.T(msg.SlackHelpHeader, "command", command))}
-	for _, s := range a.grammar.Specs() {
-		lines = append(lines, r.t(msg.T(msg.SlackHelpLine, "command", command, "example", s.Example, "summary", r.plain(msg.T(s.Summary)))))
+	help := a.grammar.Help()
+	for _, u := range help.Commands {
+		lines = append(lines, r.t(msg.T(msg.SlackHelpLine, "command", command, "example", u.Example, "summary", r.plain(msg.T(u.Summary)))))
 	}
-	if t, ok := a.grammar.AliasHelp(); ok {
-		lines = append(lines, r.t(t))
+	if help.Aliases != nil {
+		lines = append(lines, r.t(*help.Aliases))
 	}
-	footer := r.t(msg.T(msg.SlackHelpFooter, "command", command, "example", a.dir.Prefix()+"-12"))
+	footer := r.t(msg.T(msg.SlackHelpFooter, "command", command, "example", a.services.Prefix()+"-12"))
 	blocks := append(sections(lines), contextLine(footer))
 	return responseMessage{ResponseType: "ephemeral", Text: fallback(lines[0]), Blocks: blocks}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,8 +24,12 @@ import (
 // state from the store, so a burst of transitions becomes one or two
 // chat.update calls (latest wins) and none is lost. Rate limits are waited
 // out in the Web API layer.
+//
+// The keeper alone knows where the messages are: it is the only user of
+// the store's message refs (CardRefs).
 type keeper struct {
 	a      *Adapter
+	refs   CardRefs
 	mu     sync.Mutex
 	dirty  map[csr.ID]bool
 	active map[csr.ID]bool
@@ -34,8 +39,8 @@ type keeper struct {
 	sent   map[string][sha256.Size]byte // "channel ts" -> hash of what it shows
 }
 
-func newKeeper(a *Adapter) *keeper {
-	return &keeper{a: a, dirty: map[csr.ID]bool{}, active: map[csr.ID]bool{}, sent: map[string][sha256.Size]byte{}}
+func newKeeper(a *Adapter, refs CardRefs) *keeper {
+	return &keeper{a: a, refs: refs, dirty: map[csr.ID]bool{}, active: map[csr.ID]bool{}, sent: map[string][sha256.Size]byte{}}
 }
 
 // touch marks a CSR's messages for a refresh.
@@ -90,16 +95,16 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 			again = false
 		}
 	}()
-	c, err := a.store.Get(ctx, id)
+	c, err := a.csrs.Get(ctx, id)
 	if err != nil {
 		a.log.WarnContext(ctx, "card refresh: CSR not read", "csr", id, "err", err)
 		return false
 	}
-	svc, ok := a.dir.Service(c.Service)
+	svc, ok := a.services.Service(c.Service)
 	if !ok {
 		return false
 	}
-	refs, err := a.store.SlackRefs(ctx, id)
+	refs, err := k.refs.SlackRefs(ctx, id)
 	if err != nil {
 		a.log.WarnContext(ctx, "card refresh: message refs not read", "csr", id, "err", err)
 		return false
@@ -123,7 +128,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 		if !ok || !okRef {
 			continue
 		}
-		p, known := a.dir.PersonBySlackID(user)
+		p, known := a.people.PersonBySlackID(user)
 		if !known {
 			continue
 		}
@@ -133,7 +138,7 @@ func (k *keeper) refresh(id csr.ID) (again bool) {
 		text, blocks := a.reader(ctx, user).RoundDM(c, svc, step, p, a.clock.Now(), round)
 		k.update(ctx, id, f, ref, text, blocks)
 	}
-	now, err := a.store.Get(ctx, id)
+	now, err := a.csrs.Get(ctx, id)
 	return err == nil && now.Version != c.Version
 }
 
@@ -159,9 +164,80 @@ func (k *keeper) update(ctx context.Context, id csr.ID, field string, ref msgRef
 	}
 	k.remember(ref, sum)
 	ref.sum = shortSum(sum)
-	if err := k.a.store.SetSlackRef(context.WithoutCancel(ctx), id, field, ref.stored()); err != nil {
+	if err := k.refs.SetSlackRef(context.WithoutCancel(ctx), id, field, ref.stored()); err != nil {
 		k.a.log.WarnContext(ctx, "message ref not saved", "csr", id, "err", err)
 	}
+}
+
+// ensureCard returns where the live card of a CSR is, posting it when
+// there is none yet. One replica posts it: the one that claims the ref.
+func (k *keeper) ensureCard(ctx context.Context, id csr.ID, channel, text string) (msgRef, bool, error) {
+	a := k.a
+	refs, err := k.refs.SlackRefs(ctx, id)
+	if err != nil {
+		return msgRef{}, false, err
+	}
+	now := a.clock.Now()
+	if v, ok := refs[refCard]; ok {
+		if r, ok := parseRef(v); ok {
+			return r, false, nil
+		}
+		if !stalePending(v, now) {
+			return msgRef{}, false, nil // another replica is posting it
+		}
+		if err := k.refs.DeleteSlackRef(ctx, id, refCard); err != nil {
+			return msgRef{}, false, err
+		}
+	}
+	claimed, err := k.refs.ClaimSlackRef(ctx, id, refCard, pendingRef(now))
+	if err != nil || !claimed {
+		return msgRef{}, false, err
+	}
+	posted := false
+	defer func() {
+		if !posted {
+			if err := k.refs.DeleteSlackRef(context.WithoutCancel(ctx), id, refCard); err != nil {
+				a.log.WarnContext(ctx, "card claim not given back", "csr", id, "err", err)
+			}
+		}
+	}()
+	c, err := a.csrs.Get(ctx, id)
+	if err != nil {
+		return msgRef{}, false, err
+	}
+	svc, ok := a.services.Service(c.Service)
+	if !ok {
+		return msgRef{}, false, errors.New("unknown service " + c.Service)
+	}
+	fallbackText, blocks, err := a.liveCard(ctx, c, svc)
+	if err != nil {
+		return msgRef{}, false, err
+	}
+	if text == "" {
+		text = fallbackText
+	}
+	ch, ts, err := a.api.post(ctx, channel, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
+	if err != nil {
+		return msgRef{}, false, err
+	}
+	sum := hashMessage(blocks)
+	ref := msgRef{ch, ts, shortSum(sum)}
+	if err := k.refs.SetSlackRef(context.WithoutCancel(ctx), id, refCard, ref.stored()); err != nil {
+		return msgRef{}, false, err
+	}
+	posted = true
+	k.remember(ref, sum)
+	return ref, true, nil
+}
+
+// posted records a message just posted about a CSR (an approver's direct
+// message): what it shows, for this process, and where it is, under
+// field, for every replica.
+func (k *keeper) posted(ctx context.Context, id csr.ID, field, channel, ts string, blocks []slackapi.Block) error {
+	sum := hashMessage(blocks)
+	ref := msgRef{channel, ts, shortSum(sum)}
+	k.remember(ref, sum)
+	return k.refs.SetSlackRef(context.WithoutCancel(ctx), id, field, ref.stored())
 }
 
 // shortSum is the part of a message's hash stored with its ref: enough to

@@ -31,8 +31,8 @@ const (
 // person's language in the config, else their Slack language, else the
 // installation's.
 func (a *Adapter) languageOf(ctx context.Context, user string) string {
-	if p, ok := a.dir.PersonBySlackID(user); ok {
-		if l := a.dir.PersonLanguage(p); l != "" {
+	if p, ok := a.people.PersonBySlackID(user); ok {
+		if l := a.people.PersonLanguage(p); l != "" {
 			return l
 		}
 	}
@@ -45,8 +45,8 @@ func (a *Adapter) languageOf(ctx context.Context, user string) string {
 // languageNow is languageOf without asking Slack: for answers given when
 // the bot is too busy to make a call for them.
 func (a *Adapter) languageNow(user string) string {
-	if p, ok := a.dir.PersonBySlackID(user); ok {
-		if l := a.dir.PersonLanguage(p); l != "" {
+	if p, ok := a.people.PersonBySlackID(user); ok {
+		if l := a.people.PersonLanguage(p); l != "" {
 			return l
 		}
 	}

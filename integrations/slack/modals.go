@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	slackapi "github.com/slack-go/slack"
 
 	"releasebot/bot/chat"
-	"releasebot/commands"
 	"releasebot/csr"
 	"releasebot/msg"
 )
@@ -71,19 +69,19 @@ func (a *Adapter) openForm(ctx context.Context, kind, trigger, user string, meta
 	r := a.reader(ctx, user)
 	switch kind {
 	case formNew:
-		view = r.newForm(meta, a.dir.Services())
+		view = r.newForm(meta, a.services.Services())
 	case formEvidence:
 		view = r.evidenceForm(meta)
 	case formReject:
 		title := ""
 		if meta.CSR != "" {
-			if c, err := a.store.Get(ctx, meta.CSR); err == nil {
+			if c, err := a.csrs.Get(ctx, meta.CSR); err == nil {
 				title = c.Title
 			}
 		}
 		view = r.rejectForm(meta, title)
 	case formRollback, formEdit:
-		c, err := a.store.Get(ctx, meta.CSR)
+		c, err := a.csrs.Get(ctx, meta.CSR)
 		if err != nil {
 			a.log.WarnContext(ctx, "form not opened: CSR not readable", "form", kind, "csr", meta.CSR, "err", err)
 			a.reply(ctx, target{responseURL: meta.ResponseURL, channel: meta.Channel, user: user, ephemeral: true},
@@ -203,7 +201,7 @@ func (a *Adapter) submitForm(ctx context.Context, cb slackapi.InteractionCallbac
 	case formRollback:
 		line, errs = a.checkReason(ctx, r, formRollback, "rollback", cb.View, meta.CSR)
 	case formEdit:
-		line, errs = a.checkEdit(ctx, r, cb.View, meta.CSR)
+		line, errs = a.checkEdit(ctx, r, cb.View, cb.User.ID, meta.CSR)
 	default:
 		return nil, true
 	}
@@ -240,9 +238,8 @@ func firstField(form string) string {
 // formFailure logs an internal failure of a submitted form under a fresh
 // reference and returns what to show the person, who can quote it.
 func (a *Adapter) formFailure(ctx context.Context, r renderer, form string, err error) string {
-	ref := commands.NewRef()
-	a.log.ErrorContext(ctx, "form submission failed", "ref", ref, "form", form, "err", err)
-	return r.plain(msg.T(msg.RefuseInternal, "ref", ref))
+	f := a.bot.Failure(ctx, "form submission failed", err, "form", form)
+	return r.plain(f.Why)
 }
 
 // fieldOf says which field of the new-CSR form a refusal is about.
@@ -285,13 +282,12 @@ func fieldOf(r *csr.Refusal) string {
 func (a *Adapter) checkNew(ctx context.Context, r renderer, v slackapi.View, user string) (string, map[string]string) {
 	errs := map[string]string{}
 	service, title, ref := value(v, fieldService), value(v, fieldTitle), value(v, fieldRef)
-	svc, ok := a.dir.Service(service)
-	if !ok {
+	if _, ok := a.services.Service(service); !ok {
 		errs[fieldService] = r.plain(msg.T(msg.RefuseUnknownService, "service", service))
 	}
 	line := "new " + quote(service) + " " + quote(title) + " --ref " + quote(ref)
 	if uid := value(v, fieldAssignee); uid != "" {
-		p, known := a.dir.PersonBySlackID(uid)
+		p, known := a.people.PersonBySlackID(uid)
 		if !known {
 			errs[fieldAssignee] = r.plain(msg.T(msg.SlackFormUnknownPerson))
 		} else {
@@ -307,18 +303,8 @@ func (a *Adapter) checkNew(ctx context.Context, r renderer, v slackapi.View, use
 	if len(errs) > 0 {
 		return "", errs
 	}
-	cmd, err := a.grammar.Parse(a.dir.Prefix(), line)
-	if err != nil {
-		return "", a.fieldError(ctx, r, formNew, err)
-	}
-	n, ok := cmd.(commands.New)
-	if !ok {
-		return "", map[string]string{fieldTitle: a.formFailure(ctx, r, formNew, fmt.Errorf("the form's line parsed as %T, not new", cmd))}
-	}
-	requester, _ := a.dir.PersonBySlackID(user)
-	in := csr.NewRequest{Title: n.Title, Requester: requester, Effort: n.Effort, Description: n.Description,
-		Refs: []csr.Ref{{Repo: svc.Repo, Ref: n.Ref}}}
-	if _, _, err := csr.New("", in, svc, a.clock.Now()); err != nil {
+	// The grammar, and the domain for the draft this person would open.
+	if err := a.grammar.Check(ctx, chat.Event{User: user, Text: line}); err != nil {
 		return "", a.fieldError(ctx, r, formNew, err)
 	}
 	return line, nil
@@ -347,9 +333,9 @@ func (a *Adapter) fieldError(ctx context.Context, r renderer, form string, err e
 
 func (a *Adapter) checkEvidence(ctx context.Context, r renderer, v slackapi.View) (string, map[string]string) {
 	raw := value(v, fieldCSR)
-	id, ok := csr.ParseID(a.dir.Prefix(), raw)
+	id, ok := csr.ParseID(a.services.Prefix(), raw)
 	if !ok {
-		return "", map[string]string{fieldCSR: r.plain(msg.T(msg.RefuseBadCSRID, "value", clip(raw, 40), "example", a.dir.Prefix()+"-12"))}
+		return "", map[string]string{fieldCSR: r.plain(msg.T(msg.RefuseBadCSRID, "value", clip(raw, 40), "example", a.services.Prefix()+"-12"))}
 	}
 	link, note := value(v, fieldURL), value(v, fieldNote)
 	// The rules for a link and a note do not depend on the CSR: try them

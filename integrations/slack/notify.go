@@ -6,14 +6,11 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
-	"releasebot/bot"
 	"releasebot/bot/chat"
 	"releasebot/csr"
 )
 
-var _ bot.Notifier = (*Adapter)(nil)
-
-// Notify delivers a notice of the bot. A notice about a CSR goes into the
+// Notify delivers a notice of the bot (it is the app's bot.Notifier). A notice about a CSR goes into the
 // thread of the CSR's live card (posted with the first such notice), the
 // milestones (those carrying the card) also to the channel; approval
 // requests become direct messages with Approve and Reject buttons; other
@@ -45,7 +42,7 @@ func (a *Adapter) channelNotice(ctx context.Context, n chat.Notice) error {
 		_, _, err := a.api.post(ctx, n.Channel, opts...)
 		return err
 	}
-	ref, created, err := a.ensureCard(ctx, n.CSR, n.Channel, text)
+	ref, created, err := a.keeper.ensureCard(ctx, n.CSR, n.Channel, text)
 	if err != nil {
 		a.log.WarnContext(ctx, "card not posted", "csr", n.CSR, "channel", n.Channel, "err", err)
 	}
@@ -64,66 +61,6 @@ func (a *Adapter) channelNotice(ctx context.Context, n chat.Notice) error {
 	return err
 }
 
-// ensureCard returns where the live card of a CSR is, posting it when
-// there is none yet. One replica posts it: the one that claims the ref.
-func (a *Adapter) ensureCard(ctx context.Context, id csr.ID, channel, text string) (msgRef, bool, error) {
-	refs, err := a.store.SlackRefs(ctx, id)
-	if err != nil {
-		return msgRef{}, false, err
-	}
-	now := a.clock.Now()
-	if v, ok := refs[refCard]; ok {
-		if r, ok := parseRef(v); ok {
-			return r, false, nil
-		}
-		if !stalePending(v, now) {
-			return msgRef{}, false, nil // another replica is posting it
-		}
-		if err := a.store.DeleteSlackRef(ctx, id, refCard); err != nil {
-			return msgRef{}, false, err
-		}
-	}
-	claimed, err := a.store.ClaimSlackRef(ctx, id, refCard, pendingRef(now))
-	if err != nil || !claimed {
-		return msgRef{}, false, err
-	}
-	posted := false
-	defer func() {
-		if !posted {
-			if err := a.store.DeleteSlackRef(context.WithoutCancel(ctx), id, refCard); err != nil {
-				a.log.WarnContext(ctx, "card claim not given back", "csr", id, "err", err)
-			}
-		}
-	}()
-	c, err := a.store.Get(ctx, id)
-	if err != nil {
-		return msgRef{}, false, err
-	}
-	svc, ok := a.dir.Service(c.Service)
-	if !ok {
-		return msgRef{}, false, errors.New("unknown service " + c.Service)
-	}
-	fallbackText, blocks, err := a.liveCard(ctx, c, svc)
-	if err != nil {
-		return msgRef{}, false, err
-	}
-	if text == "" {
-		text = fallbackText
-	}
-	ch, ts, err := a.api.post(ctx, channel, slackapi.MsgOptionText(text, false), slackapi.MsgOptionBlocks(blocks...))
-	if err != nil {
-		return msgRef{}, false, err
-	}
-	sum := hashMessage(blocks)
-	ref := msgRef{ch, ts, shortSum(sum)}
-	if err := a.store.SetSlackRef(context.WithoutCancel(ctx), id, refCard, ref.stored()); err != nil {
-		return msgRef{}, false, err
-	}
-	posted = true
-	a.keeper.remember(ref, sum)
-	return ref, true, nil
-}
-
 // approvalRequests sends each approver of the step that just opened a
 // direct message with the CSR's summary and Approve / Reject buttons, and
 // records it so it can be closed when the step completes.
@@ -133,11 +70,11 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 		c = n.Card.CSR
 	} else {
 		var err error
-		if c, err = a.store.Get(ctx, n.CSR); err != nil {
+		if c, err = a.csrs.Get(ctx, n.CSR); err != nil {
 			return err
 		}
 	}
-	svc, ok := a.dir.Service(c.Service)
+	svc, ok := a.services.Service(c.Service)
 	if !ok {
 		return errors.New("unknown service " + c.Service)
 	}
@@ -148,7 +85,7 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 	step := st.Step.Name
 	var errs []error
 	for _, p := range n.To {
-		uid := a.dir.SlackID(p)
+		uid := a.people.SlackID(p)
 		if uid == "" {
 			a.log.WarnContext(ctx, "approver has no Slack id", "csr", c.ID, "person", p)
 			continue
@@ -159,10 +96,7 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 			errs = append(errs, err)
 			continue
 		}
-		sum := hashMessage(blocks)
-		ref := msgRef{ch, ts, shortSum(sum)}
-		a.keeper.remember(ref, sum)
-		if err := a.store.SetSlackRef(context.WithoutCancel(ctx), c.ID, dmField(uid, step, approvalRound(c)), ref.stored()); err != nil {
+		if err := a.keeper.posted(ctx, c.ID, dmField(uid, step, approvalRound(c)), ch, ts, blocks); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -172,7 +106,7 @@ func (a *Adapter) approvalRequests(ctx context.Context, n chat.Notice) error {
 func (a *Adapter) directNotice(ctx context.Context, n chat.Notice) error {
 	var errs []error
 	for _, p := range n.To {
-		uid := a.dir.SlackID(p)
+		uid := a.people.SlackID(p)
 		if uid == "" {
 			continue
 		}
@@ -184,8 +118,7 @@ func (a *Adapter) directNotice(ctx context.Context, n chat.Notice) error {
 	return errors.Join(errs...)
 }
 
-var _ bot.Redrawer = (*Adapter)(nil)
-
-// Redraw brings the CSR's card and direct messages up to date with the
-// store, in the background (the card keeper coalesces a burst of changes).
+// Redraw (the app's bot.Redrawer) brings the CSR's card and direct
+// messages up to date with the store, in the background (the card keeper
+// coalesces a burst of changes).
 func (a *Adapter) Redraw(_ context.Context, id csr.ID) { a.keeper.touch(id) }

@@ -13,6 +13,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 	"github.com/stretchr/testify/require"
 
+	"releasebot/bot"
 	"releasebot/bot/chat"
 	"releasebot/commands"
 	"releasebot/config"
@@ -44,6 +45,12 @@ type renderFixture struct {
 	svc csr.Service
 	r   renderer
 	at  time.Time
+}
+
+// grammarOf is the runtime's view of a grammar, as the adapter reads it
+// for help texts (the app's *bot.Bot, over a handler of reg).
+func grammarOf(reg *commands.Registry) Grammar {
+	return &bot.Bot{Handler: &commands.Handler{Registry: reg}}
 }
 
 func newRenderFixture(t testing.TB) renderFixture {
@@ -137,10 +144,10 @@ func TestRenderReply(t *testing.T) {
 
 func TestRenderHelpAndForms(t *testing.T) {
 	f := newRenderFixture(t)
-	a := &Adapter{grammar: commands.Default(), dir: f.cfg, r: f.r, lang: "en", command: "/release"}
+	a := &Adapter{grammar: grammarOf(commands.Default()), services: f.cfg, r: f.r, lang: "en", command: "/release"}
 	golden(t, "help", a.help("/release", "en"))
 	meta := modalMeta{CSR: "CSR-7", Channel: "C0TEAM0001", ResponseURL: "https://hooks.slack.com/commands/T1/2/3"}
-	golden(t, "form_new", a.r.newForm(meta, a.dir.Services()))
+	golden(t, "form_new", a.r.newForm(meta, a.services.Services()))
 	golden(t, "form_evidence", a.r.evidenceForm(meta))
 	golden(t, "form_reject", a.r.rejectForm(meta, "Fix rounding"))
 }
@@ -212,8 +219,8 @@ func TestRendersThroughCatalog(t *testing.T) {
 	for id, tmpl := range msg.English {
 		pseudo[id] = "⟦" + tmpl + "⟧"
 	}
-	a, err := New(Options{Settings: Settings{BotToken: NewSecret("xoxb-0000-test-token")}, Grammar: commands.Default(),
-		People: f.cfg, Catalog: pseudo, Workers: 1})
+	a, err := New(Options{Settings: Settings{BotToken: NewSecret("xoxb-0000-test-token")},
+		Grammar: grammarOf(commands.Default()), People: f.cfg, Services: f.cfg, Catalog: pseudo, Workers: 1})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, a.Close(context.Background())) })
 

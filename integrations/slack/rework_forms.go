@@ -11,6 +11,7 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 
+	"releasebot/bot/chat"
 	"releasebot/csr"
 	"releasebot/msg"
 )
@@ -87,11 +88,11 @@ func (a *Adapter) checkReason(ctx context.Context, r renderer, form, verb string
 
 // checkEdit turns the edit form into an `edit` command with the fields
 // that changed, checked by the grammar before the form closes.
-func (a *Adapter) checkEdit(ctx context.Context, r renderer, v slackapi.View, id csr.ID) (string, map[string]string) {
+func (a *Adapter) checkEdit(ctx context.Context, r renderer, v slackapi.View, user string, id csr.ID) (string, map[string]string) {
 	if id == "" {
 		return "", map[string]string{fieldTitle: a.formFailure(ctx, r, formEdit, errors.New("the form's metadata names no CSR"))}
 	}
-	c, err := a.store.Get(ctx, id)
+	c, err := a.csrs.Get(ctx, id)
 	if err != nil {
 		return "", map[string]string{fieldTitle: a.formFailure(ctx, r, formEdit, err)}
 	}
@@ -112,8 +113,8 @@ func (a *Adapter) checkEdit(ctx context.Context, r renderer, v slackapi.View, id
 			changed = true
 		}
 	}
-	if uid := value(v, fieldAssignee); uid != "" && uid != a.dir.SlackID(c.Assignee) {
-		p, known := a.dir.PersonBySlackID(uid)
+	if uid := value(v, fieldAssignee); uid != "" && uid != a.people.SlackID(c.Assignee) {
+		p, known := a.people.PersonBySlackID(uid)
 		if !known {
 			return "", map[string]string{fieldAssignee: r.plain(msg.T(msg.SlackFormUnknownPerson))}
 		}
@@ -123,7 +124,7 @@ func (a *Adapter) checkEdit(ctx context.Context, r renderer, v slackapi.View, id
 	if !changed {
 		return "", map[string]string{fieldTitle: r.plain(msg.T(msg.SlackFormNoChange))}
 	}
-	if _, err := a.grammar.Parse(a.dir.Prefix(), line); err != nil {
+	if err := a.grammar.Check(ctx, chat.Event{User: user, Text: line}); err != nil {
 		return "", a.fieldError(ctx, r, formEdit, err)
 	}
 	return line, nil

@@ -18,10 +18,11 @@ import (
 // configured people. Everything else is the config's.
 //
 // Build one with NewGroupsConfig before the app and give the same value to
-// app.Options.Policy and to Options.People: the command handler, the
-// effects, the deploy queue, the scheduler's reminders and the adapter's
-// cards and direct messages then all name the same approvers. It is safe
-// for concurrent use; FollowGroups keeps it current.
+// app.Options.Policy and to Options.People and Options.Services: the
+// command handler, the effects, the deploy queue, the scheduler's
+// reminders and the adapter's cards and direct messages then all name the
+// same approvers. It is safe for concurrent use; FollowGroups keeps it
+// current.
 type GroupsConfig struct {
 	*config.Config
 	groups *userGroups
@@ -115,11 +116,11 @@ func (a *Adapter) FollowGroups(ctx context.Context, g *GroupsConfig, every time.
 
 // FollowUserGroups follows the Slack user groups of cfg (see FollowGroups)
 // and returns its view: the adapter's own when the adapter was built over
-// cfg (Options.People is cfg or NewGroupsConfig(cfg)).
+// cfg (Options.Services is cfg or NewGroupsConfig(cfg)).
 //
 // Deprecated: the view it returns is made after the app, so the app's
 // deploy queue, scheduler and effects do not see it. Build the view with
-// NewGroupsConfig, give it to app.Options.Policy and Options.People, and
+// NewGroupsConfig, give it to app.Options.Policy and Options.Services, and
 // call FollowGroups before app.App.Start.
 func (a *Adapter) FollowUserGroups(ctx context.Context, cfg *config.Config, every time.Duration) *GroupsConfig {
 	g := a.groups

@@ -84,7 +84,7 @@ reminders:
 	for _, svc := range []func() (csr.Service, bool){
 		func() (csr.Service, bool) { return h.groups.Service("billing-api") },
 		func() (csr.Service, bool) { return h.app.Handler.Config.Service("billing-api") },
-		func() (csr.Service, bool) { return h.ad.dir.Service("billing-api") },
+		func() (csr.Service, bool) { return h.ad.services.Service("billing-api") },
 	} {
 		s, ok := svc()
 		require.True(t, ok)
