@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -104,10 +105,10 @@ var (
 )
 
 // configData are names from the installation's config, shown as they are
-// configured: services, their repositories and the ref the test ships.
-var configData = []string{"acme/billing-api", "acme/web-frontend", "billing-api", "web-frontend", "`main`"}
+// configured: services and their repositories.
+var configData = []string{"acme/billing-api", "acme/web-frontend", "billing-api", "web-frontend"}
 
-// effortInput is how a form field shows an effort to change: in the
+// effortValue is how a form field shows an effort to change: in the
 // grammar's own syntax (4h, 90m), which is what the field reads back, the
 // same in every language (its placeholder, slack.placeholder.effort, is
 // "4h" in Korean too). Not a word of a sentence: the one exception.
@@ -127,7 +128,12 @@ func (d pseudoData) unmarked(s string) []string {
 	s = mentionMarkup.ReplaceAllString(s, " ")
 	s = bareURL.ReplaceAllString(s, " ")
 	s = csrID.ReplaceAllString(s, " ")
-	s = commitSHA.ReplaceAllString(s, " ")
+	s = commitSHA.ReplaceAllStringFunc(s, func(hex string) string {
+		if strings.ContainsAny(hex, "0123456789") {
+			return " "
+		}
+		return hex // a word of only the letters a to f, not a SHA
+	})
 	s = prNumber.ReplaceAllString(s, " ")
 	for _, typed := range d.typed {
 		s = strings.ReplaceAll(s, typed, " ")
@@ -240,7 +246,8 @@ func stripped(texts []shown) string {
 // release is driven through it over HTTP: the help, the forms (new CSR,
 // evidence, edit, reject, rollback) with their problems shown next to
 // fields, the card through draft, tested, in approval, approved,
-// deploying, deployed, rejected and cancelled, refusals, the approvers'
+// scheduled, deploying, deployed, rejected, revised and cancelled,
+// refusals, the approvers'
 // direct messages, answers to mentions and direct messages, and the App
 // Home. Then every visible text of every payload is checked: outside the
 // markers only data may show (people, links, ids, configured names and
@@ -256,9 +263,15 @@ func TestPseudoLocaleSlackPayloads(t *testing.T) {
 	})}
 	data := pseudoData{typed: []string{
 		"Fix rounding", "Second fix", "Totals per invoice", "suite green", "redeploy v1", "no rollback plan",
-		"error rate doubled", "lots", "ci run 42", strings.Repeat("a", 201), "main",
+		"error rate doubled", "lots", "ci run 42", strings.Repeat("a", 201), "main", "Banner copy",
 	}}
 	id := csr.ID("CSR-1")
+	// Every reader gets Options.Catalog: the pseudo one.
+	for _, u := range []string{alice, bob, carol, dave, erin, frank} {
+		require.Equal(t, "en", h.ad.languageOf(context.Background(), u))
+		require.Equal(t, msg.English[msg.SlackBusy], msgtest.Strip(h.ad.reader(context.Background(), u).plain(msg.T(msg.SlackBusy))))
+		require.NotEqual(t, msg.English[msg.SlackBusy], h.ad.reader(context.Background(), u).plain(msg.T(msg.SlackBusy)))
+	}
 
 	// The help, as the slash command's acknowledgement, in a mention's
 	// thread (ephemeral) and in a direct message; and the help of one verb.
@@ -383,8 +396,22 @@ func TestPseudoLocaleSlackPayloads(t *testing.T) {
 	require.Contains(t, h.submit(bob, "V0REJ00001", formReject, meta, reason("   ")), fieldReason)
 	require.Nil(t, h.submit(bob, "V0REJ00001", formReject, meta, reason("no rollback plan")))
 	require.Equal(t, csr.Rejected, h.state(second))
+	h.click(alice, h.card(second), "revise")
+	require.Equal(t, csr.Draft, h.state(second))
 	h.click(alice, h.card(second), "cancel")
 	require.Equal(t, csr.Cancelled, h.state(second))
+
+	// A third, on a service of one approval step and no window: scheduled,
+	// then taken off the schedule from its card.
+	third := csr.ID("CSR-3")
+	h.slash(alice, `new web-frontend "Banner copy" --ref main`)
+	h.slash(alice, "test CSR-3")
+	h.slash(alice, "submit CSR-3")
+	h.slash(bob, "approve CSR-3")
+	h.slash(alice, `deploy CSR-3 --at "2026-12-07 23:00"`)
+	require.Equal(t, csr.Scheduled, h.state(third))
+	h.click(alice, h.card(third), "unschedule")
+	require.Equal(t, csr.Approved, h.state(third))
 	h.event("Ev0PSEUDO08", map[string]any{"type": "app_home_opened", "user": alice, "channel": "D0ALICE001", "tab": "home"})
 
 	require.Empty(t, h.fake.refused, "Slack would refuse a payload")
@@ -403,7 +430,8 @@ func TestPseudoLocaleSlackPayloads(t *testing.T) {
 	} {
 		require.Contains(t, all, want)
 	}
-	for _, s := range []csr.State{csr.Draft, csr.Tested, csr.InApproval, csr.Approved, csr.Deploying, csr.Deployed, csr.Rejected, csr.Cancelled} {
+	for _, s := range []csr.State{csr.Draft, csr.Tested, csr.InApproval, csr.Approved, csr.Scheduled, csr.Deploying, csr.Deployed,
+		csr.Rejected, csr.Cancelled} {
 		require.Contains(t, all, "*State*\n"+msg.English.Render(s.Name())+"\n", "no card showed %s", s)
 	}
 	for _, method := range []string{"chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.publish"} {
@@ -483,3 +511,15 @@ func TestPseudoLocaleRenderedShapes(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestPseudoDataKeepsWords: taking the data out of a payload's text
+// leaves a word the code wrote itself for the check to find, and a link's
+// label must be marked.
+func TestPseudoDataKeepsWords(t *testing.T) {
+	d := pseudoData{typed: []string{"Fix rounding", "main"}}
+	require.Equal(t, []string{"4h"}, d.unmarked("*⟦Effort⟧*\n4h"))
+	require.Equal(t, []string{"open", "run"}, d.unmarked("`CSR-1/test/1` <https://ci.example.com/deploys/91|open run>"))
+	require.Empty(t, d.unmarked("⟦<https://ci.example.com/deploys/91|open run>⟧ fake://billing-api/CSR-1/deploy/1"))
+	require.Empty(t, d.unmarked("CSR-1 · Fix rounding · ⟦in approval⟧ <@U0BOB00002> acme/billing-api `main@5b17166` #482 &amp;"))
+	require.Equal(t, []string{"deadbeef", "approved"}, d.unmarked("deadbeef approved"))
+}
