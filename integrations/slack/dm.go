@@ -49,7 +49,7 @@ func (r renderer) RoundDM(c csr.CSR, svc csr.Service, step string, p csr.Person,
 		fields = append(fields, mdText(clip("*"+r.t(msg.T(msg.SlackCardShips))+"*\n"+r.refs(c.Refs), maxFieldText)))
 	}
 	if c.Effort > 0 {
-		fields = append(fields, mdText("*"+r.t(msg.T(msg.SlackCardEffort))+"*\n"+effort(c.Effort)))
+		fields = append(fields, mdText("*"+r.t(msg.T(msg.SlackCardEffort))+"*\n"+r.effort(c.Effort)))
 	}
 	blocks = append(blocks, slackapi.NewSectionBlock(nil, fields, nil))
 

@@ -290,7 +290,7 @@ func (r renderer) Card(card chat.Card, actions []chat.Action, scope string) []sl
 		fields = append(fields, field(msg.SlackCardAssignee, r.person(c.Assignee)))
 	}
 	if c.Effort > 0 {
-		fields = append(fields, field(msg.SlackCardEffort, effort(c.Effort)))
+		fields = append(fields, field(msg.SlackCardEffort, r.effort(c.Effort)))
 	}
 	if len(c.Refs) > 0 {
 		fields = append(fields, field(msg.SlackCardShips, r.refs(c.Refs)))
@@ -330,13 +330,8 @@ func lastRuns(runs []csr.Run, n int) []csr.Run {
 	return runs
 }
 
-func effort(d time.Duration) string {
-	h := d.Hours()
-	if h == float64(int64(h)) {
-		return strconv.FormatInt(int64(h), 10) + "h"
-	}
-	return d.String()
-}
+// effort says an effort in the reader's language (4h, 1h 30m / 4시간).
+func (r renderer) effort(d time.Duration) string { return r.t(msg.Dur(d)) }
 
 func (r renderer) refs(refs []csr.Ref) string {
 	lines := make([]string, 0, len(refs))
