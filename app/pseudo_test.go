@@ -62,7 +62,7 @@ func TestNothingBypassesTheCatalog(t *testing.T) {
 
 // notWords are the shapes of data in a line: URLs, CSR and run ids,
 // mentions, channels and commits.
-var notWords = regexp.MustCompile(`\S+://\S+|\b[A-Z]+-\d+(/[a-z]+/\d+)?\b|[@#][\w.-]+|\b[0-9a-f]{7,40}\b`)
+var notWords = regexp.MustCompile(`[^\s⟦⟧]+://[^\s⟦⟧]+|\b[A-Z]+-\d+(/[a-z]+/\d+)?\b|[@#][\w.-]+|\b[0-9a-f]{7,40}\b`)
 
 // dataWords are the letter-and-digit runs of the config's names, the time
 // zone's, the command words a person types (shown as commands to copy) and

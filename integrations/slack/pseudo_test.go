@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 
@@ -91,7 +92,9 @@ var (
 	linkMarkup = regexp.MustCompile(`<[a-z][a-z0-9+.-]*://[^|<>]*\|([^<>]*)>`)
 	// A URL shown as text: an evidence link, a run's link that is no
 	// http(s) link (the fake deployer's fake://…).
-	bareURL = regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s<>|)` + "`" + `]+`)
+	// (A URL never swallows a marker: the template's literal text around
+	// it is a word of the bot.)
+	bareURL = regexp.MustCompile(`[a-z][a-z0-9+.-]*://[^\s<>|)⟦⟧` + "`" + `]+`)
 	// CSR and run ids (CSR-1, CSR-1/deploy/1): ids from the configured
 	// prefix and the store, never translated. The card's header and
 	// fallback text join them with the title by " · " (no word).
@@ -100,13 +103,34 @@ var (
 	// number, from the repository.
 	commitSHA = regexp.MustCompile(`\b[0-9a-f]{7,40}\b`)
 	prNumber  = regexp.MustCompile(`#[0-9]+\b`)
+	// A command to copy, filled into a template's backticks (`⟧approve
+	// CSR-1⟦`): command syntax the person types, the same in every
+	// language. (The sample reasons in help's examples are English inside
+	// it: a known limit, noted in the issue.)
+	codeSpan = regexp.MustCompile("`" + msgtest.Close + "[^`]*?" + msgtest.Open + "`")
 	// Mrkdwn escapes of data (&amp; &lt; &gt;): the characters, not words.
 	entities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 )
 
 // configData are names from the installation's config, shown as they are
-// configured: services and their repositories.
-var configData = []string{"acme/billing-api", "acme/web-frontend", "billing-api", "web-frontend"}
+// configured: services and their repositories, people, approval steps,
+// environments, the time zone. (The pseudo catalog marks only a
+// template's literal text, so what fills a placeholder shows outside the
+// markers: data, or a word the code built, which is what the test hunts.)
+var configData = []string{"acme/billing-api", "acme/web-frontend", "billing-api", "web-frontend",
+	"alice", "bob", "carol", "dave", "erin", "frank", "grace", "lead", "sm", "business",
+	"staging", "test", "prod", "Asia/Seoul", "KST", "fake", "U0STRANGER", "/release"}
+
+// commandWords are the verbs and their Korean words: command syntax a
+// person types (help lists them, a refusal names the verb it is about).
+func commandWords() []string {
+	r := commands.Default()
+	words := r.Verbs()
+	if t, ok := r.AliasHelp(); ok {
+		words = append(words, msgtest.Unmarked(t.Args["aliases"])...)
+	}
+	return words
+}
 
 // effortValue is how a form field shows an effort to change: in the
 // grammar's own syntax (4h, 90m), which is what the field reads back, the
@@ -124,6 +148,7 @@ func exempt(s shown) bool {
 // words that bypassed the catalog.
 func (d pseudoData) unmarked(s string) []string {
 	s = entities.Replace(s)
+	s = codeSpan.ReplaceAllString(s, "` `")
 	s = linkMarkup.ReplaceAllString(s, "$1")
 	s = mentionMarkup.ReplaceAllString(s, " ")
 	s = bareURL.ReplaceAllString(s, " ")
@@ -141,7 +166,17 @@ func (d pseudoData) unmarked(s string) []string {
 	for _, name := range configData {
 		s = strings.ReplaceAll(s, name, " ")
 	}
-	return msgtest.Unmarked(s)
+	syntax := map[string]bool{}
+	for _, w := range commandWords() {
+		syntax[w] = true
+	}
+	var words []string
+	for _, w := range msgtest.Unmarked(s) {
+		if strings.TrimFunc(w, unicode.IsDigit) != "" && !syntax[w] { // numbers are data
+			words = append(words, w)
+		}
+	}
+	return words
 }
 
 // pseudoHarness drives the adapter with every sentence in a pseudo
