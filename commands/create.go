@@ -10,6 +10,12 @@ import (
 	"releasebot/msg"
 )
 
+// CSRCreator numbers and saves new CSRs, for `new`.
+type CSRCreator interface {
+	NextID(ctx context.Context) (int64, error)
+	Create(ctx context.Context, c csr.CSR) (csr.CSR, error)
+}
+
 // New opens a CSR.
 type New struct {
 	Service     string
@@ -76,11 +82,11 @@ func clip(s string) string {
 }
 
 // person resolves "@alice" or "alice" to a configured person.
-func (h *Handler) person(s string) (csr.Person, error) {
+func person(ppl People, s string) (csr.Person, error) {
 	p := csr.Person(strings.TrimPrefix(strings.TrimSpace(s), "@"))
-	if !h.Config.HasPerson(p) {
+	if !ppl.HasPerson(p) {
 		names := make([]string, 0)
-		for _, q := range h.Config.People() {
+		for _, q := range ppl.People() {
 			names = append(names, string(q))
 		}
 		next := msg.T(msg.NextListPeople, "people", msg.And(names...))
@@ -99,7 +105,7 @@ func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, er
 	}
 	var assignee csr.Person
 	if n.Assignee != "" {
-		if assignee, err = h.person(n.Assignee); err != nil {
+		if assignee, err = person(h.Config, n.Assignee); err != nil {
 			return chat.Reply{}, err
 		}
 	}

@@ -12,6 +12,12 @@ import (
 	"releasebot/msg"
 )
 
+// DeployReader reads a CSR and its service's freezes at once, for
+// `deploy`.
+type DeployReader interface {
+	GetWithFreezes(ctx context.Context, id csr.ID, now time.Time) (csr.CSR, []csr.Freeze, error)
+}
+
 // Deploy starts the production deploy.
 type Deploy struct {
 	CSR      csr.ID
