@@ -121,8 +121,8 @@ type Parts struct {
 // Policy is the configuration as the bot applies it: *config.Config, or a
 // view of it whose approval steps follow a messenger's user groups.
 type Policy interface {
-	commands.Config
-	Services() []csr.Service
+	commands.Config          // the command handler; its Service is also the queue's, the scheduler's and the effects'
+	Services() []csr.Service // every service: the gauges (gauges.go)
 }
 
 // App is a running releasebot.

@@ -25,9 +25,14 @@ const (
 	releasePage   = 500
 )
 
+// serviceList is what the gauges read of the Policy: every service.
+type serviceList interface {
+	Services() []csr.Service
+}
+
 // watchState registers the gauges read from the store and the scheduler at
 // scrape time.
-func (a *App) watchState(policy Policy) []error {
+func (a *App) watchState(policy serviceList) []error {
 	return []error{
 		a.Metrics.WatchApprovals(func(ctx context.Context) ([]metrics.Waiting, map[string]int, error) {
 			return a.approvalsWaiting(ctx, policy)
@@ -41,7 +46,7 @@ func (a *App) watchState(policy Policy) []error {
 
 // approvalsWaiting reads, for each service, one page of its CSRs in
 // approval from the service+state index and groups them by open step.
-func (a *App) approvalsWaiting(ctx context.Context, policy Policy) ([]metrics.Waiting, map[string]int, error) {
+func (a *App) approvalsWaiting(ctx context.Context, policy serviceList) ([]metrics.Waiting, map[string]int, error) {
 	now := a.Clock.Now()
 	var out []metrics.Waiting
 	unread := map[string]int{}
@@ -72,7 +77,7 @@ func (a *App) approvalsWaiting(ctx context.Context, policy Policy) ([]metrics.Wa
 
 // releases computes each service's insights over the last releaseWindow,
 // paging through its CSRs as `releasebot stats` does.
-func (a *App) releases(ctx context.Context, policy Policy) ([]metrics.Release, error) {
+func (a *App) releases(ctx context.Context, policy serviceList) ([]metrics.Release, error) {
 	now := a.Clock.Now()
 	var out []metrics.Release
 	for _, svc := range policy.Services() {

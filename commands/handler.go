@@ -17,30 +17,62 @@ import (
 	"releasebot/msg"
 )
 
-// Store is what the handlers need from the CSR store.
+// Store is what the handlers need from the CSR store
+// (integrations/redisstore implements it): the union of what each family
+// of verbs reads and writes, each declared beside its verbs.
 type Store interface {
-	Productions
-	NextID(ctx context.Context) (int64, error)
-	Create(ctx context.Context, c csr.CSR) (csr.CSR, error)
+	CSRReader    // load, show, history, audit: below and ops.go
+	CSRUpdater   // every transition: below
+	CSRCreator   // new: create.go
+	FreezeReader // the card and deploy --at: below
+	FreezeWriter // freeze, unfreeze: views.go
+	DeployReader // deploy: deploy.go
+	Productions  // rollback, the card's last line, ships: production.go
+}
+
+// CSRReader reads CSRs: one by id, and listings (Lister, ops.go).
+type CSRReader interface {
 	Get(ctx context.Context, id csr.ID) (csr.CSR, error)
+	Lister
+}
+
+// CSRUpdater saves the transitions of a CSR.
+type CSRUpdater interface {
 	Update(ctx context.Context, id csr.ID, m store.Mutation) (csr.CSR, []csr.Event, error)
 	// UpdateFrom is Update computed first from last, the CSR as the
 	// command read it: no second read when nobody changed it since.
 	UpdateFrom(ctx context.Context, last csr.CSR, m store.Mutation) (csr.CSR, []csr.Event, error)
-	List(ctx context.Context, f store.Filter) ([]csr.CSR, error)
-	SetFreeze(ctx context.Context, f csr.Freeze) error
-	ClearFreeze(ctx context.Context, service string) (bool, error)
-	Freezes(ctx context.Context, service string, now time.Time) ([]csr.Freeze, error)
-	// GetWithFreezes reads a CSR and its service's freezes at once.
-	GetWithFreezes(ctx context.Context, id csr.ID, now time.Time) (csr.CSR, []csr.Freeze, error)
 }
 
-// Config is what the handlers need from the configuration.
+// FreezeReader reads the chat-set freezes of a service in force at now.
+type FreezeReader interface {
+	Freezes(ctx context.Context, service string, now time.Time) ([]csr.Freeze, error)
+}
+
+// Config is what the handlers need from the configuration
+// (*config.Config implements it): the union of the small interfaces
+// below.
 type Config interface {
+	Site
+	Services
+	People
+}
+
+// Site is the installation's own settings: the prefix of its CSR ids and
+// the time zone of services that name none.
+type Site interface {
 	Prefix() string
 	Location() *time.Location
+}
+
+// Services are the configured services, by name.
+type Services interface {
 	Service(name string) (csr.Service, bool)
 	ServiceNames() []string
+}
+
+// People are the configured people, who may be named as assignees.
+type People interface {
 	HasPerson(p csr.Person) bool
 	People() []csr.Person
 }
@@ -226,8 +258,8 @@ func (h *Handler) transitionFrom(ctx context.Context, req Request, read *csr.CSR
 }
 
 // freezes returns the chat-set freezes that matter for a deploy decision.
-func (h *Handler) freezes(ctx context.Context, svc csr.Service, now time.Time) ([]csr.Freeze, error) {
-	return h.Store.Freezes(ctx, svc.Name, now)
+func freezes(ctx context.Context, fr FreezeReader, svc csr.Service, now time.Time) ([]csr.Freeze, error) {
+	return fr.Freezes(ctx, svc.Name, now)
 }
 
 // cardReply is the answer to a command that changed or showed a CSR: the
@@ -246,7 +278,7 @@ func (h *Handler) Card(ctx context.Context, a csr.Actor, c csr.CSR, svc csr.Serv
 	var fz []csr.Freeze
 	if slices.Contains([]csr.State{csr.Approved, csr.DeployFailed, csr.Scheduled}, c.State) {
 		var err error
-		if fz, err = h.freezes(ctx, svc, now); err != nil {
+		if fz, err = freezes(ctx, h.Store, svc, now); err != nil {
 			return chat.Card{}, nil, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"releasebot/commands"
+	"releasebot/config"
 	"releasebot/csr"
 	"releasebot/integrations/github"
 	"releasebot/integrations/github/githubtest"
@@ -264,4 +265,16 @@ func TestResolveSettlesAnUnknownRun(t *testing.T) {
 	}
 }
 
-var _ commands.Productions = (*redisstore.Store)(nil)
+// The Redis store is every store the verbs take (commands.Store is their
+// union), and the configuration every Config.
+var (
+	_ commands.Store        = (*redisstore.Store)(nil)
+	_ commands.CSRReader    = (*redisstore.Store)(nil)
+	_ commands.CSRUpdater   = (*redisstore.Store)(nil)
+	_ commands.CSRCreator   = (*redisstore.Store)(nil)
+	_ commands.FreezeReader = (*redisstore.Store)(nil)
+	_ commands.FreezeWriter = (*redisstore.Store)(nil)
+	_ commands.DeployReader = (*redisstore.Store)(nil)
+	_ commands.Productions  = (*redisstore.Store)(nil)
+	_ commands.Config       = (*config.Config)(nil)
+)

@@ -1,6 +1,16 @@
 // Package commands is the command grammar of releasebot and one handler per
 // verb. Text is parsed into a typed command first; handlers never see raw
 // strings. Every sentence they answer with comes from the msg catalog.
+//
+// The verbs, by file: create.go (new, cancel), refs.go (update, and the
+// ref lookups new and test share), testrun.go (test, evidence),
+// approval.go (submit, approve, reject, revise), deploy.go (deploy),
+// schedule.go (deploy --at, unschedule), rework.go (edit, comment,
+// rollback), production.go (what production runs; resolve), views.go
+// (show, next, history, list, freeze, unfreeze, process, help) and ops.go
+// (stats, audit, doctor); ships.go lists what a new commit ships.
+// grammar.go and registry.go parse; handler.go runs a command and holds
+// the unions of the store and config interfaces the verbs declare.
 package commands
 
 import (

@@ -55,7 +55,7 @@ func parseEdit(p *parser) (Edit, error) {
 
 func runEdit(ctx context.Context, h *Handler, req Request, e Edit) (chat.Reply, error) {
 	if e.Assignee != "" {
-		p, err := h.person(e.Assignee)
+		p, err := person(h.Config, e.Assignee)
 		if err != nil {
 			return chat.Reply{}, err
 		}

@@ -46,7 +46,7 @@ func runScheduleDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	fz, err := h.freezes(ctx, svc, now)
+	fz, err := freezes(ctx, h.Store, svc, now)
 	if err != nil {
 		return chat.Reply{}, err
 	}

@@ -26,7 +26,7 @@ func (h *Handler) ships(ctx context.Context, svc csr.Service, ref *csr.Ref) stri
 	if !ok || ref.SHA == "" {
 		return ""
 	}
-	base, err := h.productionSHA(ctx, svc)
+	base, err := productionSHA(ctx, h.Store, svc)
 	if err != nil || base == "" || base == ref.SHA {
 		return ""
 	}
@@ -41,8 +41,8 @@ func (h *Handler) ships(ctx context.Context, svc csr.Service, ref *csr.Ref) stri
 
 // productionSHA is the commit the service's production runs now ("" when
 // nothing was deployed there yet).
-func (h *Handler) productionSHA(ctx context.Context, svc csr.Service) (string, error) {
-	d, ok, err := h.Store.Production(ctx, svc.Name, svc.ProdEnv())
+func productionSHA(ctx context.Context, ps Productions, svc csr.Service) (string, error) {
+	d, ok, err := ps.Production(ctx, svc.Name, svc.ProdEnv())
 	if err != nil || !ok {
 		return "", err
 	}

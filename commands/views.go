@@ -181,6 +181,15 @@ type pager interface {
 	ListPage(ctx context.Context, f store.Filter) (store.Page, error)
 }
 
+// listPage reads one page of the listing f: counted when l is a pager.
+func listPage(ctx context.Context, l Lister, f store.Filter) (store.Page, error) {
+	if ps, ok := l.(pager); ok {
+		return ps.ListPage(ctx, f)
+	}
+	csrs, err := l.List(ctx, f)
+	return store.Page{CSRs: csrs, Total: f.Offset + len(csrs)}, err
+}
+
 func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, error) {
 	if l.Service != "" {
 		if _, err := h.service(l.Service); err != nil {
@@ -198,14 +207,7 @@ func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, 
 	case "waiting":
 		f.Waiting = me
 	}
-	var page store.Page
-	var err error
-	if ps, ok := h.Store.(pager); ok {
-		page, err = ps.ListPage(ctx, f)
-	} else {
-		page.CSRs, err = h.Store.List(ctx, f)
-		page.Total = f.Offset + len(page.CSRs)
-	}
+	page, err := listPage(ctx, h.Store, f)
 	if err != nil {
 		return chat.Reply{}, storeRefusal(err, "")
 	}
@@ -257,6 +259,13 @@ func thousands(n int) string {
 // waitsOn reports whether the next move on c is p's.
 func waitsOn(c csr.CSR, svc csr.Service, p csr.Person) bool {
 	return slices.Contains(store.WaitingOn(c, svc), p)
+}
+
+// FreezeWriter sets and clears a service's chat freeze, for `freeze` and
+// `unfreeze`.
+type FreezeWriter interface {
+	SetFreeze(ctx context.Context, f csr.Freeze) error
+	ClearFreeze(ctx context.Context, service string) (bool, error)
 }
 
 // Freeze stops production deploys of a service until a time.
@@ -378,7 +387,7 @@ func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.
 		return chat.Reply{}, err
 	}
 	now := h.Clock.Now()
-	chatFreezes, err := h.freezes(ctx, svc, now)
+	chatFreezes, err := freezes(ctx, h.Store, svc, now)
 	if err != nil {
 		return chat.Reply{}, err
 	}
