@@ -35,6 +35,18 @@ func TestLifecycleKoreanGolden(t *testing.T) {
 	require.Equal(t, string(want), out)
 }
 
+// TestLifecycleInKorean: with `language: ko` the console rehearsal answers
+// in Korean from the English commands too.
+func TestLifecycleInKorean(t *testing.T) {
+	cfg, err := config.Load("../examples/config.ko.yaml")
+	require.NoError(t, err)
+	rdb, prefix := testenv.Redis(t)
+	out := rehearseOn(t, "../examples/lifecycle.script", app.Options{Redis: rdb, Prefix: prefix, Config: cfg})
+	require.Contains(t, out, "CSR-1 건을 만들었습니다")
+	require.Contains(t, out, "결재")
+	require.NotContains(t, out, "Created CSR-1")
+}
+
 // TestKoreanExampleConfig: examples/config.ko.yaml is config.example.yaml
 // with the Korean language and its schema path, so the two never drift.
 func TestKoreanExampleConfig(t *testing.T) {

@@ -49,9 +49,9 @@ func (b *Bot) Check(_ context.Context, ev chat.Event) error {
 	if !ok {
 		return nil
 	}
-	svc, ok := h.Config.Service(n.Service)
-	if !ok {
-		return &csr.Refusal{Rule: csr.RuleSyntax, Why: msg.T(msg.RefuseUnknownService, "service", n.Service)}
+	svc, err := h.Service(n.Service)
+	if err != nil {
+		return err
 	}
 	requester, _ := b.People.Person(ev.User)
 	in := csr.NewRequest{Title: n.Title, Requester: requester, Effort: n.Effort, Description: n.Description,

@@ -99,7 +99,7 @@ func person(ppl People, s string) (csr.Person, error) {
 }
 
 func runNew(ctx context.Context, h *Handler, req Request, n New) (chat.Reply, error) {
-	svc, err := h.service(n.Service)
+	svc, err := h.Service(n.Service)
 	if err != nil {
 		return chat.Reply{}, err
 	}

@@ -53,7 +53,7 @@ func runDeploy(ctx context.Context, h *Handler, req Request, d Deploy) (chat.Rep
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	if _, err := h.service(read.Service); err != nil {
+	if _, err := h.Service(read.Service); err != nil {
 		return chat.Reply{}, err
 	}
 	c, svc, evs, err := h.transitionFrom(ctx, req, &read, d.CSR, func(c csr.CSR, svc csr.Service, now time.Time) (csr.CSR, []csr.Event, error) {

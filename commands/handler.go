@@ -192,11 +192,13 @@ func (h *Handler) load(ctx context.Context, id csr.ID) (csr.CSR, csr.Service, er
 	if err != nil {
 		return c, csr.Service{}, err
 	}
-	svc, err := h.service(c.Service)
+	svc, err := h.Service(c.Service)
 	return c, svc, err
 }
 
-func (h *Handler) service(name string) (csr.Service, error) {
+// Service is the configured service of a name; an unknown one is refused
+// with the services there are (and the nearest, for a typo).
+func (h *Handler) Service(name string) (csr.Service, error) {
 	svc, ok := h.Config.Service(name)
 	if !ok {
 		names := msg.And(h.Config.ServiceNames()...)
@@ -226,7 +228,7 @@ func (h *Handler) transitionFrom(ctx context.Context, req Request, read *csr.CSR
 	now := h.Clock.Now()
 	var svc csr.Service
 	m := func(c csr.CSR) (csr.CSR, []csr.Event, error) {
-		s, err := h.service(c.Service)
+		s, err := h.Service(c.Service)
 		if err != nil {
 			return c, nil, err
 		}

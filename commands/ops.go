@@ -94,7 +94,7 @@ func parseStats(p *parser) (Stats, error) {
 
 func runStats(ctx context.Context, h *Handler, _ Request, s Stats) (chat.Reply, error) {
 	if s.Service != "" {
-		svc, err := h.service(s.Service)
+		svc, err := h.Service(s.Service)
 		if err != nil {
 			return chat.Reply{}, err
 		}
@@ -158,7 +158,7 @@ func runAudit(ctx context.Context, h *Handler, req Request, a Audit) (chat.Reply
 	}
 	scope := ""
 	if a.Service != "" {
-		svc, err := h.service(a.Service)
+		svc, err := h.Service(a.Service)
 		if err != nil {
 			return chat.Reply{}, err
 		}

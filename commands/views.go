@@ -33,7 +33,7 @@ func runShow(ctx context.Context, h *Handler, req Request, s Show) (chat.Reply, 
 	case err != nil:
 		return chat.Reply{}, storeRefusal(err, s.CSR)
 	}
-	svc, err := h.service(c.Service)
+	svc, err := h.Service(c.Service)
 	if err != nil {
 		return chat.Reply{}, err
 	}
@@ -192,7 +192,7 @@ func listPage(ctx context.Context, l Lister, f store.Filter) (store.Page, error)
 
 func runList(ctx context.Context, h *Handler, req Request, l List) (chat.Reply, error) {
 	if l.Service != "" {
-		if _, err := h.service(l.Service); err != nil {
+		if _, err := h.Service(l.Service); err != nil {
 			return chat.Reply{}, err
 		}
 	}
@@ -298,7 +298,7 @@ func runFreeze(ctx context.Context, h *Handler, req Request, f Freeze) (chat.Rep
 	if !req.Actor.Admin {
 		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleAdminOnly, Why: msg.T(msg.RefuseAdminOnly, "verb", "freeze"), Next: msg.T(msg.NextAskAdmin)}
 	}
-	svc, err := h.service(f.Service)
+	svc, err := h.Service(f.Service)
 	if err != nil {
 		return chat.Reply{}, err
 	}
@@ -352,7 +352,7 @@ func runUnfreeze(ctx context.Context, h *Handler, req Request, u Unfreeze) (chat
 	if !req.Actor.Admin {
 		return chat.Reply{}, &csr.Refusal{Rule: csr.RuleAdminOnly, Why: msg.T(msg.RefuseAdminOnly, "verb", "unfreeze"), Next: msg.T(msg.NextAskAdmin)}
 	}
-	svc, err := h.service(u.Service)
+	svc, err := h.Service(u.Service)
 	if err != nil {
 		return chat.Reply{}, err
 	}
@@ -382,7 +382,7 @@ func parseProcess(p *parser) (Process, error) {
 }
 
 func runProcess(ctx context.Context, h *Handler, req Request, pr Process) (chat.Reply, error) {
-	svc, err := h.service(pr.Service)
+	svc, err := h.Service(pr.Service)
 	if err != nil {
 		return chat.Reply{}, err
 	}

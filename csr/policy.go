@@ -3,7 +3,6 @@ package csr
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"releasebot/msg"
@@ -98,13 +97,9 @@ func (w *Window) loc() *time.Location {
 	return w.Location
 }
 
-// String describes the window, e.g. "Mon-Fri 22:00-02:00 Asia/Seoul".
-func (w *Window) String() string {
-	if w == nil {
-		return "any time"
-	}
-	return fmt.Sprintf("%s %s-%s %s", dayRanges(w.Days), clock(w.Start), clock(w.End), w.Location)
-}
+// String describes the window in English for logs, e.g. "Mon-Fri
+// 22:00-02:00 Asia/Seoul"; people read Text.
+func (w *Window) String() string { return msg.English.Render(w.Text()) }
 
 // Text says the window in the reader's language, for a sentence:
 // "Mon-Fri 22:00-02:00 Asia/Seoul" / "월-금 22:00-02:00 (Asia/Seoul)".
@@ -115,7 +110,8 @@ func (w *Window) Text() msg.Text {
 	return msg.T(msg.WindowText, "days", dayRangesText(w.Days), "from", clock(w.Start), "to", clock(w.End), "zone", w.Location.String())
 }
 
-// dayRangesText is dayRanges with the catalog's weekday names.
+// dayRangesText writes days Monday first, runs of three or more as a range
+// (Mon-Fri, Mon,Wed, Sat-Sun), with the catalog's weekday names.
 func dayRangesText(days [7]bool) msg.Text {
 	order := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 	var parts []msg.Text
@@ -146,36 +142,6 @@ func dayRangesText(days [7]bool) msg.Text {
 		out = msg.T(msg.WindowDays, "a", parts[i], "rest", out)
 	}
 	return out
-}
-
-// dayRanges writes days Monday first, runs of three or more as a range:
-// "Mon-Fri", "Mon,Wed", "Sat-Sun".
-func dayRanges(days [7]bool) string {
-	order := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
-	var parts []string
-	for i := 0; i < len(order); {
-		if !days[order[i]] {
-			i++
-			continue
-		}
-		j := i
-		for j+1 < len(order) && days[order[j+1]] {
-			j++
-		}
-		switch {
-		case j-i >= 2:
-			parts = append(parts, order[i].String()[:3]+"-"+order[j].String()[:3])
-		default:
-			for k := i; k <= j; k++ {
-				parts = append(parts, order[k].String()[:3])
-			}
-		}
-		i = j + 1
-	}
-	if len(parts) == 0 {
-		return "never"
-	}
-	return strings.Join(parts, ",")
 }
 
 func clock(d time.Duration) string {

@@ -2,30 +2,10 @@ package msg
 
 // List joins sentences into one, in the catalog's words for "a, b and c".
 // Empty lists say nothing (a zero Text).
-func List(parts ...Text) Text {
-	switch len(parts) {
-	case 0:
-		return Text{}
-	case 1:
-		return parts[0]
-	case 2:
-		return T(ListPair, "a", parts[0], "b", parts[1])
-	}
-	return T(ListMore, "a", parts[0], "rest", List(parts[1:]...))
-}
+func List(parts ...Text) Text { return join(ListPair, ListMore, parts) }
 
 // ListOr joins alternatives: "a, b or c".
-func ListOr(parts ...Text) Text {
-	switch len(parts) {
-	case 0:
-		return Text{}
-	case 1:
-		return parts[0]
-	case 2:
-		return T(ListOrPair, "a", parts[0], "b", parts[1])
-	}
-	return T(ListMore, "a", parts[0], "rest", ListOr(parts[1:]...))
-}
+func ListOr(parts ...Text) Text { return join(ListOrPair, ListMore, parts) }
 
 // And says people who all did something: "@bob, @carol and @dave". Nobody
 // is "nobody eligible".
@@ -34,27 +14,34 @@ func And(names ...string) Text { return people(ListPair, names) }
 // Or says people any one of whom may act: "@bob, @carol or @dave".
 func Or(names ...string) Text { return people(ListOrPair, names) }
 
-// people joins names with the catalog's separator (ListMore) and the
-// final conjunction pair, so the words come from the reader's language.
+// Lines puts texts one a line, each rendered in the reader's language.
+func Lines(parts ...Text) Text { return join(ListLines, ListLines, parts) }
+
+// people joins names with the catalog's separator and final conjunction,
+// so the words come from the reader's language.
 func people(pair ID, names []string) Text {
-	switch len(names) {
-	case 0:
+	if len(names) == 0 {
 		return T(WordNobody)
-	case 1:
-		return T(ListOne, "a", names[0])
-	case 2:
-		return T(pair, "a", names[0], "b", names[1])
 	}
-	return T(ListMore, "a", names[0], "rest", people(pair, names[1:]))
+	parts := make([]Text, len(names))
+	for i, n := range names {
+		parts[i] = T(ListOne, "a", n)
+	}
+	return join(pair, ListMore, parts)
 }
 
-// Lines puts texts one a line, each rendered in the reader's language.
-func Lines(parts ...Text) Text {
-	switch len(parts) {
-	case 0:
+// join says parts as one Text: the last two by pair ("{a} and {b}"), each
+// before them by more ("{a}, {rest}"), so both the separator and the
+// conjunction are the catalog's. With pair == more, every part is joined
+// by more (lines have no final conjunction).
+func join(pair, more ID, parts []Text) Text {
+	switch {
+	case len(parts) == 0:
 		return Text{}
-	case 1:
+	case len(parts) == 1:
 		return parts[0]
+	case len(parts) == 2 && pair != more:
+		return T(pair, "a", parts[0], "b", parts[1])
 	}
-	return T(ListLines, "a", parts[0], "rest", Lines(parts[1:]...))
+	return T(more, "a", parts[0], "rest", join(pair, more, parts[1:]))
 }

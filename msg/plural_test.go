@@ -42,3 +42,10 @@ func TestNoParenthesisedPlurals(t *testing.T) {
 		require.NotContains(t, strings.ReplaceAll(tmpl, "http(s)", ""), "(s)", "%s writes a plural as (s): %q", id, tmpl)
 	}
 }
+
+func TestLinesJoinEveryPart(t *testing.T) {
+	for n, want := range map[int]string{1: "a", 2: "a\nb", 3: "a\nb\nc"} {
+		parts := []msg.Text{msg.T(msg.ListOne, "a", "a"), msg.T(msg.ListOne, "a", "b"), msg.T(msg.ListOne, "a", "c")}[:n]
+		require.Equal(t, want, msg.English.Render(msg.Lines(parts...)))
+	}
+}

@@ -31,10 +31,8 @@ const (
 // person's language in the config, else their Slack language, else the
 // installation's.
 func (a *Adapter) languageOf(ctx context.Context, user string) string {
-	if p, ok := a.people.PersonBySlackID(user); ok {
-		if l := a.people.PersonLanguage(p); l != "" {
-			return l
-		}
+	if l := a.configuredLanguage(user); l != "" {
+		return l
 	}
 	if l := a.locales.language(ctx, user); l != "" {
 		return l
@@ -45,15 +43,22 @@ func (a *Adapter) languageOf(ctx context.Context, user string) string {
 // languageNow is languageOf without asking Slack: for answers given when
 // the bot is too busy to make a call for them.
 func (a *Adapter) languageNow(user string) string {
-	if p, ok := a.people.PersonBySlackID(user); ok {
-		if l := a.people.PersonLanguage(p); l != "" {
-			return l
-		}
+	if l := a.configuredLanguage(user); l != "" {
+		return l
 	}
 	if l, ok := a.locales.cached(user); ok && l != "" {
 		return l
 	}
 	return a.lang
+}
+
+// configuredLanguage is the language the config gives the person of a
+// Slack user, "" when it gives none.
+func (a *Adapter) configuredLanguage(user string) string {
+	if p, ok := a.people.PersonBySlackID(user); ok {
+		return a.people.PersonLanguage(p)
+	}
+	return ""
 }
 
 // reader is the renderer of what a Slack user alone reads.
@@ -72,15 +77,13 @@ func (a *Adapter) rendererIn(lang string) renderer {
 	return r
 }
 
-// languageOfLocale maps a Slack locale to a language the bot speaks, ""
-// for any other (the installation's language applies).
+// languageOfLocale maps a Slack locale ("ko-KR") to a language the bot
+// speaks (a catalog of msg.Catalogs), "" for any other (the installation's
+// language applies).
 func languageOfLocale(locale string) string {
 	tag, _, _ := strings.Cut(strings.ToLower(locale), "-")
-	switch tag {
-	case "ko":
-		return "ko"
-	case "en":
-		return "en"
+	if _, ok := msg.Catalogs[tag]; ok {
+		return tag
 	}
 	return ""
 }
