@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -23,7 +24,9 @@ import (
 // ends: a notice or a card update is delayed, never dropped. Idempotent
 // calls (updates, views) are also retried a few times on 5xx and network
 // errors; posts are not, since a post whose answer was lost may have
-// been made.
+// been made. While one call of a method waits out a 429, the other calls
+// of that method wait with it: Slack limits a method for the whole
+// workspace, so they would only be refused too.
 type webAPI struct {
 	c    *slackapi.Client
 	http *http.Client
@@ -31,6 +34,9 @@ type webAPI struct {
 	log  *slog.Logger
 	// origins are the scheme://host a response_url may point at.
 	origins []string
+
+	mu     sync.Mutex
+	paused map[string]chan struct{} // a rate-limited method: closed when its wait is over
 }
 
 const maxTransientRetries = 3
@@ -65,13 +71,19 @@ var (
 func (w *webAPI) call(ctx context.Context, method string, idempotent bool, fn func(ctx context.Context) error) error {
 	transient := 0
 	for {
+		if werr := w.awaitPause(ctx, method); werr != nil {
+			return fmt.Errorf("slack %s: rate limited and %w", method, werr)
+		}
 		err := fn(ctx)
 		if err == nil {
 			return nil
 		}
 		if d, limited := retryAfter(err); limited {
 			w.log.InfoContext(ctx, "slack rate limit: waiting", "method", method, "retry_after", d)
-			if werr := w.wait(ctx, d); werr != nil {
+			resume := w.pause(method)
+			werr := w.wait(ctx, d)
+			resume()
+			if werr != nil {
 				return fmt.Errorf("slack %s: rate limited and %w", method, werr)
 			}
 			continue
@@ -84,6 +96,43 @@ func (w *webAPI) call(ctx context.Context, method string, idempotent bool, fn fu
 			continue
 		}
 		return fmt.Errorf("slack %s: %w%s", method, err, slackDetail(err))
+	}
+}
+
+// pause holds the other calls of method until the returned resume is
+// called; a method already paused stays held by the call that paused it.
+func (w *webAPI) pause(method string) (resume func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, held := w.paused[method]; held {
+		return func() {}
+	}
+	if w.paused == nil {
+		w.paused = map[string]chan struct{}{}
+	}
+	ch := make(chan struct{})
+	w.paused[method] = ch
+	return func() {
+		w.mu.Lock()
+		delete(w.paused, method)
+		w.mu.Unlock()
+		close(ch)
+	}
+}
+
+// awaitPause returns when method is not paused, or with ctx's error.
+func (w *webAPI) awaitPause(ctx context.Context, method string) error {
+	w.mu.Lock()
+	ch := w.paused[method]
+	w.mu.Unlock()
+	if ch == nil {
+		return nil
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
