@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -36,7 +35,7 @@ func rehearseOn(t *testing.T, script string, o app.Options) string {
 	if cfg == nil {
 		cfg = testenv.Example(t)
 	}
-	var buf bytes.Buffer
+	var buf testenv.Buffer // the deploy queue may print while the test reads
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: o.Redis, RedisURL: o.RedisURL, Prefix: o.Prefix, Clock: clk, Catalog: o.Catalog,
@@ -123,7 +122,7 @@ func checkLifecycle(t *testing.T, out string) {
 func TestScriptErrorsStopBeforeRunning(t *testing.T) {
 	rdb, prefix := testenv.Redis(t)
 	cfg := testenv.Example(t)
-	var buf bytes.Buffer
+	var buf testenv.Buffer // the deploy queue may print while the test reads
 	out := console.NewOut(&buf)
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix,
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),

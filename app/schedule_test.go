@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -26,7 +25,7 @@ import (
 func TestScheduleScript(t *testing.T) {
 	rdb, prefix := testenv.Redis(t)
 	cfg := testenv.Example(t)
-	var buf bytes.Buffer
+	var buf testenv.Buffer // the deploy queue may print while the test reads
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Clock: clk,

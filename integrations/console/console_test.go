@@ -1,7 +1,6 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -29,7 +28,7 @@ func sessionWith(t *testing.T, cfgYAML string, ephemeral bool, lines ...string) 
 	t.Helper()
 	rdb, prefix := testenv.Redis(t)
 	cfg := testenv.Parse(t, cfgYAML)
-	var buf bytes.Buffer
+	var buf testenv.Buffer // the deploy queue may print while the test reads
 	out := console.NewOut(&buf)
 	clk := &clock.Offset{}
 	a, err := app.New(context.Background(), app.Options{Config: cfg, Redis: rdb, Prefix: prefix, Clock: clk,
