@@ -42,8 +42,8 @@ func BenchmarkClickDecode(b *testing.B) {
 }
 
 // BenchmarkClickAB is the A/B of bench/README.md: the payload of real
-// clicks decoded into leanClick by the scanner of jsonscan.go and by
-// encoding/json, and the form read by formValue and by url.ParseQuery.
+// clicks decoded into leanClick by encoding/json, and the form read by
+// formValue and by url.ParseQuery.
 func BenchmarkClickAB(b *testing.B) {
 	form := clickBody(b)
 	payloads := map[string][]byte{
@@ -53,16 +53,6 @@ func BenchmarkClickAB(b *testing.B) {
 	}
 	for _, name := range []string{"card", "message-button", "ephemeral-button"} {
 		p := payloads[name]
-		b.Run("json="+name+"/scanner", func(b *testing.B) {
-			b.SetBytes(int64(len(p)))
-			b.ReportAllocs()
-			for b.Loop() {
-				var l leanClick
-				if err := decodeTop(p, &l, l.field); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 		b.Run("json="+name+"/encoding_json", func(b *testing.B) {
 			b.SetBytes(int64(len(p)))
 			b.ReportAllocs()

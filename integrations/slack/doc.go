@@ -24,9 +24,8 @@
 //     /slack/interactions), the lean decoding of slash commands and clicks.
 //   - socket.go: Socket Mode over a websocket, its envelopes and acks.
 //   - verify.go: request signatures (v0 HMAC), checked before anything.
-//   - jsonscan.go, decode_scan.go, decode_std.go: a click's payload read
-//     without decoding the message clicked (decode_std.go, build tag
-//     stdjson, is the encoding/json side of the A/B in bench/README.md).
+//   - decode.go: a click's payload read into a lean struct, without
+//     decoding the message clicked.
 //   - redact.go: a response_url is a credential; errors never show it.
 //
 // Translation: Slack's payloads to chat.Event, and chat.Reply back.

@@ -345,35 +345,6 @@ type leanClick struct {
 	Actions []leanAction `json:"actions"`
 }
 
-// field is the target of a key, as encoding/json matches it to the
-// fields of leanClick: by exact name, else ignoring case.
-func (l *leanClick) field(key []byte) any {
-	switch string(key) {
-	case "type":
-		return &l.Type
-	case "trigger_id":
-		return &l.TriggerID
-	case "response_url":
-		return &l.ResponseURL
-	case "user":
-		return &l.User
-	case "channel":
-		return &l.Channel
-	case "container":
-		return &l.Container
-	case "actions":
-		return &l.Actions
-	}
-	for _, name := range leanClickFields {
-		if bytes.EqualFold(key, []byte(name)) {
-			return l.field([]byte(name))
-		}
-	}
-	return nil
-}
-
-var leanClickFields = [...]string{"type", "trigger_id", "response_url", "user", "channel", "container", "actions"}
-
 // leanAction is one action: slack-go counts it a block action when its
 // block_id is a string, an attachment action (ignored here) otherwise.
 // (slack-go looks for that key in exactly that case, this in any case,
